@@ -1,0 +1,2 @@
+// CLibPQ: exposes libpq, PostgreSQL's own client library, to Swift.
+#include <libpq-fe.h>

@@ -1,0 +1,35 @@
+// Per-collector settings from the config file's `collectors:` section, validated against the collector.
+
+/// The options a user may set for one collector; which of them a collector accepts is declared in
+/// `CollectorRegistry`.
+struct CollectorOptions: Sendable, Hashable, Codable {
+    /// Whether the collector runs (default true).
+    var enabled: Bool?
+    /// How often it runs (default: the collector's own default, else the global interval).
+    var interval: ConfigDuration?
+    /// How many objects (e.g. tables per database) it reports individually; the rest are summed.
+    var limit: Int?
+    /// The window over which it derives ratios (e.g. the cache hit ratio).
+    var window: ConfigDuration?
+
+    /// No overrides.
+    init(enabled: Bool? = nil, interval: ConfigDuration? = nil, limit: Int? = nil, window: ConfigDuration? = nil) {
+        self.enabled = enabled
+        self.interval = interval
+        self.limit = limit
+        self.window = window
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+        interval = try container.decodeIfPresent(ConfigDuration.self, forKey: .interval)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+        window = try container.decodeIfPresent(ConfigDuration.self, forKey: .window)
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case enabled, interval, limit, window
+    }
+}

@@ -1,0 +1,46 @@
+// The list of all collectors, the options each accepts, and how config turns into a schedule.
+
+/// A collector with the interval it runs on, as configured.
+struct ScheduledCollector: Sendable {
+    /// The collector.
+    var collector: any Collector
+    /// How often it runs.
+    var interval: Duration
+}
+
+/// Every collector pgvigil has. Adding a collector = one entry here.
+enum CollectorRegistry {
+    /// A collector's name, the options it accepts besides `enabled` and `interval`, and its factory.
+    struct Entry: Sendable {
+        var name: String
+        var extraOptions: Set<CollectorOptions.CodingKeys>
+        var make: @Sendable (CollectorOptions) -> any Collector
+    }
+
+    /// All collectors, in the order they run within a cycle.
+    static let entries: [Entry] = [
+        Entry(name: "activity", extraOptions: []) { _ in ActivityCollector() },
+        Entry(name: "replication", extraOptions: []) { _ in ReplicationCollector() },
+        Entry(name: "cache_hit_ratio", extraOptions: [.window]) { options in
+            CacheHitCollector(window: options.window?.duration ?? .seconds(300))
+        },
+        Entry(name: "table_sizes", extraOptions: [.limit]) { options in TableSizesCollector(limit: options.limit ?? 50) },
+    ]
+
+    /// Label names that collectors and self metrics put on series; target labels must not reuse them.
+    static let reservedLabelNames: Set<String> = [
+        "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
+        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname",
+    ]
+
+    /// The enabled collectors with their intervals, for `config`.
+    static func schedule(for config: AgentConfig) -> [ScheduledCollector] {
+        entries.compactMap { entry in
+            let options = config.collectors[entry.name] ?? CollectorOptions()
+            guard options.enabled ?? true else { return nil }
+            let collector = entry.make(options)
+            let interval = options.interval?.duration ?? collector.defaultInterval ?? config.interval.duration
+            return ScheduledCollector(collector: collector, interval: interval)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+// Database sizes, and per database the largest tables' sizes and tuple counts, the rest summed.
+
+/// Visits every selected database on its own reused connection and reports the top `limit`
+/// tables by total size (table, indexes, total, live and dead tuples), the others summed into
+/// one series per database, plus each database's size.
+struct TableSizesCollector: Collector {
+    let name = "table_sizes"
+    let defaultInterval: Duration? = .seconds(60)
+    let minimumServerVersion = 130000
+    /// How many tables per database are reported individually.
+    let limit: Int
+
+    /// Creates the collector reporting the `limit` largest tables per database (default 50).
+    init(limit: Int = 50) {
+        self.limit = limit
+    }
+
+    /// The top `$1` user tables by total size, and one row (schemaname NULL) summing the rest.
+    static let tablesQuery = """
+        WITH sized AS (
+            SELECT schemaname, relname,
+                   coalesce(pg_table_size(relid), 0)::float8 AS table_bytes,
+                   coalesce(pg_indexes_size(relid), 0)::float8 AS index_bytes,
+                   coalesce(pg_total_relation_size(relid), 0)::float8 AS total_bytes,
+                   n_live_tup::float8 AS n_live_tup, n_dead_tup::float8 AS n_dead_tup
+            FROM pg_stat_user_tables
+        ), ranked AS (
+            SELECT *, row_number() OVER (ORDER BY total_bytes DESC, schemaname, relname) AS rank FROM sized
+        )
+        SELECT schemaname, relname, table_bytes, index_bytes, total_bytes, n_live_tup, n_dead_tup
+        FROM ranked WHERE rank <= $1
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL, coalesce(sum(total_bytes), 0), NULL, NULL FROM ranked WHERE rank > $1
+        """
+
+    func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
+        let databases = try await session.query(DatabaseSelection.discoveryQuery).rows
+        let discovered = try databases.compactMap { try $0.string("datname") }
+        let selection = await session.databaseSelection.select(from: discovered)
+        await session.retainChildren(Set(selection.visit))
+        var tables: [(database: String, rows: [Row])] = []
+        for database in selection.visit {
+            do {
+                let rows = try await session.session(forDatabase: database).query(Self.tablesQuery, [String(limit)]).rows
+                tables.append((database, rows))
+            } catch let error as PostgresError {
+                throw PostgresError(kind: error.kind, message: "database \"\(database)\": \(error.message)", sqlState: error.sqlState)
+            }
+        }
+        if !selection.missing.isEmpty {
+            throw PostgresError(kind: .query, message: "configured databases not found or not connectable: \(selection.missing.joined(separator: ", "))")
+        }
+        return try Self.families(databaseRows: databases.filter { row in
+            (try? row.string("datname")).flatMap { $0 }.map(selection.visit.contains) ?? false
+        }, tables: tables)
+    }
+
+    /// Turns database sizes and each database's table rows into families.
+    static func families(databaseRows: [Row], tables: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
+        var databaseSize = MetricFamily(name: "pg_database_size_bytes", help: "Disk space used by the database.", type: .gauge)
+        for row in databaseRows {
+            guard let datname = try row.string("datname"), let size = try row.double("size_bytes") else { continue }
+            databaseSize.samples.append(Sample(labels: [Label("datname", datname)], value: size))
+        }
+        let prefix = "pg_stat_user_tables_"
+        var perTable: [(column: String, family: MetricFamily)] = [
+            ("table_bytes", MetricFamily(name: prefix + "table_size_bytes", help: "Table size without indexes, TOAST included.", type: .gauge)),
+            ("index_bytes", MetricFamily(name: prefix + "index_size_bytes", help: "Size of all indexes of the table.", type: .gauge)),
+            ("total_bytes", MetricFamily(name: prefix + "total_size_bytes", help: "Table size with indexes and TOAST.", type: .gauge)),
+            ("n_live_tup", MetricFamily(name: prefix + "n_live_tup", help: "Estimated number of live rows.", type: .gauge)),
+            ("n_dead_tup", MetricFamily(name: prefix + "n_dead_tup", help: "Estimated number of dead rows.", type: .gauge)),
+        ]
+        var other = MetricFamily(
+            name: prefix + "other_total_size_bytes", help: "Total size of the tables beyond the reported limit, summed.", type: .gauge)
+        for (database, rows) in tables {
+            for row in rows {
+                guard let schema = try row.string("schemaname"), let table = try row.string("relname") else {
+                    if let rest = try row.double("total_bytes") {
+                        other.samples.append(Sample(labels: [Label("datname", database)], value: rest))
+                    }
+                    continue
+                }
+                let labels = [Label("datname", database), Label("schemaname", schema), Label("relname", table)]
+                for index in perTable.indices {
+                    if let value = try row.double(perTable[index].column) {
+                        perTable[index].family.samples.append(Sample(labels: labels, value: value))
+                    }
+                }
+            }
+        }
+        return [databaseSize] + perTable.map(\.family) + [other]
+    }
+}

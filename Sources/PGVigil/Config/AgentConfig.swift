@@ -1,0 +1,36 @@
+// The whole configuration of the agent, as read from YAML and overridden by environment and flags.
+
+/// The agent's configuration. Defaults are those of INTERFACE.md.
+struct AgentConfig: Sendable, Hashable, Codable {
+    /// `HOST:PORT` to serve HTTP on; `:PORT` means all interfaces.
+    var listen: String = ":9432"
+    /// The default sampling interval of every collector.
+    var interval = ConfigDuration(.seconds(15))
+    /// How much history each ring buffer keeps.
+    var history = ConfigDuration(.seconds(3600))
+    /// Upper bound of each connect and each statement.
+    var timeout = ConfigDuration(.seconds(10))
+    /// The monitored servers.
+    var targets: [TargetConfig] = []
+    /// Per-collector overrides, by collector name.
+    var collectors: [String: CollectorOptions] = [:]
+
+    /// The defaults.
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = AgentConfig()
+        listen = try container.decodeIfPresent(String.self, forKey: .listen) ?? defaults.listen
+        interval = try container.decodeIfPresent(ConfigDuration.self, forKey: .interval) ?? defaults.interval
+        history = try container.decodeIfPresent(ConfigDuration.self, forKey: .history) ?? defaults.history
+        timeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? defaults.timeout
+        targets = try container.decodeIfPresent([TargetConfig].self, forKey: .targets) ?? []
+        collectors = try container.decodeIfPresent([String: CollectorOptions].self, forKey: .collectors) ?? [:]
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen, interval, history, timeout, targets, collectors
+    }
+}

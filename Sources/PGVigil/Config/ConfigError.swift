@@ -1,0 +1,23 @@
+// A configuration problem, located by file, line, column and field, with what to do about it.
+
+/// A configuration error: where it is (file, line, column when known, and the field path) and why.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    /// The config file, or nil when the value came from a flag or the environment.
+    var file: String?
+    /// The 1-based line and column in `file`, when known.
+    var line: Int?
+    var column: Int?
+    /// The field, e.g. `targets[0].dsn`, or a flag such as `--listen`.
+    var field: String
+    /// What is wrong and what is expected.
+    var message: String
+
+    public var description: String {
+        var location = ""
+        if let file { location += file + ":" }
+        if let line { location += "\(line):" }
+        if let column, line != nil { location += "\(column):" }
+        if !location.isEmpty { location += " " }
+        return "\(location)\(field.isEmpty ? "" : field + ": ")\(message)"
+    }
+}

@@ -1,0 +1,58 @@
+// One monitored PostgreSQL server as the config file describes it.
+
+/// A target: a DSN, the name that becomes its `target` label, extra labels, databases to visit.
+struct TargetConfig: Sendable, Hashable, Codable {
+    /// The `target` label value; defaults to the DSN's `host:port`.
+    var name: String?
+    /// A libpq connection string or URI, passed to libpq unchanged.
+    var dsn: String
+    /// Labels added to every series of this target.
+    var labels: [String: String]
+    /// Which databases per-database collectors visit.
+    var databases: DatabaseSelection
+
+    /// Creates a target.
+    init(name: String? = nil, dsn: String, labels: [String: String] = [:], databases: DatabaseSelection = .auto) {
+        self.name = name
+        self.dsn = dsn
+        self.labels = labels
+        self.databases = databases
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        dsn = try container.decode(String.self, forKey: .dsn)
+        labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+        databases = try container.decodeIfPresent(DatabaseSelection.self, forKey: .databases) ?? .auto
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, dsn, labels, databases
+    }
+}
+
+extension DatabaseSelection: Codable {
+    /// Decodes `auto` or a list of database names.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let names = try? container.decode([String].self) {
+            self = .list(names)
+            return
+        }
+        let word = try? container.decode(String.self)
+        guard word == "auto" else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected \"auto\" or a list of database names")
+        }
+        self = .auto
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .auto: try container.encode("auto")
+        case .list(let names): try container.encode(names)
+        }
+    }
+}

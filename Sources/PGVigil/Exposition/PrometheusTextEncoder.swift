@@ -1,0 +1,63 @@
+// Writes metric families in the Prometheus text exposition format 0.0.4.
+import NIOCore
+
+/// Encodes families as Prometheus text format 0.0.4: `# HELP`, `# TYPE`, then one line per sample,
+/// label values and help text escaped, no timestamps.
+enum PrometheusTextEncoder {
+    /// The Content-Type of this format.
+    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// Appends `family` to `buffer`. The family must already be merged (see `FamilyMerger`).
+    static func write(_ family: MetricFamily, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("# HELP ")
+        buffer.writeString(family.name)
+        buffer.writeStaticString(" ")
+        writeEscaped(family.help, escapingQuotes: false, into: &buffer)
+        buffer.writeStaticString("\n# TYPE ")
+        buffer.writeString(family.name)
+        buffer.writeStaticString(family.type == .counter ? " counter\n" : " gauge\n")
+        for sample in family.samples {
+            buffer.writeString(family.name)
+            if !sample.labels.isEmpty {
+                buffer.writeStaticString("{")
+                for (index, label) in sample.labels.enumerated() {
+                    if index > 0 { buffer.writeStaticString(",") }
+                    buffer.writeString(label.name)
+                    buffer.writeStaticString("=\"")
+                    writeEscaped(label.value, escapingQuotes: true, into: &buffer)
+                    buffer.writeStaticString("\"")
+                }
+                buffer.writeStaticString("}")
+            }
+            buffer.writeStaticString(" ")
+            buffer.writeString(formatValue(sample.value))
+            buffer.writeStaticString("\n")
+        }
+    }
+
+    /// Formats a value as Prometheus expects: integers without a fraction, `+Inf`, `-Inf`, `NaN`,
+    /// and otherwise the shortest representation that reads back to the same double.
+    static func formatValue(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return value.description
+    }
+
+    /// Writes `text` with `\` → `\\` and newline → `\n`, and `"` → `\"` when `escapingQuotes`.
+    private static func writeEscaped(_ text: String, escapingQuotes: Bool, into buffer: inout ByteBuffer) {
+        let needsEscaping = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (escapingQuotes && $0 == UInt8(ascii: "\"")) }
+        guard needsEscaping else {
+            buffer.writeString(text)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+            case UInt8(ascii: "\"") where escapingQuotes: buffer.writeStaticString("\\\"")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+}

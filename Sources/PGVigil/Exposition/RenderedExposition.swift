@@ -1,0 +1,66 @@
+// A pre-rendered /metrics body, split around the one family that is computed at scrape time.
+import NIOCore
+
+/// The exposition of a completed sampling cycle, rendered once and served as is.
+///
+/// `pgvigil_last_sample_age_seconds` must be true at the moment of the scrape, so it is not
+/// rendered here: the body is split where that family sorts, and the server writes
+/// `head`, the age family, then `tail`.
+struct RenderedExposition: Sendable {
+    /// The name of the family rendered at scrape time.
+    static let ageFamilyName = "pgvigil_last_sample_age_seconds"
+
+    /// Families that sort before the age family.
+    var head: ByteBuffer
+    /// Families that sort after the age family.
+    var tail: ByteBuffer
+    /// Per target: its labels and the wall-clock time of its last successful cycle, if any.
+    var lastSuccess: [(labels: [Label], timestamp: Double?)]
+
+    /// An exposition with no families at all (before the first cycle).
+    static let empty = RenderedExposition(head: ByteBuffer(), tail: ByteBuffer(), lastSuccess: [])
+
+    /// Renders merged `families` (which must not contain the age family).
+    init(families: [MetricFamily], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
+        var head = ByteBuffer()
+        var tail = ByteBuffer()
+        for family in FamilyMerger.merge(families) {
+            if family.name < Self.ageFamilyName {
+                PrometheusTextEncoder.write(family, into: &head)
+            } else {
+                PrometheusTextEncoder.write(family, into: &tail)
+            }
+        }
+        self.init(head: head, tail: tail, lastSuccess: lastSuccess)
+    }
+
+    private init(head: ByteBuffer, tail: ByteBuffer, lastSuccess: [(labels: [Label], timestamp: Double?)]) {
+        self.head = head
+        self.tail = tail
+        self.lastSuccess = lastSuccess
+    }
+
+    /// The age family as of `now`: one sample per target that has ever been sampled successfully.
+    func ageFamily(now: Double) -> MetricFamily {
+        MetricFamily(
+            name: Self.ageFamilyName,
+            help: "Seconds since the target's last successful sampling cycle.",
+            type: .gauge,
+            samples: lastSuccess.compactMap { entry in
+                entry.timestamp.map { Sample(labels: entry.labels, value: max(0, now - $0)) }
+            })
+    }
+
+    /// The complete body as of `now`, in one buffer.
+    func body(now: Double) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(head.readableBytes + tail.readableBytes + 128 * lastSuccess.count)
+        var headCopy = head
+        body.writeBuffer(&headCopy)
+        let age = ageFamily(now: now)
+        if !age.samples.isEmpty { PrometheusTextEncoder.write(age, into: &body) }
+        var tailCopy = tail
+        body.writeBuffer(&tailCopy)
+        return body
+    }
+}

@@ -1,0 +1,41 @@
+// How the agent connects: the user's DSN plus the safety settings pgvigil always applies.
+
+/// The parameters of every connection to one target.
+struct ConnectionSettings: Sendable {
+    /// The target's connection string, passed to libpq unchanged.
+    var connectionString: ConnectionString
+    /// The database to connect to instead of the DSN's (for per-database collectors), if any.
+    var database: String?
+    /// Upper bound for every statement (`statement_timeout`) and for connecting (`connect_timeout`).
+    var timeout: Duration
+    /// Which databases per-database collectors visit.
+    var databases: DatabaseSelection = .auto
+    /// Whether the connection's environment sets `PGCONNECT_TIMEOUT` (then libpq's value wins).
+    var environmentSetsConnectTimeout: Bool
+
+    /// The libpq keyword/value pairs: the DSN first (expanded), then pgvigil's additions, which
+    /// never override what the DSN itself says.
+    var libpqParameters: [(String, String)] {
+        var parameters: [(String, String)] = [("dbname", connectionString.text)]
+        parameters.append(("fallback_application_name", "pgvigil"))
+        if connectionString.options["connect_timeout"] == nil, !environmentSetsConnectTimeout {
+            parameters.append(("connect_timeout", String(max(2, Int(timeout.seconds.rounded(.up))))))
+        }
+        if connectionString.options["keepalives_idle"] == nil {
+            parameters.append(("keepalives_idle", "30"))
+        }
+        if let database { parameters.append(("dbname", database)) }
+        return parameters
+    }
+
+    /// The statement that makes a new session read-only and bounded, with its parameters.
+    var sessionSetup: (sql: String, parameters: [String?]) {
+        let milliseconds = String(Int(timeout.seconds * 1000))
+        return ("""
+            SELECT set_config('default_transaction_read_only', 'on', false),
+                   set_config('statement_timeout', $1, false),
+                   set_config('lock_timeout', $1, false),
+                   set_config('idle_in_transaction_session_timeout', $1, false)
+            """, [milliseconds])
+    }
+}

@@ -1,0 +1,26 @@
+// Which databases of a server the per-database collectors visit.
+
+/// `auto` visits every database that allows connections (templates skipped); `list` only those named.
+enum DatabaseSelection: Sendable, Hashable {
+    /// Every connectable, non-template database, discovered each run.
+    case auto
+    /// Exactly these databases (those that do not exist are reported as missing).
+    case list([String])
+
+    /// The discovery query: connectable non-template databases with their sizes.
+    static let discoveryQuery = """
+        SELECT datname, pg_database_size(oid)::float8 AS size_bytes
+        FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname
+        """
+
+    /// The databases to visit among `discovered`, and the configured ones that were not found.
+    func select(from discovered: [String]) -> (visit: [String], missing: [String]) {
+        switch self {
+        case .auto:
+            return (discovered, [])
+        case .list(let names):
+            let present = Set(discovered)
+            return (names.filter { present.contains($0) }, names.filter { !present.contains($0) })
+        }
+    }
+}

@@ -1,0 +1,100 @@
+// A lazily (re)connected, serialised session to one database, running libpq calls on a thread pool.
+import NIOPosix
+
+/// A session to one database of a target. It connects on first use, reconnects after a lost
+/// connection, and runs one statement at a time on the thread pool (never on the concurrency pool).
+///
+/// Per-database collectors ask for `session(forDatabase:)`: child sessions with the same DSN and
+/// another `dbname`, kept open and reused across cycles.
+actor DatabaseSession {
+    private let settings: ConnectionSettings
+    private let threadPool: NIOThreadPool
+    private var connection: PostgresConnection?
+    private var children: [String: DatabaseSession] = [:]
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Creates a session; nothing connects until the first query.
+    init(settings: ConnectionSettings, threadPool: NIOThreadPool) {
+        self.settings = settings
+        self.threadPool = threadPool
+    }
+
+    /// The database this session connects to, when it overrides the DSN's.
+    var database: String? { settings.database }
+
+    /// Which databases per-database collectors visit on this target.
+    var databaseSelection: DatabaseSelection { settings.databases }
+
+    /// Connects now if not connected (used to tell "down" from "query failed").
+    func connect() async throws {
+        try await serialised { _ = try await self.connectedHandle() }
+    }
+
+    /// Runs `sql` with text `parameters` and returns its rows. A lost connection is dropped, so
+    /// the next call reconnects.
+    func query(_ sql: String, _ parameters: [String?] = []) async throws -> QueryResult {
+        try await serialised {
+            let connection = try await self.connectedHandle()
+            do {
+                return try await self.threadPool.runIfActive { try connection.query(sql, parameters) }
+            } catch let error as PostgresError where error.kind == .connection {
+                self.connection = nil
+                throw error
+            }
+        }
+    }
+
+    /// A child session on `database` of the same server, created once and reused.
+    func session(forDatabase database: String) -> DatabaseSession {
+        if let child = children[database] { return child }
+        var childSettings = settings
+        childSettings.database = database
+        let child = DatabaseSession(settings: childSettings, threadPool: threadPool)
+        children[database] = child
+        return child
+    }
+
+    /// Closes child sessions of databases not in `databases` (dropped, or no longer visited).
+    func retainChildren(_ databases: Set<String>) async {
+        let gone = children.filter { !databases.contains($0.key) }
+        children = children.filter { databases.contains($0.key) }
+        for child in gone.values { await child.close() }
+    }
+
+    /// Closes this session and its children; the next query reconnects.
+    func close() async {
+        connection = nil
+        let all = children.values
+        children = [:]
+        for child in all { await child.close() }
+    }
+
+    private func connectedHandle() async throws -> PostgresConnection {
+        if let connection, connection.isHealthy { return connection }
+        connection = nil
+        let settings = self.settings
+        let fresh = try await threadPool.runIfActive { () throws -> PostgresConnection in
+            let connection = try PostgresConnection(parameters: settings.libpqParameters, dsn: settings.connectionString.text)
+            let setup = settings.sessionSetup
+            _ = try connection.query(setup.sql, setup.parameters)
+            return connection
+        }
+        connection = fresh
+        return fresh
+    }
+
+    /// Runs `body` after every earlier call has finished: the actor may interleave at awaits,
+    /// but a libpq connection must serve one statement at a time.
+    private func serialised<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        while busy {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        busy = true
+        defer {
+            busy = false
+            if !waiters.isEmpty { waiters.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}

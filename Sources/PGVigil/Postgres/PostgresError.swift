@@ -1,0 +1,26 @@
+// Errors from talking to PostgreSQL, with messages an operator can act on and no secrets in them.
+
+/// A failure to connect to or query PostgreSQL. Messages come from libpq with passwords removed.
+struct PostgresError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    enum Kind: Sendable {
+        /// The connection could not be made, or it was lost.
+        case connection
+        /// The server rejected or failed a query (the connection is still usable).
+        case query
+        /// A row did not decode to the expected type.
+        case decoding
+    }
+
+    /// What kind of failure this is.
+    var kind: Kind
+    /// The reason, safe to log.
+    var message: String
+    /// The SQLSTATE code, when the server sent one (e.g. `57014` for a statement timeout).
+    var sqlState: String?
+
+    var description: String {
+        if let sqlState { return "\(message) (SQLSTATE \(sqlState))" }
+        return message
+    }
+}

@@ -1,0 +1,75 @@
+// The rows of a query as text values, with typed accessors that name the column on failure.
+
+/// The result of a query: column names and rows of text values (NULL is nil).
+struct QueryResult: Sendable {
+    /// The column names, in order.
+    var columns: [String]
+    /// The rows.
+    var rows: [Row]
+}
+
+/// One row, decoded from PostgreSQL's text format on demand.
+struct Row: Sendable {
+    /// Column name → index.
+    private let columnIndex: [String: Int]
+    /// The values in text format, nil for NULL.
+    private let values: [String?]
+
+    /// Creates a row from column names and values.
+    init(columns: [String], values: [String?]) {
+        var index: [String: Int] = [:]
+        for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
+        self.columnIndex = index
+        self.values = values
+    }
+
+    /// Creates a row from column name/value pairs (used by tests of the row→samples functions).
+    init(_ pairs: KeyValuePairs<String, String?>) {
+        self.init(columns: pairs.map(\.key), values: pairs.map(\.value))
+    }
+
+    /// The raw text of `column`, nil for NULL. Throws if the row has no such column.
+    func text(_ column: String) throws -> String? {
+        guard let position = columnIndex[column] else {
+            throw PostgresError(kind: .decoding, message: "the query returned no column \"\(column)\"")
+        }
+        return values[position]
+    }
+
+    /// `column` as a string, nil for NULL.
+    func string(_ column: String) throws -> String? { try text(column) }
+
+    /// `column` as a double (numeric, integer, float types), nil for NULL.
+    func double(_ column: String) throws -> Double? {
+        guard let text = try text(column) else { return nil }
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let value = Double(text) else {
+                throw PostgresError(kind: .decoding, message: "column \"\(column)\" holds \"\(text)\", not a number")
+            }
+            return value
+        }
+    }
+
+    /// `column` as an integer, nil for NULL.
+    func int(_ column: String) throws -> Int? {
+        guard let text = try text(column) else { return nil }
+        guard let value = Int(text) else {
+            throw PostgresError(kind: .decoding, message: "column \"\(column)\" holds \"\(text)\", not an integer")
+        }
+        return value
+    }
+
+    /// `column` as a boolean (`t`/`f`), nil for NULL.
+    func bool(_ column: String) throws -> Bool? {
+        guard let text = try text(column) else { return nil }
+        switch text {
+        case "t", "true", "on": return true
+        case "f", "false", "off": return false
+        default: throw PostgresError(kind: .decoding, message: "column \"\(column)\" holds \"\(text)\", not a boolean")
+        }
+    }
+}

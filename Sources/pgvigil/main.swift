@@ -1,0 +1,3 @@
+import PGVigil
+import ArgumentParser
+print("hi")

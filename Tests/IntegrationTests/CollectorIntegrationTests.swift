@@ -1,0 +1,42 @@
+// The collectors' queries against the real primary and replica, as the pg_monitor-only role.
+import Testing
+@testable import PGVigil
+
+@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+struct CollectorIntegrationTests {
+    private func value(_ name: String, _ labels: [Label], in families: [MetricFamily]) -> Double? {
+        families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value
+    }
+
+    @Test func connectsReadOnlyAsTheMonitoringRole() async throws {
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
+        let info = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
+        #expect(info.majorVersion >= 13)
+        #expect(!info.isInRecovery)
+        let settings = try #require(try await session.query(
+            "SELECT current_setting('default_transaction_read_only') AS ro, current_setting('application_name') AS app, current_user AS who").rows.first)
+        #expect(try settings.string("ro") == "on")
+        #expect(try settings.string("app") == "pgvigil")
+        #expect(try settings.string("who") == "pgvigil")
+        await #expect(throws: PostgresError.self) { _ = try await session.query("CREATE TABLE pgvigil_must_not_write (id int)") }
+    }
+
+    @Test func tableSizesMatchPostgres() async throws {
+        let admin = try TestCluster.adminPrimary()
+        let table = TestCluster.uniqueName("sized")
+        _ = try admin.query("CREATE TABLE \(table) (id int PRIMARY KEY, payload text)", [])
+        _ = try admin.query("INSERT INTO \(table) SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g", [])
+        _ = try admin.query("ANALYZE \(table)", [])
+        let expected = try #require(try admin.query(
+            "SELECT pg_total_relation_size('\(table)')::float8 AS total, pg_indexes_size('\(table)')::float8 AS idx", []).rows.first)
+
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list(["postgres"]))
+        let server = ServerInfo(versionNumber: 150000, version: "", isInRecovery: false)
+        let families = try await TableSizesCollector(limit: 1000).collect(session, server: server)
+        let labels = [Label("datname", "postgres"), Label("schemaname", "public"), Label("relname", table)]
+        #expect(value("pg_stat_user_tables_total_size_bytes", labels, in: families) == (try expected.double("total")))
+        #expect(value("pg_stat_user_tables_index_size_bytes", labels, in: families) == (try expected.double("idx")))
+        #expect(value("pg_stat_user_tables_n_live_tup", labels, in: families) == 5000)
+        #expect(value("pg_database_size_bytes", [Label("datname", "postgres")], in: families) ?? 0 > 0)
+    }
+}

@@ -1,0 +1,58 @@
+// Access to the real primary and replica that scripts/test.sh starts on loopback.
+import Foundation
+import NIOPosix
+import Testing
+@testable import PGVigil
+
+/// The servers of the integration run, named by environment variables that scripts/test.sh sets.
+enum TestCluster {
+    /// Whether scripts/test.sh started the servers (the integration suites are disabled otherwise).
+    static let isAvailable = ProcessInfo.processInfo.environment["PGVIGIL_TEST_PRIMARY_DSN"] != nil
+
+    /// The DSN of the least-privileged monitoring role (`pg_monitor` only) on the primary / replica.
+    static var primaryDSN: String { environment("PGVIGIL_TEST_PRIMARY_DSN") }
+    static var replicaDSN: String { environment("PGVIGIL_TEST_REPLICA_DSN") }
+
+    /// A superuser connection to the primary, for setting up test data.
+    static func adminPrimary() throws -> PostgresConnection {
+        try PostgresConnection(parameters: [("dbname", environment("PGVIGIL_TEST_ADMIN_PRIMARY_DSN"))], dsn: "")
+    }
+
+    /// A superuser connection to the replica, for pausing replay.
+    static func adminReplica() throws -> PostgresConnection {
+        try PostgresConnection(parameters: [("dbname", environment("PGVIGIL_TEST_ADMIN_REPLICA_DSN"))], dsn: "")
+    }
+
+    /// A superuser connection to another database of the primary.
+    static func adminPrimary(database: String) throws -> PostgresConnection {
+        try PostgresConnection(parameters: [("dbname", environment("PGVIGIL_TEST_ADMIN_PRIMARY_DSN")), ("dbname", database)], dsn: "")
+    }
+
+    /// A monitoring session (read-only, bounded) to `dsn`, as the agent opens it.
+    static func monitoringSession(_ dsn: String, databases: DatabaseSelection = .auto) throws -> DatabaseSession {
+        DatabaseSession(
+            settings: ConnectionSettings(
+                connectionString: try ConnectionString(dsn), timeout: .seconds(10), databases: databases,
+                environmentSetsConnectTimeout: false),
+            threadPool: .singleton)
+    }
+
+    /// A name no other test uses, for tables and databases.
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    private static func environment(_ name: String) -> String {
+        ProcessInfo.processInfo.environment[name] ?? ""
+    }
+}
+
+/// Waits until `condition` returns true or `timeout` passes, checking every `every`.
+func waitUntil(timeout: Duration, every: Duration = .milliseconds(200), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: every)
+    }
+    return try await condition()
+}

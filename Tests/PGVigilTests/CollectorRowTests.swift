@@ -1,0 +1,109 @@
+// Unit tests of the collectors' pure row→samples functions.
+import Testing
+@testable import PGVigil
+
+@Suite struct CollectorRowTests {
+    private func family(_ name: String, in families: [MetricFamily]) throws -> MetricFamily {
+        try #require(families.first { $0.name == name })
+    }
+
+    @Test func activityCountsAndDurations() throws {
+        let families = try ActivityCollector.families(
+            countRows: [
+                Row(["datname": "app", "usename": "web", "state": "active", "wait_event_type": "", "sessions": "3"]),
+                Row(["datname": "app", "usename": "web", "state": "idle in transaction", "wait_event_type": "Client", "sessions": "1"]),
+            ],
+            durationRows: [Row([
+                "datname": "app", "max_tx_duration": "12.5", "max_query_duration": "0.25", "max_idle_in_transaction": "12.4", "blocked": "2",
+            ])],
+            settingsRows: [Row(["max_connections": "100"])])
+        let count = try family("pg_stat_activity_count", in: families)
+        #expect(count.samples.count == 2)
+        #expect(count.samples[1].labels == [Label("datname", "app"), Label("usename", "web"), Label("state", "idle in transaction"), Label("wait_event_type", "Client")])
+        #expect(count.samples[1].value == 1)
+        #expect(try family("pg_stat_activity_max_tx_duration_seconds", in: families).samples == [Sample(labels: [Label("datname", "app")], value: 12.5)])
+        #expect(try family("pg_stat_activity_max_idle_in_transaction_seconds", in: families).samples.first?.value == 12.4)
+        #expect(try family("pg_stat_activity_blocked_count", in: families).samples.first?.value == 2)
+        #expect(try family("pg_settings_max_connections", in: families).samples == [Sample(value: 100)])
+    }
+
+    @Test func standbyLagIsOmittedWhenUnknown() throws {
+        let families = try ReplicationCollector.families(
+            standbyRows: [Row(["lag_bytes": nil, "lag_seconds": "4.5"])], standbysRows: [], slotRows: [])
+        #expect(try family("pg_replication_lag_seconds", in: families).samples == [Sample(value: 4.5)])
+        #expect(try family("pg_replication_lag_bytes", in: families).samples.isEmpty)
+    }
+
+    @Test func caughtUpIdleStandbyHasZeroLagTimesInsteadOfNull() throws {
+        let families = try ReplicationCollector.families(standbyRows: [], standbysRows: [
+            Row(["application_name": "r1", "client_addr": "10.0.0.2", "state": "streaming", "lag_bytes": "0",
+                 "write_lag": nil, "flush_lag": nil, "replay_lag": nil]),
+            Row(["application_name": "r2", "client_addr": "10.0.0.3", "state": "streaming", "lag_bytes": "8192",
+                 "write_lag": "0.001", "flush_lag": "0.002", "replay_lag": nil]),
+        ], slotRows: [])
+        let replay = try family("pg_stat_replication_replay_lag_seconds", in: families)
+        #expect(replay.samples.count == 1)
+        #expect(replay.samples.first?.value == 0)
+        #expect(try family("pg_stat_replication_flush_lag_seconds", in: families).samples.map(\.value) == [0, 0.002])
+        let bytes = try family("pg_stat_replication_lag_bytes", in: families)
+        #expect(bytes.samples.last?.labels.first == Label("application_name", "r2"))
+        #expect(bytes.samples.last?.value == 8192)
+    }
+
+    @Test func slotsWithoutRestartLSNAreSkipped() throws {
+        let families = try ReplicationCollector.families(standbyRows: [], standbysRows: [], slotRows: [
+            Row(["slot_name": "s1", "slot_type": "physical", "active": "t", "retained_bytes": "1024"]),
+            Row(["slot_name": "s2", "slot_type": "logical", "active": "f", "retained_bytes": nil]),
+        ])
+        #expect(try family("pg_replication_slot_retained_bytes", in: families).samples == [
+            Sample(labels: [Label("slot_name", "s1"), Label("slot_type", "physical"), Label("active", "true")], value: 1024),
+        ])
+    }
+
+    @Test func cacheHitRatioUsesTheWindowElseSinceReset() {
+        #expect(CacheHitCollector.ratio(hitIncrease: 90, readIncrease: 10, hitsSinceReset: 1, readsSinceReset: 1) == 0.9)
+        #expect(CacheHitCollector.ratio(hitIncrease: nil, readIncrease: nil, hitsSinceReset: 3, readsSinceReset: 1) == 0.75)
+        #expect(CacheHitCollector.ratio(hitIncrease: 0, readIncrease: 0, hitsSinceReset: 3, readsSinceReset: 1) == nil)
+    }
+
+    @Test func cacheHitRatioIsDerivedFromStoredHistory() async throws {
+        let store = SampleStore()
+        let collector = CacheHitCollector(window: .seconds(60))
+        let target = [Label("target", "t")]
+        let history = TargetHistory(store: store, targetLabels: target)
+        var derived: [MetricFamily] = []
+        for (second, hits, reads) in [(0.0, 1000.0, 1000.0), (10, 1090, 1010), (20, 1180, 1020)] {
+            let families = try CacheHitCollector.families(rows: [Row(["datname": "app", "blks_hit": "\(hits)", "blks_read": "\(reads)"])])
+            await store.record(target: "t", collector: collector.name, families: families.map { $0.prefixingLabels(target) },
+                               timestamp: second, capacity: 100, retention: 3600)
+            derived = await collector.derive(from: families, history: history, now: second)
+            if second == 0 {
+                #expect(derived.first?.samples.first?.value == 0.5)  // one sample: since reset
+            }
+        }
+        // over the window: 180 hits, 20 reads
+        #expect(derived.first?.samples.first?.value == 0.9)
+    }
+
+    @Test func tableSizesReportTopTablesAndSumTheRest() throws {
+        let families = try TableSizesCollector.families(
+            databaseRows: [Row(["datname": "app", "size_bytes": "9000000"])],
+            tables: [("app", [
+                Row(["schemaname": "public", "relname": "orders", "table_bytes": "800", "index_bytes": "200", "total_bytes": "1000",
+                     "n_live_tup": "10", "n_dead_tup": "2"]),
+                Row(["schemaname": nil, "relname": nil, "table_bytes": nil, "index_bytes": nil, "total_bytes": "300",
+                     "n_live_tup": nil, "n_dead_tup": nil]),
+            ])])
+        let labels = [Label("datname", "app"), Label("schemaname", "public"), Label("relname", "orders")]
+        #expect(try family("pg_stat_user_tables_total_size_bytes", in: families).samples == [Sample(labels: labels, value: 1000)])
+        #expect(try family("pg_stat_user_tables_n_dead_tup", in: families).samples == [Sample(labels: labels, value: 2)])
+        #expect(try family("pg_stat_user_tables_other_total_size_bytes", in: families).samples == [Sample(labels: [Label("datname", "app")], value: 300)])
+        #expect(try family("pg_database_size_bytes", in: families).samples.first?.value == 9_000_000)
+    }
+
+    @Test func rowDecodingNamesTheColumn() {
+        let row = Row(["n": "abc"])
+        #expect(throws: PostgresError.self) { _ = try row.double("n") }
+        #expect(throws: PostgresError.self) { _ = try row.double("missing") }
+    }
+}

@@ -1,0 +1,143 @@
+// Unit tests of config loading: layering of file, environment and flags, and errors that point at the line.
+import Foundation
+import Testing
+@testable import PGVigil
+
+@Suite struct ConfigLoaderTests {
+    /// Writes `yaml` to a temporary file and loads it with `overrides` and `environment`.
+    private func load(_ yaml: String, overrides: ConfigOverrides = ConfigOverrides(), environment: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var withFile = overrides
+        withFile.configFile = path
+        return try ConfigLoader.load(overrides: withFile, environment: environment)
+    }
+
+    private func loadError(_ yaml: String) -> ConfigError? {
+        do {
+            _ = try load(yaml)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func readsTheInterfaceExample() throws {
+        let config = try load("""
+            listen: "127.0.0.1:9500"
+            interval: 5s
+            history: 30m
+            targets:
+              - name: primary
+                dsn: "host=10.0.0.5 port=5432 user=pgvigil dbname=postgres"
+                labels: { cluster: main }
+                databases: auto
+              - dsn: "postgresql://pgvigil@replica.example:5433/postgres"
+                databases: [app, billing]
+            collectors:
+              table_sizes: { interval: 5m, limit: 20 }
+              cache_hit_ratio: { window: 10m }
+              replication: { enabled: false }
+            """)
+        #expect(config.listen == "127.0.0.1:9500")
+        #expect(config.interval.duration == .seconds(5))
+        #expect(config.history.duration == .seconds(1800))
+        #expect(config.targets.map(\.name) == ["primary", "replica.example:5433"])
+        #expect(config.targets[0].labels == ["cluster": "main"])
+        #expect(config.targets[1].databases == .list(["app", "billing"]))
+        let schedule = CollectorRegistry.schedule(for: config)
+        #expect(schedule.map(\.collector.name) == ["activity", "cache_hit_ratio", "table_sizes"])
+        #expect(schedule.map(\.interval) == [.seconds(5), .seconds(5), .seconds(300)])
+        #expect((schedule[2].collector as? TableSizesCollector)?.limit == 20)
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsTheFile() throws {
+        let yaml = "listen: \":1000\"\ntargets: [{ dsn: \"host=filehost\" }]\n"
+        let environment = ["PGVIGIL_LISTEN": ":2000", "PGVIGIL_DSN": "host=envhost port=6000"]
+        let fromEnvironment = try load(yaml, environment: environment)
+        #expect(fromEnvironment.listen == ":2000")
+        #expect(fromEnvironment.targets.map(\.name) == ["envhost:6000"])
+        let fromFlags = try load(yaml, overrides: ConfigOverrides(dsns: ["host=a", "host=b port=7"], listen: ":3000", interval: "1m"), environment: environment)
+        #expect(fromFlags.listen == ":3000")
+        #expect(fromFlags.interval.duration == .seconds(60))
+        #expect(fromFlags.targets.map(\.name) == ["a:5432", "b:7"])
+    }
+
+    @Test func unknownFieldNamesLineAndField() throws {
+        let error = try #require(loadError("""
+            interval: 15s
+            targets:
+              - dsn: "host=x"
+                lables: { a: b }
+            """))
+        #expect(error.line == 4)
+        #expect(error.field == "targets[0].lables")
+        #expect(error.message.contains("unknown field \"lables\""))
+        #expect(error.description.hasPrefix(try #require(error.file) + ":4:"))
+    }
+
+    @Test func badDurationNamesTheField() throws {
+        let error = try #require(loadError("interval: 15 seconds\ntargets: [{ dsn: \"host=x\" }]\n"))
+        #expect(error.line == 1)
+        #expect(error.field == "interval")
+        #expect(error.message.contains("not a duration"))
+    }
+
+    @Test func wrongTypeNamesTheField() throws {
+        let error = try #require(loadError("targets:\n  - dsn: [1, 2]\n"))
+        #expect(error.field == "targets[0].dsn")
+        #expect(error.line == 2)
+    }
+
+    @Test func yamlSyntaxErrorHasALine() throws {
+        let error = try #require(loadError("targets:\n  - dsn: \"unterminated\n"))
+        #expect(error.line != nil)
+        #expect(error.message.contains("not valid YAML"))
+    }
+
+    @Test func duplicateTargetNamesAreRejectedAtTheSecond() throws {
+        let error = try #require(loadError("""
+            targets:
+              - { name: db, dsn: "host=a" }
+              - { name: db, dsn: "host=b" }
+            """))
+        #expect(error.field == "targets[1].name")
+        #expect(error.line == 3)
+    }
+
+    @Test func invalidDSNNeverEchoesThePassword() throws {
+        let error = try #require(loadError("targets:\n  - dsn: \"host=a password=hunter2 sslmode\"\n"))
+        #expect(error.field == "targets[0].dsn")
+        #expect(!error.description.contains("hunter2"))
+    }
+
+    @Test func unknownCollectorListsTheKnownOnes() throws {
+        let error = try #require(loadError("targets: [{ dsn: \"host=a\" }]\ncollectors:\n  tables: { limit: 3 }\n"))
+        #expect(error.field == "collectors.tables")
+        #expect(error.message.contains("table_sizes"))
+        #expect(error.line == 3)
+    }
+
+    @Test func optionAColectorDoesNotHaveIsRejected() throws {
+        let error = try #require(loadError("targets: [{ dsn: \"host=a\" }]\ncollectors:\n  activity: { limit: 3 }\n"))
+        #expect(error.field == "collectors.activity.limit")
+    }
+
+    @Test func reservedLabelNameIsRejected() throws {
+        let error = try #require(loadError("targets: [{ dsn: \"host=a\", labels: { datname: x } }]\n"))
+        #expect(error.field == "targets[0].labels")
+        #expect(error.message.contains("datname"))
+    }
+
+    @Test func noTargetsIsAnError() throws {
+        let error = try #require(loadError("interval: 15s\n"))
+        #expect(error.field == "targets")
+    }
+
+    @Test func badListenFlagNamesTheFlag() {
+        #expect(throws: ConfigError.self) {
+            _ = try load("targets: [{ dsn: \"host=a\" }]\n", overrides: ConfigOverrides(listen: "9432"))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// Unit tests of connection string parsing, redaction and target naming.
+import Testing
+@testable import PGVigil
+
+@Suite struct ConnectionStringTests {
+    @Test(arguments: [
+        ("host=db password=s3cret user=u", "host=db password=*** user=u"),
+        ("host=db password = 'a b\\'c' user=u", "host=db password = *** user=u"),
+        ("postgresql://user:s3cret@db:5432/postgres", "postgresql://user:***@db:5432/postgres"),
+        ("postgres://db/postgres?user=u&password=s3cret&sslmode=require", "postgres://db/postgres?user=u&password=***&sslmode=require"),
+        ("host=db user=u", "host=db user=u"),
+    ])
+    func redactsPasswords(dsn: String, expected: String) {
+        #expect(ConnectionString.redact(dsn) == expected)
+    }
+
+    @Test func scrubsPasswordsOutOfMessages() {
+        let message = ConnectionString.scrub("failed near \"s3cret\" and s3cret", secretsOf: "host=a password=s3cret")
+        #expect(message == "failed near \"***\" and ***")
+    }
+
+    @Test func namesTargetsAfterHostAndPort() throws {
+        #expect(try ConnectionString("host=db1 port=6432").defaultTargetName(environment: [:]) == "db1:6432")
+        #expect(try ConnectionString("postgresql://u@db2/postgres").defaultTargetName(environment: [:]) == "db2:5432")
+        #expect(try ConnectionString("dbname=x").defaultTargetName(environment: ["PGHOST": "envhost", "PGPORT": "5555"]) == "envhost:5555")
+    }
+
+    @Test func rejectsWhatLibpqRejects() {
+        #expect(throws: ConnectionStringError.self) { _ = try ConnectionString("host=a nonsense_option=1") }
+        #expect(throws: ConnectionStringError.self) { _ = try ConnectionString("postgresql://[broken") }
+    }
+
+    @Test func pgvigilAdditionsNeverOverrideTheDSN() throws {
+        var settings = ConnectionSettings(
+            connectionString: try ConnectionString("host=a connect_timeout=3 application_name=mine"),
+            timeout: .seconds(10), environmentSetsConnectTimeout: false)
+        var keywords = settings.libpqParameters.map(\.0)
+        #expect(!keywords.contains("connect_timeout"))
+        #expect(keywords.contains("fallback_application_name"))
+        #expect(!keywords.contains("application_name"))
+        settings.database = "app"
+        keywords = settings.libpqParameters.map(\.0)
+        #expect(settings.libpqParameters.last?.0 == "dbname")
+        #expect(settings.libpqParameters.last?.1 == "app")
+        #expect(keywords.first == "dbname")
+    }
+}

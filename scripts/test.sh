@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests, then integration tests against a real primary and replica
+# that this script starts on loopback and stops again.
+#
+#   scripts/test.sh            (as root: installs missing Debian packages first)
+#   PG_BIN=/path/to/bin scripts/test.sh   to test against another PostgreSQL build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ "$(id -u)" = 0 ] && scripts/install-deps.sh
+
+export CLUSTER_DIR=${CLUSTER_DIR:-/tmp/pgvigil-test-cluster}
+export PRIMARY_PORT=${PRIMARY_PORT:-56432}
+REPLICA_PORT=$((PRIMARY_PORT + 1))
+
+swift build --build-tests
+
+echo "== unit tests"
+swift test --skip-build --filter PGVigilTests
+
+echo "== integration tests ($(${PG_BIN:-/usr/lib/postgresql/15/bin}/postgres --version))"
+scripts/pg-cluster.sh stop 2>/dev/null || true
+trap 'scripts/pg-cluster.sh stop' EXIT
+scripts/pg-cluster.sh start
+
+socket="$CLUSTER_DIR/socket"
+export PGVIGIL_TEST_PRIMARY_DSN="host=127.0.0.1 port=$PRIMARY_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
+export PGVIGIL_TEST_REPLICA_DSN="host=127.0.0.1 port=$REPLICA_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
+export PGVIGIL_TEST_ADMIN_PRIMARY_DSN="host=$socket port=$PRIMARY_PORT user=postgres dbname=postgres"
+export PGVIGIL_TEST_ADMIN_REPLICA_DSN="host=$socket port=$REPLICA_PORT user=postgres dbname=postgres"
+export PGVIGIL_TEST_CLUSTER_SCRIPT="$PWD/scripts/pg-cluster.sh"
+export PGVIGIL_TEST_BINARY="$PWD/.build/debug/pgvigil"
+
+swift test --skip-build --filter IntegrationTests
