@@ -18,14 +18,13 @@ actor SampleStore {
     /// Creates an empty store.
     init() {}
 
-    /// Records a collector's families for `target` at `timestamp`: they become the collector's
-    /// current snapshot and each sample is appended to its series' ring buffer of `capacity` points.
-    func record(target: String, collector: String, families: [MetricFamily], timestamp: Double, capacity: Int, retention: Double) {
+    /// Makes `families` the current snapshot of `collector` on `target` (what /metrics serves).
+    func setSnapshot(target: String, collector: String, families: [MetricFamily]) {
         snapshots[target, default: [:]][collector] = families
-        append(families, timestamp: timestamp, capacity: capacity, retention: retention)
     }
 
-    /// Appends points for `families` to their ring buffers without changing any snapshot.
+    /// Appends each sample of `families` at `timestamp` to its series' ring buffer, created with
+    /// `capacity` points; a series not updated for `retention` seconds is eventually forgotten.
     func append(_ families: [MetricFamily], timestamp: Double, capacity: Int, retention: Double) {
         for family in families {
             for sample in family.samples {

@@ -1,0 +1,82 @@
+// Wires the agent together: store, samplers, publisher and HTTP server under one ServiceGroup.
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The running agent. Built from a validated config; `run` serves until SIGTERM/SIGINT.
+final class Agent: Sendable {
+    private let store: SampleStore
+    private let state: ServedState
+    private let samplers: [TargetSampler]
+    private let server: HTTPServer
+    private let threadPool: NIOThreadPool
+    private let logger: Logger
+    private let wallClock: @Sendable () -> Double
+
+    /// Builds the agent; nothing connects or binds yet.
+    init(config: AgentConfig, environment: [String: String], logger: Logger,
+         wallClock: @escaping @Sendable () -> Double = WallClock.now) throws {
+        let targets = try MonitoredTarget.all(from: config, environment: environment)
+        let store = SampleStore()
+        self.store = store
+        let statuses = targets.map(TargetSampler.initialStatus(of:))
+        state = ServedState(.initial(statuses))
+        let publisher = ExpositionPublisher(initialStatuses: statuses, store: store, state: state)
+        // Each target runs one libpq call at a time, so a thread per target (bounded) suffices.
+        let threadPool = NIOThreadPool(numberOfThreads: max(2, min(targets.count, 32)))
+        threadPool.start()
+        self.threadPool = threadPool
+        samplers = targets.map { target in
+            TargetSampler(
+                target: target, session: DatabaseSession(settings: target.connection, threadPool: threadPool),
+                store: store, publisher: publisher, logger: logger, wallClock: wallClock)
+        }
+        guard let address = ListenAddress(config.listen) else {
+            throw ConfigError(field: "listen", message: "\"\(config.listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
+        }
+        server = HTTPServer(
+            address: address,
+            router: Router(state: state, wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    /// Binds the HTTP port (so a port conflict fails before sampling starts); returns the port.
+    @discardableResult
+    func bindHTTP() async throws -> Int {
+        try await server.bind()
+    }
+
+    /// Samples and serves until graceful shutdown (SIGTERM/SIGINT when `handlingSignals`) or cancellation.
+    func run(handlingSignals: Bool = true) async throws {
+        try await bindHTTP()
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: SamplerService(samplers: samplers)),
+                .init(service: server),
+            ],
+            gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
+            logger: logger))
+        defer { shutDownThreadPool() }
+        try await group.run()
+        logger.info("stopped")
+    }
+
+    /// One cycle of every target, side by side; returns the exposition and each target's status.
+    func sampleOnce() async -> (exposition: String, statuses: [TargetStatus]) {
+        defer { shutDownThreadPool() }
+        let statuses = await withTaskGroup(of: TargetStatus.self) { group in
+            for sampler in samplers { group.addTask { await sampler.sampleOnce() } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let snapshot = state.current
+        let body = snapshot.exposition.body(now: wallClock())
+        let order = snapshot.targets.map(\.name)
+        return (String(buffer: body), statuses.sorted { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) })
+    }
+
+    private func shutDownThreadPool() {
+        threadPool.shutdownGracefully { _ in }
+    }
+}

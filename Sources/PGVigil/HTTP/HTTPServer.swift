@@ -1,0 +1,101 @@
+// The SwiftNIO HTTP/1.1 server: binds the listen address, bounds connections, runs until shutdown.
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// Serves the router over HTTP/1.1 with limits: at most `maxConnections` open connections (more
+/// are closed at once), idle connections closed after `idleTimeout`, request bodies capped, header
+/// size capped by NIO's parser (80 KiB). Binds with SO_REUSEADDR so a restart binds at once.
+final class HTTPServer: Service, Sendable {
+    /// Limits of the server.
+    struct Limits: Sendable {
+        var maxConnections = 128
+        var idleTimeout: TimeAmount = .seconds(60)
+        var maxBodyBytes = 16 * 1024
+    }
+
+    private let address: ListenAddress
+    private let router: Router
+    private let limits: Limits
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let channel = NIOLockedValueBox<(any Channel)?>(nil)
+    private let openConnections = NIOLockedValueBox(0)
+
+    /// Creates a server; nothing is bound until `bind()` or `run()`.
+    init(address: ListenAddress, router: Router, limits: Limits = Limits(), group: any EventLoopGroup, logger: Logger) {
+        self.address = address
+        self.router = router
+        self.limits = limits
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Binds the listen address (all interfaces for `:PORT`) and returns the bound port.
+    @discardableResult
+    func bind() async throws -> Int {
+        if let bound = channel.withLockedValue({ $0 }) { return bound.localAddress?.port ?? address.port }
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 1)
+            .childChannelInitializer { [router, limits, openConnections] channel in
+                let admitted = openConnections.withLockedValue { count in
+                    guard count < limits.maxConnections else { return false }
+                    count += 1
+                    return true
+                }
+                guard admitted else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in openConnections.withLockedValue { $0 -= 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: limits.maxBodyBytes))
+                }
+            }
+        let bound: any Channel
+        do {
+            if let host = address.host {
+                bound = try await bootstrap.bind(host: host, port: address.port).get()
+            } else {
+                // All interfaces: IPv6 any (dual-stack), else IPv4 any where IPv6 is unavailable.
+                do {
+                    bound = try await bootstrap.bind(host: "::", port: address.port).get()
+                } catch {
+                    bound = try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
+                }
+            }
+        } catch {
+            throw HTTPServerError(message: "cannot listen on \(address): \(error)")
+        }
+        channel.withLockedValue { $0 = bound }
+        let port = bound.localAddress?.port ?? address.port
+        logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)"])
+        return port
+    }
+
+    /// Binds if needed and serves until graceful shutdown or cancellation.
+    func run() async throws {
+        try await bind()
+        guard let bound = channel.withLockedValue({ $0 }) else { return }
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await bound.closeFuture.get()
+            } onCancel: {
+                bound.close(promise: nil)
+            }
+        } onGracefulShutdown: {
+            bound.close(promise: nil)
+        }
+    }
+}
+
+/// The server could not start, e.g. the port is in use.
+struct HTTPServerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,106 @@
+// Maps a request to its response from the served snapshot; pure, so it is unit tested without sockets.
+import CompressNIO
+import NIOCore
+import NIOHTTP1
+
+/// Answers requests: /metrics, /probe, /healthz, /readyz; 404 for unknown paths, 405 for methods
+/// other than GET and HEAD. Reads only the pre-rendered snapshot: it never waits on PostgreSQL.
+struct Router: Sendable {
+    /// The snapshot holder the sampler keeps current.
+    let state: ServedState
+    /// Wall-clock seconds since 1970, for the age family and readiness.
+    let wallClock: @Sendable () -> Double
+
+    /// The response to `head`.
+    func respond(to head: HTTPRequestHead) -> HTTPResponse {
+        let (path, query) = Self.split(head.uri)
+        let known = ["/metrics", "/probe", "/healthz", "/readyz"]
+        guard known.contains(path) else {
+            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz)")
+        }
+        guard head.method == .GET || head.method == .HEAD else {
+            return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
+        }
+        let snapshot = state.current
+        let now = wallClock()
+        switch path {
+        case "/metrics":
+            return metrics(snapshot.exposition, now: now, head: head)
+        case "/probe":
+            guard let name = query["target"], !name.isEmpty else {
+                return .text(.badRequest, "missing query parameter: target (e.g. /probe?target=primary)")
+            }
+            guard let exposition = snapshot.perTarget[name] else {
+                let known = snapshot.targets.map(\.name).joined(separator: ", ")
+                return .text(.notFound, "unknown target \"\(name)\"; targets are: \(known)")
+            }
+            return metrics(exposition, now: now, head: head)
+        case "/healthz":
+            return .text(.ok, "ok")
+        default:
+            return readiness(snapshot.targets, now: now)
+        }
+    }
+
+    private func metrics(_ exposition: RenderedExposition, now: Double, head: HTTPRequestHead) -> HTTPResponse {
+        var body = exposition.body(now: now)
+        var headers: HTTPHeaders = ["Vary": "Accept-Encoding"]
+        if Self.acceptsGzip(head.headers), let compressed = try? body.compress(with: .gzip()) {
+            body = compressed
+            headers.add(name: "Content-Encoding", value: "gzip")
+        }
+        return HTTPResponse(status: .ok, contentType: PrometheusTextEncoder.contentType, body: body, headers: headers)
+    }
+
+    private func readiness(_ targets: [TargetStatus], now: Double) -> HTTPResponse {
+        let failing = targets.compactMap { target in target.notReadyReason(now: now).map { (target.name, $0) } }
+        if failing.isEmpty {
+            return .json(.ok, #"{"status":"ready","targets":\#(targets.count)}"#)
+        }
+        let entries = failing.map { #"{"target":\#(JSONText.string($0.0)),"reason":\#(JSONText.string($0.1))}"# }
+        return .json(.serviceUnavailable, #"{"status":"not ready","targets":[\#(entries.joined(separator: ","))]}"#)
+    }
+
+    /// Whether the Accept-Encoding headers allow gzip (named or `*`, with a q-value above 0).
+    static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
+        for value in headers["Accept-Encoding"] {
+            for coding in value.split(separator: ",") {
+                let parts = coding.split(separator: ";").map { $0.filter { $0 != " " }.lowercased() }
+                guard let name = parts.first, name == "gzip" || name == "*" else { continue }
+                let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+                return quality > 0
+            }
+        }
+        return false
+    }
+
+    /// The path and the decoded query parameters of a request URI.
+    static func split(_ uri: String) -> (path: String, query: [String: String]) {
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var query: [String: String] = [:]
+        if parts.count == 2 {
+            for pair in parts[1].split(separator: "&") {
+                let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = percentDecoded(keyValue[0])
+                if query[key] == nil { query[key] = keyValue.count == 2 ? percentDecoded(keyValue[1]) : "" }
+            }
+        }
+        return (String(parts.first ?? ""), query)
+    }
+
+    /// Decodes `%XX` escapes and `+` (a space in query strings); malformed escapes are kept as is.
+    static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,35 @@
+// Renders the exposition after each target's cycle and hands it to the HTTP server.
+
+/// Collects the latest status of every target and, after each cycle, renders /metrics (all
+/// targets) and that target's /probe body once, so that scrapes only copy bytes.
+actor ExpositionPublisher {
+    private let store: SampleStore
+    private let state: ServedState
+    private let targetOrder: [String]
+    private var statuses: [String: TargetStatus]
+    private var perTarget: [String: RenderedExposition] = [:]
+    private var perTargetFamilies: [String: [MetricFamily]] = [:]
+
+    /// Creates a publisher for targets in config order, serving into `state`.
+    init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState) {
+        self.store = store
+        self.state = state
+        self.targetOrder = initialStatuses.map(\.name)
+        self.statuses = Dictionary(initialStatuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Records `status` after a cycle of its target and re-renders what is served.
+    func publish(_ status: TargetStatus) async {
+        statuses[status.name] = status
+        let families = await store.snapshot(target: status.name) + SelfMetrics.families(for: status)
+        perTargetFamilies[status.name] = families
+        perTarget[status.name] = RenderedExposition(
+            families: families + [SelfMetrics.buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
+        let ordered = targetOrder.compactMap { statuses[$0] }
+        let all = targetOrder.flatMap { perTargetFamilies[$0] ?? [] } + [SelfMetrics.buildInfo]
+        state.update(ServedSnapshot(
+            exposition: RenderedExposition(families: all, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
+            perTarget: perTarget,
+            targets: ordered))
+    }
+}

@@ -1,0 +1,36 @@
+// The families that describe targets and the agent itself: pg_up, server facts, collector results.
+
+/// Builds the families the sampler reports about targets and itself (not read from a collector).
+enum SelfMetrics {
+    /// The version reported by `pgvigil version` and `pgvigil_build_info`.
+    public static let version = "0.1.0"
+
+    /// pg_up, pg_in_recovery, pg_server_info and the collector results of one target, labelled.
+    /// A target that is down keeps only pg_up and the pgvigil_* families.
+    static func families(for status: TargetStatus) -> [MetricFamily] {
+        var families = [MetricFamily(
+            name: "pg_up", help: "1 if the last connection and server check succeeded.", type: .gauge,
+            samples: [Sample(labels: status.labels, value: status.up ? 1 : 0)])]
+        if status.up, let server = status.server {
+            families.append(MetricFamily(
+                name: "pg_in_recovery", help: "1 if the server is a standby.", type: .gauge,
+                samples: [Sample(labels: status.labels, value: server.isInRecovery ? 1 : 0)]))
+            families.append(MetricFamily(
+                name: "pg_server_info", help: "The server's version.", type: .gauge,
+                samples: [Sample(labels: status.labels + [Label("version", server.version), Label("server_version_num", String(server.versionNumber))], value: 1)]))
+        }
+        var success = MetricFamily(name: "pgvigil_collector_success", help: "1 if the collector's last run succeeded.", type: .gauge)
+        var duration = MetricFamily(name: "pgvigil_collector_duration_seconds", help: "How long the collector's last run took.", type: .gauge)
+        for (collector, result) in status.collectors.sorted(by: { $0.key < $1.key }) {
+            let labels = status.labels + [Label("collector", collector)]
+            success.samples.append(Sample(labels: labels, value: result.success ? 1 : 0))
+            duration.samples.append(Sample(labels: labels, value: result.duration))
+        }
+        return families + [success, duration]
+    }
+
+    /// pgvigil_build_info.
+    static var buildInfo: MetricFamily {
+        MetricFamily(name: "pgvigil_build_info", help: "pgvigil's version.", type: .gauge, samples: [Sample(labels: [Label("version", version)], value: 1)])
+    }
+}

@@ -1,0 +1,17 @@
+// `pgvigil check-config`: validate and print the effective config with secrets masked.
+import ArgumentParser
+import Foundation
+import PGVigil
+
+/// Validates the configuration.
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Validate the config and print the effective settings (secrets masked); exit 0 or 2.")
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    func run() throws {
+        let overrides = ConfigOverrides(configFile: configOptions.config, dsns: configOptions.dsn)
+        print(try AgentCommands.checkConfig(overrides: overrides, environment: ProcessInfo.processInfo.environment), terminator: "")
+    }
+}

@@ -1,0 +1,49 @@
+// The `pgvigil` command line: subcommands, exit codes (0 ok, 1 runtime failure, 2 usage or config).
+import ArgumentParser
+import PGVigil
+
+/// The root command.
+@main
+struct PGVigilCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pgvigil",
+        abstract: "A monitoring agent for PostgreSQL: samples on timers, serves Prometheus /metrics and health checks.",
+        subcommands: [RunCommand.self, CheckConfigCommand.self, OnceCommand.self, VersionCommand.self])
+
+    /// Parses and runs, mapping ArgumentParser's usage exit code (64) to 2.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitFor(error)
+        }
+    }
+
+    /// Prints `error` and exits with pgvigil's code for it.
+    static func exitFor(_ error: any Error) -> Never {
+        if let configError = error as? ConfigError {
+            printError("pgvigil: \(configError)")
+            Self.exit(withError: ExitCode(2))
+        }
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            Self.exit(withError: ExitCode.success)
+        }
+        if code == .validationFailure {
+            printError(message)
+            Self.exit(withError: ExitCode(2))
+        }
+        if error is ExitCode {
+            Self.exit(withError: error)
+        }
+        printError("pgvigil: \(message)")
+        Self.exit(withError: ExitCode(1))
+    }
+}

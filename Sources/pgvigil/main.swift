@@ -1,3 +1,0 @@
-import PGVigil
-import ArgumentParser
-print("hi")
