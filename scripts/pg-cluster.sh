@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops a throwaway PostgreSQL primary and streaming replica on loopback, for tests and the demo.
 #
-#   scripts/pg-cluster.sh start|stop|restart-primary|status
+#   scripts/pg-cluster.sh start|stop|stop-primary|start-primary|status
 #
 # Environment (all optional):
 #   PG_BIN        the server's bin directory (default: Debian's PostgreSQL 15)
@@ -92,7 +92,8 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  restart-primary) as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" -l "$CLUSTER_DIR/log/primary.log" -m fast -w restart >/dev/null ;;
+  stop-primary) as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" -m fast -w stop >/dev/null ;;
+  start-primary) as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" -l "$CLUSTER_DIR/log/primary.log" -w -t 60 start >/dev/null ;;
   status) as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" status; as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" status ;;
-  *) echo "usage: $0 start|stop|restart-primary|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|stop-primary|start-primary|status" >&2; exit 2 ;;
 esac

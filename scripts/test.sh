@@ -31,4 +31,6 @@ export PGVIGIL_TEST_ADMIN_REPLICA_DSN="host=$socket port=$REPLICA_PORT user=post
 export PGVIGIL_TEST_CLUSTER_SCRIPT="$PWD/scripts/pg-cluster.sh"
 export PGVIGIL_TEST_BINARY="$PWD/.build/debug/pgvigil"
 
-swift test --skip-build --filter IntegrationTests
+# The restart test stops the primary under everyone's feet, so it runs alone, after the rest.
+swift test --skip-build --filter IntegrationTests --skip PrimaryRestartTests
+swift test --skip-build --filter PrimaryRestartTests

@@ -49,8 +49,9 @@ final class Agent: Sendable {
     }
 
     /// Samples and serves until graceful shutdown (SIGTERM/SIGINT when `handlingSignals`) or cancellation.
+    /// The HTTP port is bound inside the group (unless `bindHTTP` ran before), after the signal
+    /// handlers are installed, so a SIGTERM right after "listening" is always graceful.
     func run(handlingSignals: Bool = true) async throws {
-        try await bindHTTP()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
                 .init(service: SamplerService(samplers: samplers)),
