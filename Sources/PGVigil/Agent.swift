@@ -68,7 +68,7 @@ final class Agent: Sendable {
     func sampleOnce() async -> (exposition: String, statuses: [TargetStatus]) {
         defer { shutDownThreadPool() }
         let statuses = await withTaskGroup(of: TargetStatus.self) { group in
-            for sampler in samplers { group.addTask { await sampler.sampleOnce() } }
+            for sampler in samplers { group.addTask(priority: nil) { await sampler.sampleOnce() } }
             return await group.reduce(into: []) { $0.append($1) }
         }
         let snapshot = state.current

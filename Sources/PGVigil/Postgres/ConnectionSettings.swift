@@ -21,8 +21,14 @@ struct ConnectionSettings: Sendable {
         if connectionString.options["connect_timeout"] == nil, !environmentSetsConnectTimeout {
             parameters.append(("connect_timeout", String(max(2, Int(timeout.seconds.rounded(.up))))))
         }
-        if connectionString.options["keepalives_idle"] == nil {
-            parameters.append(("keepalives_idle", "30"))
+        // A server that vanishes from the network (no RST) must not hang a blocking libpq call
+        // for the kernel's default 2h+ keepalive: detect it within about a minute.
+        let networkDefaults = [
+            ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
+            ("tcp_user_timeout", String(Int(timeout.seconds * 1000) + 5000)),
+        ]
+        for (keyword, value) in networkDefaults where connectionString.options[keyword] == nil {
+            parameters.append((keyword, value))
         }
         if let database { parameters.append(("dbname", database)) }
         return parameters

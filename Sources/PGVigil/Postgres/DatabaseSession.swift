@@ -20,16 +20,8 @@ actor DatabaseSession {
         self.threadPool = threadPool
     }
 
-    /// The database this session connects to, when it overrides the DSN's.
-    var database: String? { settings.database }
-
     /// Which databases per-database collectors visit on this target.
     var databaseSelection: DatabaseSelection { settings.databases }
-
-    /// Connects now if not connected (used to tell "down" from "query failed").
-    func connect() async throws {
-        try await serialised { _ = try await self.connectedHandle() }
-    }
 
     /// Runs `sql` with text `parameters` and returns its rows. A lost connection is dropped, so
     /// the next call reconnects.

@@ -48,9 +48,6 @@ final class PostgresConnection: @unchecked Sendable {
     /// Whether the connection is still usable.
     var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 
-    /// The server's version number (e.g. 150018), as libpq read it at connect.
-    var serverVersionNumber: Int { Int(PQserverVersion(handle)) }
-
     /// Runs one statement with text parameters (`$1`, `$2`, … ; nil is NULL) and returns its rows.
     func query(_ sql: String, _ parameters: [String?]) throws(PostgresError) -> QueryResult {
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
@@ -71,14 +68,6 @@ final class PostgresConnection: @unchecked Sendable {
                 message: ConnectionString.scrub(message.isEmpty ? Self.lastError(of: handle, dsn: dsn) : message, secretsOf: dsn),
                 sqlState: sqlState)
         }
-    }
-
-    /// Asks the server to cancel the statement in progress; safe to call from any thread.
-    func cancel() {
-        guard let cancel = PQgetCancel(handle) else { return }
-        defer { PQfreeCancel(cancel) }
-        var errorBuffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &errorBuffer, Int32(errorBuffer.count))
     }
 
     private static func rows(of result: OpaquePointer) -> QueryResult {

@@ -9,7 +9,7 @@ struct SamplerService: Service {
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             for sampler in samplers {
-                group.addTask { await sampler.run() }
+                group.addTask(priority: nil) { await sampler.run() }
             }
         }
     }

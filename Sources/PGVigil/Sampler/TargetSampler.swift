@@ -62,7 +62,7 @@ actor TargetSampler {
             status.lastSuccess = now
             connectionFailures = 0
         }
-        let selfFamilies = SelfMetrics.families(for: status).map { $0 }
+        let selfFamilies = SelfMetrics.families(for: status)
         await store.append(selfFamilies, timestamp: now, capacity: capacity(for: target.baseInterval), retention: target.history.seconds)
         await publisher.publish(status)
         return status

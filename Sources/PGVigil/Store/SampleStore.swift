@@ -8,6 +8,11 @@ actor SampleStore {
         var points: RingBuffer<SeriesPoint>
         var lastUpdated: Double
         var retention: Double
+
+        mutating func record(_ point: SeriesPoint) {
+            points.append(point)
+            lastUpdated = point.timestamp
+        }
     }
 
     private var series: [SeriesKey: StoredSeries] = [:]
@@ -29,16 +34,9 @@ actor SampleStore {
         for family in families {
             for sample in family.samples {
                 let key = SeriesKey(name: family.name, labels: sample.labels)
-                let point = SeriesPoint(timestamp: timestamp, value: sample.value)
-                if var stored = series[key] {
-                    stored.points.append(point)
-                    stored.lastUpdated = timestamp
-                    series[key] = stored
-                } else {
-                    var buffer = RingBuffer<SeriesPoint>(capacity: capacity)
-                    buffer.append(point)
-                    series[key] = StoredSeries(points: buffer, lastUpdated: timestamp, retention: retention)
-                }
+                // One lookup, appended in place (no copy of the ring buffer's storage).
+                series[key, default: StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)]
+                    .record(SeriesPoint(timestamp: timestamp, value: sample.value))
             }
         }
         ingestsSinceSweep += 1
@@ -69,15 +67,4 @@ actor SampleStore {
         let start = now - window
         return stored.points.suffix { $0.timestamp >= start }
     }
-
-    /// Every stored series whose name is `name`, with its points within `window` before `now`.
-    func series(named name: String, window: Double, now: Double) -> [(labels: [Label], points: [SeriesPoint])] {
-        let start = now - window
-        return series.filter { $0.key.name == name }
-            .map { (labels: $0.key.labels, points: $0.value.points.suffix { $0.timestamp >= start }) }
-            .sorted { $0.labels.lexicographicallyPrecedes($1.labels) { ($0.name, $0.value) < ($1.name, $1.value) } }
-    }
-
-    /// The number of series currently held in ring buffers.
-    var seriesCount: Int { series.count }
 }

@@ -1,0 +1,90 @@
+// Unit tests of the HTTP routes: status codes, content types, gzip negotiation, readiness.
+import CompressNIO
+import NIOCore
+import NIOHTTP1
+import Testing
+@testable import PGVigil
+
+@Suite struct RouterTests {
+    private let now = 1_000_000.0
+
+    private func status(_ name: String, lastSuccess: Double?, failure: String? = nil) -> TargetStatus {
+        var status = TargetStatus(name: name, labels: [Label("target", name)], interval: 15)
+        status.up = lastSuccess != nil
+        status.lastSuccess = lastSuccess
+        status.failureReason = failure
+        return status
+    }
+
+    private func router(_ statuses: [TargetStatus]) -> Router {
+        let families = [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: statuses.map { Sample(labels: $0.labels, value: $0.up ? 1 : 0) })]
+        let exposition = RenderedExposition(families: families, lastSuccess: statuses.map { ($0.labels, $0.lastSuccess) })
+        var perTarget: [String: RenderedExposition] = [:]
+        for status in statuses {
+            perTarget[status.name] = RenderedExposition(
+                families: [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: status.labels, value: 1)])],
+                lastSuccess: [(status.labels, status.lastSuccess)])
+        }
+        let now = self.now
+        return Router(state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses)), wallClock: { now })
+    }
+
+    private func request(_ method: HTTPMethod, _ uri: String, headers: HTTPHeaders = [:]) -> HTTPRequestHead {
+        HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
+    }
+
+    @Test func metricsServesTheTextFormat() {
+        let response = router([status("a", lastSuccess: now - 3)]).respond(to: request(.GET, "/metrics"))
+        #expect(response.status == .ok)
+        #expect(response.headers["Content-Type"] == ["text/plain; version=0.0.4; charset=utf-8"])
+        let body = String(buffer: response.body)
+        #expect(body.contains("pg_up{target=\"a\"} 1\n"))
+        #expect(body.contains("pgvigil_last_sample_age_seconds{target=\"a\"} 3\n"))
+    }
+
+    @Test func gzipWhenAcceptedAndNotWhenRefused() throws {
+        let router = router([status("a", lastSuccess: now)])
+        var gzipped = router.respond(to: request(.GET, "/metrics", headers: ["Accept-Encoding": "deflate, gzip;q=0.8"]))
+        #expect(gzipped.headers["Content-Encoding"] == ["gzip"])
+        let plain = try gzipped.body.decompress(with: .gzip())
+        #expect(String(buffer: plain).contains("pg_up{target=\"a\"} 1"))
+        let refused = router.respond(to: request(.GET, "/metrics", headers: ["Accept-Encoding": "gzip;q=0"]))
+        #expect(refused.headers["Content-Encoding"].isEmpty)
+    }
+
+    @Test func probeServesOneTargetAndNamesUnknownOnes() {
+        let router = router([status("a", lastSuccess: now), status("b", lastSuccess: now)])
+        let probe = router.respond(to: request(.GET, "/probe?target=b"))
+        #expect(probe.status == .ok)
+        #expect(!String(buffer: probe.body).contains("target=\"a\""))
+        let unknown = router.respond(to: request(.GET, "/probe?target=zz"))
+        #expect(unknown.status == .notFound)
+        #expect(String(buffer: unknown.body).contains("a, b"))
+        #expect(router.respond(to: request(.GET, "/probe")).status == .badRequest)
+    }
+
+    @Test func unknownPathIs404AndWrongMethodIs405() {
+        let router = router([status("a", lastSuccess: now)])
+        #expect(router.respond(to: request(.GET, "/nope")).status == .notFound)
+        let post = router.respond(to: request(.POST, "/metrics"))
+        #expect(post.status == .methodNotAllowed)
+        #expect(post.headers["Allow"] == ["GET, HEAD"])
+        #expect(router.respond(to: request(.HEAD, "/healthz")).status == .ok)
+    }
+
+    @Test func readyOnlyWhenEveryTargetWasSampledWithinTwoIntervals() {
+        #expect(router([status("a", lastSuccess: now - 29)]).respond(to: request(.GET, "/readyz")).status == .ok)
+        let stale = router([status("a", lastSuccess: now - 10), status("b", lastSuccess: now - 31)]).respond(to: request(.GET, "/readyz"))
+        #expect(stale.status == .serviceUnavailable)
+        #expect(String(buffer: stale.body) == #"{"status":"not ready","targets":[{"target":"b","reason":"last successful sample 31s ago"}]}"# + "\n")
+        let down = router([status("c", lastSuccess: nil, failure: "connection refused \"x\"")]).respond(to: request(.GET, "/readyz"))
+        #expect(String(buffer: down.body).contains(#"{"target":"c","reason":"connection refused \"x\""}"#))
+    }
+
+    @Test func queryParametersArePercentDecoded() {
+        let (path, query) = Router.split("/probe?target=db%3A5432&x=a+b&target=second")
+        #expect(path == "/probe")
+        #expect(query["target"] == "db:5432")
+        #expect(query["x"] == "a b")
+    }
+}
