@@ -46,6 +46,7 @@ config="$CLUSTER_DIR/bench.yaml"
 cat >"$config" <<YAML
 listen: "127.0.0.1:59432"
 interval: 15s
+history: ${HISTORY:-1h}
 targets: [{ name: bench, dsn: "$dsn", databases: [bench] }]
 collectors: { table_sizes: { interval: 15s, limit: $TABLES } }
 YAML
@@ -59,7 +60,7 @@ exporter_pid=$!
 
 # Wait until pgvigil has sampled the tables and the exporter answers.
 deadline=$((SECONDS + 60))
-until curl -sf http://127.0.0.1:59432/metrics | grep -q pg_stat_user_tables_total_size_bytes; do
+until curl -sf http://127.0.0.1:59432/metrics | grep pg_stat_user_tables_total_size_bytes >/dev/null; do
   [ $SECONDS -lt $deadline ] || { echo "pgvigil did not sample in time" >&2; exit 1; }
   sleep 0.5
 done

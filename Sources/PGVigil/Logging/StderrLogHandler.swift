@@ -47,27 +47,12 @@ public struct StderrLogHandler: LogHandler {
     static func render(_ fields: [(String, String)], format: LogFormat) -> String {
         switch format {
         case .json:
-            return "{" + fields.map { "\(quoted($0.0)):\(quoted($0.1))" }.joined(separator: ",") + "}"
+            return "{" + fields.map { "\(JSONText.string($0.0)):\(JSONText.string($0.1))" }.joined(separator: ",") + "}"
         case .logfmt:
             return fields.map { key, value in
                 let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" }
-                return "\(key)=\(needsQuotes ? quoted(value) : value)"
+                return "\(key)=\(needsQuotes ? JSONText.string(value) : value)"
             }.joined(separator: " ")
         }
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

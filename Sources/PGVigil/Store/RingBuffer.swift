@@ -2,53 +2,52 @@
 
 /// A fixed-capacity buffer that keeps the most recent `capacity` elements in insertion order.
 ///
-/// Storage is allocated once at init; `append` overwrites the oldest element when full.
+/// Storage for `capacity` elements is reserved once at init; `append` fills it, then overwrites
+/// the oldest element. Elements are stored unwrapped (no Optional padding per element).
 struct RingBuffer<Element> {
-    private var storage: [Element?]
-    private var head = 0  // index of the oldest element
-    /// The number of elements currently held.
-    private(set) var count = 0
+    private var storage: [Element]
+    private var head = 0  // index of the oldest element once the buffer is full
+    /// The maximum number of elements held.
+    let capacity: Int
 
     /// Creates an empty buffer holding at most `capacity` elements (at least one).
     init(capacity: Int) {
-        storage = Array(repeating: nil, count: max(1, capacity))
+        self.capacity = max(1, capacity)
+        storage = []
+        storage.reserveCapacity(self.capacity)
     }
 
-    /// The maximum number of elements held.
-    var capacity: Int { storage.count }
+    /// The number of elements currently held.
+    var count: Int { storage.count }
 
     /// Appends `element`, overwriting the oldest one when the buffer is full.
     mutating func append(_ element: Element) {
-        if count < storage.count {
-            storage[(head + count) % storage.count] = element
-            count += 1
+        if storage.count < capacity {
+            storage.append(element)
         } else {
             storage[head] = element
-            head = (head + 1) % storage.count
+            head = (head + 1) % capacity
         }
     }
 
     /// The most recently appended element.
     var last: Element? {
-        count == 0 ? nil : storage[(head + count - 1) % storage.count]
+        storage.isEmpty ? nil : storage[(head + storage.count - 1) % storage.count]
     }
 
     /// The elements from oldest to newest.
     var elements: [Element] {
-        var result: [Element] = []
-        result.reserveCapacity(count)
-        for offset in 0..<count {
-            if let element = storage[(head + offset) % storage.count] { result.append(element) }
-        }
-        return result
+        Array(storage[head...] + storage[..<head])
     }
 
     /// The elements from oldest to newest that satisfy `isIncluded`, scanning from the newest back
     /// while `isIncluded` holds (elements are assumed ordered, e.g. by time).
     func suffix(while isIncluded: (Element) -> Bool) -> [Element] {
         var result: [Element] = []
-        var offset = count - 1
-        while offset >= 0, let element = storage[(head + offset) % storage.count], isIncluded(element) {
+        var offset = storage.count - 1
+        while offset >= 0 {
+            let element = storage[(head + offset) % storage.count]
+            guard isIncluded(element) else { break }
             result.append(element)
             offset -= 1
         }

@@ -1,4 +1,4 @@
-// Minimal JSON writing for the small documents the endpoints return, without Foundation.
+// Minimal JSON writing for the small documents the endpoints and the JSON log lines need, without Foundation.
 
 /// Builds JSON text for small documents.
 enum JSONText {
