@@ -1,0 +1,131 @@
+// The alert state machine: inactive → pending → firing → resolved, per series, with an injected clock.
+
+/// The value of one selected series at evaluation time.
+struct SeriesObservation: Sendable {
+    /// The series' labels (`target` first).
+    var labels: [Label]
+    /// The value of the rule's expression selector (after its window function).
+    var value: Double
+    /// The value of the resolve expression's selector for the same series, when the rule has one.
+    var resolveValue: Double?
+}
+
+/// Tracks every alert instance (one per rule and series) and decides what to notify. Pure: it
+/// is given the observations and the time, so tests drive it without a clock or a database.
+struct AlertEvaluator: Sendable {
+    /// An alert that is pending or firing.
+    struct Instance: Sendable, Hashable {
+        /// Pending (waiting out `for`) or firing.
+        enum State: String, Sendable, Hashable {
+            case pending
+            case firing
+        }
+
+        var rule: String
+        var labels: [String: String]
+        var fingerprint: String
+        var state: State
+        /// When the expression started to hold.
+        var activeAt: Double
+        /// When the alert started firing.
+        var firedAt: Double?
+        /// The latest value.
+        var value: Double
+        /// When a firing notification was last emitted.
+        var lastNotifiedAt: Double?
+        /// The target of the series, whose being down holds the alert as it is.
+        var target: String
+    }
+
+    /// How often a firing alert is notified again.
+    var repeatInterval: Duration
+    /// Pending and firing alerts by fingerprint.
+    private(set) var instances: [String: Instance] = [:]
+
+    /// Creates an evaluator with no active alerts.
+    init(repeatInterval: Duration = .seconds(4 * 3600)) {
+        self.repeatInterval = repeatInterval
+    }
+
+    /// Evaluates `rule` over `observations` (every series its selector picks now) at `now`.
+    /// Instances whose series is gone resolve, unless their target is in `downTargets`: a target
+    /// that is down holds its alerts (its own `pg_up` alert says it is down).
+    mutating func evaluate(_ rule: AlertRule, observations: [SeriesObservation], downTargets: Set<String>, now: Double) -> [AlertNotification] {
+        var notifications: [AlertNotification] = []
+        var seen: Set<String> = []
+        for observation in observations {
+            var labels = Dictionary(observation.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            labels.merge(rule.labels) { _, ruleValue in ruleValue }
+            labels["alertname"] = rule.name
+            let fingerprint = Fingerprint.of(labels)
+            seen.insert(fingerprint)
+            let active = rule.expression.comparison.holds(observation.value, rule.expression.threshold)
+
+            guard var instance = instances[fingerprint] else {
+                guard active else { continue }
+                var fresh = Instance(
+                    rule: rule.name, labels: labels, fingerprint: fingerprint, state: .pending, activeAt: now,
+                    value: observation.value, target: labels["target"] ?? "")
+                if rule.holdDuration <= .zero { notifications.append(fire(&fresh, rule: rule, now: now)) }
+                instances[fingerprint] = fresh
+                continue
+            }
+            instance.value = observation.value
+            switch instance.state {
+            case .pending:
+                if !active {
+                    instances[fingerprint] = nil
+                    continue
+                }
+                if now - instance.activeAt >= rule.holdDuration.seconds { notifications.append(fire(&instance, rule: rule, now: now)) }
+            case .firing:
+                let resolves: Bool
+                if let resolve = rule.resolveExpression {
+                    resolves = observation.resolveValue.map { resolve.comparison.holds($0, resolve.threshold) } ?? !active
+                } else {
+                    resolves = !active
+                }
+                if resolves {
+                    notifications.append(resolved(instance, rule: rule, now: now))
+                    instances[fingerprint] = nil
+                    continue
+                }
+                if let last = instance.lastNotifiedAt, now - last >= repeatInterval.seconds {
+                    instance.lastNotifiedAt = now
+                    notifications.append(notification(instance, rule: rule, status: .firing, now: now))
+                }
+            }
+            instances[fingerprint] = instance
+        }
+        for (fingerprint, instance) in instances where instance.rule == rule.name && !seen.contains(fingerprint) {
+            if downTargets.contains(instance.target) { continue }
+            if instance.state == .firing { notifications.append(resolved(instance, rule: rule, now: now)) }
+            instances[fingerprint] = nil
+        }
+        return notifications
+    }
+
+    /// Forgets instances of rules not in `ruleNames` (after a config change).
+    mutating func retainRules(_ ruleNames: Set<String>) {
+        instances = instances.filter { ruleNames.contains($0.value.rule) }
+    }
+
+    private func fire(_ instance: inout Instance, rule: AlertRule, now: Double) -> AlertNotification {
+        instance.state = .firing
+        instance.firedAt = now
+        instance.lastNotifiedAt = now
+        return notification(instance, rule: rule, status: .firing, now: now)
+    }
+
+    private func resolved(_ instance: Instance, rule: AlertRule, now: Double) -> AlertNotification {
+        notification(instance, rule: rule, status: .resolved, now: now)
+    }
+
+    private func notification(_ instance: Instance, rule: AlertRule, status: AlertNotification.Status, now: Double) -> AlertNotification {
+        AlertNotification(
+            status: status, labels: instance.labels,
+            annotations: rule.annotations.mapValues { $0.render(labels: instance.labels, value: instance.value) },
+            startsAt: instance.firedAt ?? now, endsAt: status == .resolved ? now : nil, value: instance.value,
+            fingerprint: instance.fingerprint, emittedAt: now)
+    }
+}

@@ -1,0 +1,97 @@
+// Unit tests of the alert state machine, driven by a test clock (the `now` passed in).
+import Testing
+@testable import PGVigil
+
+@Suite struct AlertEvaluatorTests {
+    private func rule(_ expression: String, for hold: Duration = .seconds(60), resolve: String? = nil) throws -> AlertRule {
+        AlertRule(
+            name: "LagHigh", expression: try RuleExpressionParser.parse(expression), holdDuration: hold,
+            resolveExpression: try resolve.map { try RuleExpressionParser.parse($0) }, labels: ["severity": "critical"],
+            annotations: ["summary": try AnnotationTemplate("{{ $labels.target }} is {{ $value }}s behind")])
+    }
+
+    private func observe(_ value: Double, target: String = "replica", resolveValue: Double? = nil) -> [SeriesObservation] {
+        [SeriesObservation(labels: [Label("target", target)], value: value, resolveValue: resolveValue)]
+    }
+
+    @Test func pendingThatNeverFires() throws {
+        let rule = try rule("lag > 30")
+        var evaluator = AlertEvaluator()
+        #expect(evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 0).isEmpty)
+        #expect(evaluator.instances.values.first?.state == .pending)
+        #expect(evaluator.evaluate(rule, observations: observe(45), downTargets: [], now: 30).isEmpty)
+        #expect(evaluator.evaluate(rule, observations: observe(5), downTargets: [], now: 50).isEmpty)
+        #expect(evaluator.instances.isEmpty)
+    }
+
+    @Test func firesAfterTheHoldAndResolvesOnce() throws {
+        let rule = try rule("lag > 30")
+        var evaluator = AlertEvaluator()
+        _ = evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 0)
+        let fired = evaluator.evaluate(rule, observations: observe(41.23456), downTargets: [], now: 60)
+        #expect(fired.count == 1)
+        let firing = try #require(fired.first)
+        #expect(firing.status == .firing)
+        #expect(firing.labels == ["alertname": "LagHigh", "target": "replica", "severity": "critical"])
+        #expect(firing.annotations["summary"] == "replica is 41.235s behind")
+        #expect(firing.startsAt == 60)
+        #expect(evaluator.evaluate(rule, observations: observe(50), downTargets: [], now: 75).isEmpty)
+
+        let resolved = evaluator.evaluate(rule, observations: observe(2), downTargets: [], now: 90)
+        #expect(resolved.map(\.status) == [.resolved])
+        #expect(resolved.first?.fingerprint == firing.fingerprint)
+        #expect(resolved.first?.endsAt == 90)
+        #expect(resolved.first?.startsAt == 60)
+        #expect(evaluator.evaluate(rule, observations: observe(2), downTargets: [], now: 105).isEmpty)
+    }
+
+    @Test func zeroHoldFiresAtOnce() throws {
+        var evaluator = AlertEvaluator()
+        #expect(evaluator.evaluate(try rule("lag > 30", for: .zero), observations: observe(31), downTargets: [], now: 0).map(\.status) == [.firing])
+    }
+
+    @Test func hysteresisKeepsFiringUntilTheResolveConditionHolds() throws {
+        let rule = try rule("lag > 30", for: .zero, resolve: "lag < 10")
+        var evaluator = AlertEvaluator()
+        _ = evaluator.evaluate(rule, observations: observe(35, resolveValue: 35), downTargets: [], now: 0)
+        // Below the firing threshold but not below the resolve threshold: still firing.
+        #expect(evaluator.evaluate(rule, observations: observe(20, resolveValue: 20), downTargets: [], now: 15).isEmpty)
+        #expect(evaluator.instances.values.first?.state == .firing)
+        #expect(evaluator.evaluate(rule, observations: observe(9, resolveValue: 9), downTargets: [], now: 30).map(\.status) == [.resolved])
+    }
+
+    @Test func flappingStartsAFreshPendingPeriod() throws {
+        let rule = try rule("lag > 30")
+        var evaluator = AlertEvaluator()
+        _ = evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 0)
+        _ = evaluator.evaluate(rule, observations: observe(1), downTargets: [], now: 30)
+        _ = evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 45)
+        #expect(evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 70).isEmpty)  // 25 s into the new period
+        #expect(evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 105).map(\.status) == [.firing])
+    }
+
+    @Test func disappearingSeriesResolvesButADownTargetHoldsIt() throws {
+        let rule = try rule("lag > 30", for: .zero)
+        var evaluator = AlertEvaluator()
+        _ = evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 0)
+        #expect(evaluator.evaluate(rule, observations: [], downTargets: ["replica"], now: 15).isEmpty)
+        #expect(evaluator.instances.values.first?.state == .firing)
+        #expect(evaluator.evaluate(rule, observations: [], downTargets: [], now: 30).map(\.status) == [.resolved])
+        #expect(evaluator.instances.isEmpty)
+    }
+
+    @Test func firingAlertIsRepeatedAtTheRepeatInterval() throws {
+        let rule = try rule("lag > 30", for: .zero)
+        var evaluator = AlertEvaluator(repeatInterval: .seconds(3600))
+        _ = evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 0)
+        #expect(evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 3599).isEmpty)
+        #expect(evaluator.evaluate(rule, observations: observe(40), downTargets: [], now: 3600).map(\.status) == [.firing])
+    }
+
+    @Test func eachSeriesIsItsOwnInstance() throws {
+        let rule = try rule("lag > 30", for: .zero)
+        var evaluator = AlertEvaluator()
+        let notifications = evaluator.evaluate(rule, observations: observe(40, target: "a") + observe(50, target: "b"), downTargets: [], now: 0)
+        #expect(Set(notifications.map(\.fingerprint)).count == 2)
+    }
+}
