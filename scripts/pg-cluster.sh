@@ -22,6 +22,10 @@ REPLICA_DATA=$CLUSTER_DIR/replica
 MONITOR_PASSWORD=pgvigil-test-password
 
 as_postgres() { runuser -u postgres -- "$@"; }
+# pg_ctl start, and on failure the server log's last lines (e.g. "port already in use").
+pg_start() {  # pg_start DATA LOG
+  as_postgres "$PG_BIN/pg_ctl" -D "$1" -l "$2" -w -t 60 start >/dev/null || { tail -n 5 "$2" >&2; return 1; }
+}
 psql_primary() { as_postgres "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PRIMARY_PORT" -U postgres -d postgres "$@"; }
 
 wait_for() {  # wait_for DESCRIPTION SECONDS COMMAND...
@@ -65,7 +69,7 @@ host    all          postgres  127.0.0.1/32 trust
 host    replication  postgres  127.0.0.1/32 trust
 host    all          all       127.0.0.1/32 scram-sha-256
 HBA
-  as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" -l "$CLUSTER_DIR/log/primary.log" -w -t 60 start >/dev/null
+  pg_start "$PRIMARY_DATA" "$CLUSTER_DIR/log/primary.log"
   psql_primary <<SQL
 CREATE ROLE pgvigil LOGIN PASSWORD '$MONITOR_PASSWORD' IN ROLE pg_monitor;
 SELECT FROM pg_create_physical_replication_slot('replica_slot');
@@ -75,7 +79,7 @@ SQL
   echo "port = $REPLICA_PORT" | as_postgres tee -a "$REPLICA_DATA/postgresql.auto.conf" >/dev/null
   echo "primary_conninfo = 'host=$SOCKET_DIR port=$PRIMARY_PORT user=postgres application_name=replica'" \
     | as_postgres tee -a "$REPLICA_DATA/postgresql.auto.conf" >/dev/null
-  as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" -l "$CLUSTER_DIR/log/replica.log" -w -t 60 start >/dev/null
+  pg_start "$REPLICA_DATA" "$CLUSTER_DIR/log/replica.log"
   wait_for "the replica to stream" 60 bash -c \
     "[ \"\$(runuser -u postgres -- '$PG_BIN/psql' -X -At -h '$SOCKET_DIR' -p $PRIMARY_PORT -U postgres -d postgres -c \"SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'\")\" = 1 ]"
   echo "primary: 127.0.0.1:$PRIMARY_PORT  replica: 127.0.0.1:$REPLICA_PORT  ($("$PG_BIN/postgres" --version))"
@@ -93,7 +97,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   stop-primary) as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" -m fast -w stop >/dev/null ;;
-  start-primary) as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" -l "$CLUSTER_DIR/log/primary.log" -w -t 60 start >/dev/null ;;
+  start-primary) pg_start "$PRIMARY_DATA" "$CLUSTER_DIR/log/primary.log" ;;
   status) as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" status; as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" status ;;
   *) echo "usage: $0 start|stop|stop-primary|start-primary|status" >&2; exit 2 ;;
 esac
