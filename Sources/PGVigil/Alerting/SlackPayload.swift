@@ -1,0 +1,36 @@
+// A Slack incoming-webhook message: a text line and an attachment coloured by status.
+
+/// The message posted to a Slack incoming webhook.
+struct SlackPayload: Encodable {
+    /// The coloured block under the text.
+    struct Attachment: Encodable {
+        /// One label shown as a short field.
+        struct Field: Encodable {
+            var title: String
+            var value: String
+            var short = true
+        }
+
+        var color: String
+        var title: String
+        var text: String
+        var fields: [Field]
+        var footer = "pgvigil"
+        var ts: Int
+    }
+
+    var text: String
+    var attachments: [Attachment]
+
+    init(_ notification: AlertNotification, context: PayloadFormat.Context) {
+        let firing = notification.status == .firing
+        let summary = notification.annotations["summary"] ?? notification.annotations["description"] ?? notification.alertName
+        text = "\(firing ? "[FIRING]" : "[RESOLVED]") \(notification.alertName) on \(notification.labels["target"] ?? "pgvigil")"
+        attachments = [Attachment(
+            color: firing ? "danger" : "good",
+            title: "\(notification.alertName): \(summary)",
+            text: notification.annotations["description"] ?? summary,
+            fields: notification.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { Attachment.Field(title: $0.key, value: $0.value) },
+            ts: Int(notification.endsAt ?? notification.startsAt))]
+    }
+}
