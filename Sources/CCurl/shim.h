@@ -12,6 +12,9 @@ static inline CURLcode pgvigil_curl_setopt_string(CURL *handle, CURLoption optio
 static inline CURLcode pgvigil_curl_setopt_pointer(CURL *handle, CURLoption option, void *value) {
     return curl_easy_setopt(handle, option, value);
 }
+static inline CURLcode pgvigil_curl_setopt_write_function(CURL *handle, size_t (*function)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, function);
+}
 static inline CURLcode pgvigil_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -1,0 +1,18 @@
+// How one delivery attempt ended, and what the queue does next.
+
+/// The classification of an attempt: delivered (2xx), retried (no answer, 408, 429, 5xx) or
+/// failed for good (any other status: the receiver rejected the request itself).
+enum DeliveryOutcome: String, Sendable, CaseIterable {
+    case delivered
+    case retried
+    case failed
+
+    /// The outcome of an HTTP status.
+    static func of(status: Int) -> DeliveryOutcome {
+        switch status {
+        case 200..<300: .delivered
+        case 408, 429, 500..<600: .retried
+        default: .failed
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// A receiver as the delivery queue uses it: where, how, and how patiently.
+
+/// A webhook receiver, resolved from the config (environment variables already expanded).
+struct ReceiverSettings: Sendable {
+    /// The receiver's name (a label of pgvigil's notification metrics).
+    var name: String
+    /// The URL notifications are POSTed to.
+    var url: String
+    /// The body format.
+    var format: PayloadFormat
+    /// Extra headers; their values are secrets and never logged.
+    var headers: [(name: String, value: String)]
+    /// Upper bound of one attempt.
+    var timeout: Duration
+    /// PagerDuty's integration key, for format `pagerduty`.
+    var routingKey: String?
+    /// The first retry delay; each further one doubles, up to `maximumBackoff`, with ±20% jitter.
+    var initialBackoff: Duration = .seconds(1)
+    var maximumBackoff: Duration = .seconds(120)
+
+    /// The URL without user info, query or (for Slack, whose path is the secret) path: safe to log.
+    var redactedURL: String {
+        var text = url
+        if let query = text.firstIndex(of: "?") { text = String(text[..<query]) }
+        if let schemeEnd = text.firstRange(of: "://") {
+            var rest = text[schemeEnd.upperBound...]
+            if let at = rest.firstIndex(of: "@"), !rest[..<at].contains("/") { rest = rest[rest.index(after: at)...] }
+            if format == .slack, let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] + "/***" }
+            text = String(text[..<schemeEnd.upperBound]) + rest
+        }
+        return text
+    }
+}

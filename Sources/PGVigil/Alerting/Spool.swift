@@ -1,0 +1,131 @@
+// The on-disk spool of a receiver: each notification is a file, written durably before sending.
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A spooled notification and its place in the receiver's order.
+struct SpoolEntry: Sendable, Codable, Hashable {
+    /// Increases with each notification of the receiver; the file name starts with it.
+    var sequence: UInt64
+    /// The notification.
+    var notification: AlertNotification
+
+    /// `00000000000000000042-<fingerprint>.json`: sorts by sequence.
+    var fileName: String {
+        let digits = String(sequence)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "-" + notification.fingerprint + ".json"
+    }
+}
+
+/// A directory of spooled notifications (mode 0700, files 0600). A write is a temporary file,
+/// fsync, atomic rename and fsync of the directory, so a notification that `write` returned for
+/// survives SIGKILL and power loss; it is removed only after delivery.
+struct Spool: Sendable {
+    /// The directory.
+    let directory: String
+
+    /// Opens (creating, mode 0700) the spool directory; temporary files of an interrupted write are removed.
+    init(directory: String) throws(SpoolError) {
+        self.directory = directory
+        try Self.makeDirectory(directory)
+        for name in try Self.fileNames(in: directory) where name.hasPrefix(".tmp-") {
+            unlink(directory + "/" + name)
+        }
+    }
+
+    /// Writes `entry` durably.
+    func write(_ entry: SpoolEntry) throws(SpoolError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data: Data
+        do {
+            data = try encoder.encode(entry)
+        } catch {
+            throw SpoolError(message: "cannot encode a notification: \(error)")
+        }
+        let temporary = directory + "/.tmp-" + entry.fileName
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SpoolError(errno: errno, doing: "create \(temporary)") }
+        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == data.count, synced == 0 else {
+            unlink(temporary)
+            throw SpoolError(errno: errno, doing: "write \(temporary)")
+        }
+        guard rename(temporary, directory + "/" + entry.fileName) == 0 else {
+            unlink(temporary)
+            throw SpoolError(errno: errno, doing: "rename \(temporary)")
+        }
+        try syncDirectory()
+    }
+
+    /// Removes `entry` after its delivery (or after it was given up).
+    func remove(_ entry: SpoolEntry) throws(SpoolError) {
+        guard unlink(directory + "/" + entry.fileName) == 0 || errno == ENOENT else {
+            throw SpoolError(errno: errno, doing: "remove \(entry.fileName)")
+        }
+        try syncDirectory()
+    }
+
+    /// Every spooled entry, oldest first. An unreadable file is reported, not silently skipped.
+    func load() throws(SpoolError) -> [SpoolEntry] {
+        let decoder = JSONDecoder()
+        var entries: [SpoolEntry] = []
+        for name in try Self.fileNames(in: directory).sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let path = directory + "/" + name
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SpoolError(message: "cannot read spooled notification \(path)")
+            }
+            do {
+                entries.append(try decoder.decode(SpoolEntry.self, from: data))
+            } catch {
+                throw SpoolError(message: "spooled notification \(path) is corrupt (\(error)); move it away to continue")
+            }
+        }
+        return entries
+    }
+
+    private func syncDirectory() throws(SpoolError) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SpoolError(errno: errno, doing: "open \(directory)") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw SpoolError(errno: errno, doing: "fsync \(directory)") }
+    }
+
+    private static func makeDirectory(_ path: String) throws(SpoolError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o700) != 0, errno != EEXIST { throw SpoolError(errno: errno, doing: "create \(prefix)") }
+        }
+        guard chmod(path, 0o700) == 0 else { throw SpoolError(errno: errno, doing: "chmod 0700 \(path)") }
+    }
+
+    private static func fileNames(in directory: String) throws(SpoolError) -> [String] {
+        guard let handle = opendir(directory) else { throw SpoolError(errno: errno, doing: "list \(directory)") }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+/// A spool operation failed; the message names the file and the system's reason.
+struct SpoolError: Error, Sendable, CustomStringConvertible {
+    var message: String
+
+    init(message: String) {
+        self.message = message
+    }
+
+    init(errno code: Int32, doing what: String) {
+        message = "cannot \(what): \(String(cString: strerror(code)))"
+    }
+
+    var description: String { message }
+}

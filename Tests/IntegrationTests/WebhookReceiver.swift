@@ -1,0 +1,77 @@
+// A real HTTP webhook receiver on loopback for alerting tests: records requests, answers a set status.
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A request the receiver got.
+struct ReceivedRequest: Sendable {
+    var uri: String
+    var headers: [(String, String)]
+    var body: String
+}
+
+/// An HTTP/1.1 server on 127.0.0.1 that records every request and answers `status`.
+final class WebhookReceiver: Sendable {
+    private let state = NIOLockedValueBox<(status: Int, received: [ReceivedRequest])>((200, []))
+    private let channel: any Channel
+
+    /// The port it listens on.
+    var port: Int { channel.localAddress?.port ?? 0 }
+    /// Its URL for `path`.
+    func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Starts listening on a free loopback port.
+    init() async throws {
+        let box = state
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(state: box))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    /// Answers every following request with `status`.
+    func respond(with status: Int) { state.withLockedValue { $0.status = status } }
+
+    /// Every request so far (including those answered with an error).
+    var received: [ReceivedRequest] { state.withLockedValue { $0.received } }
+
+    /// Stops listening.
+    func stop() async throws { try await channel.close() }
+
+    private final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let state: NIOLockedValueBox<(status: Int, received: [ReceivedRequest])>
+        var head: HTTPRequestHead?
+        var body = ByteBuffer()
+
+        init(state: NIOLockedValueBox<(status: Int, received: [ReceivedRequest])>) { self.state = state }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let requestHead):
+                head = requestHead
+                body.clear()
+            case .body(var chunk):
+                body.writeBuffer(&chunk)
+            case .end:
+                guard let head else { return }
+                let request = ReceivedRequest(uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: String(buffer: body))
+                let status = state.withLockedValue { state -> Int in
+                    state.received.append(request)
+                    return state.status
+                }
+                let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: ["Content-Length": "2"])
+                context.write(wrapOutboundOut(.head(response)), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "ok")))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}
