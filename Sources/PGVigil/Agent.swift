@@ -9,6 +9,7 @@ final class Agent: Sendable {
     private let store: SampleStore
     private let state: ServedState
     private let samplers: [TargetSampler]
+    private let alerting: AlertingService?
     private let server: HTTPServer
     private let threadPool: NIOThreadPool
     private let logger: Logger
@@ -23,8 +24,9 @@ final class Agent: Sendable {
         let statuses = targets.map(TargetSampler.initialStatus(of:))
         state = ServedState(.initial(statuses))
         let publisher = ExpositionPublisher(initialStatuses: statuses, store: store, state: state)
-        // Each target runs one libpq call at a time, so a thread per target (bounded) suffices.
-        let threadPool = NIOThreadPool(numberOfThreads: max(2, min(targets.count, 32)))
+        let plan = try AlertingPlan.make(from: config, environment: environment)
+        // Each target and each receiver runs one blocking call at a time: a thread each (bounded).
+        let threadPool = NIOThreadPool(numberOfThreads: max(2, min(targets.count + plan.receivers.count, 32)))
         threadPool.start()
         self.threadPool = threadPool
         samplers = targets.map { target in
@@ -32,6 +34,8 @@ final class Agent: Sendable {
                 target: target, session: DatabaseSession(settings: target.connection, threadPool: threadPool),
                 store: store, publisher: publisher, logger: logger, wallClock: wallClock)
         }
+        alerting = try Self.makeAlerting(
+            plan: plan, store: store, state: state, publisher: publisher, threadPool: threadPool, logger: logger, wallClock: wallClock)
         guard let address = ListenAddress(config.listen) else {
             throw ConfigError(field: "listen", message: "\"\(config.listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
         }
@@ -53,10 +57,7 @@ final class Agent: Sendable {
     /// handlers are installed, so a SIGTERM right after "listening" is always graceful.
     func run(handlingSignals: Bool = true) async throws {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [
-                .init(service: SamplerService(samplers: samplers)),
-                .init(service: server),
-            ],
+            services: [.init(service: SamplerService(samplers: samplers))] + (alerting.map { [.init(service: $0)] } ?? []) + [.init(service: server)],
             gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         defer { shutDownThreadPool() }
@@ -75,6 +76,25 @@ final class Agent: Sendable {
         let body = snapshot.exposition.body(now: wallClock())
         let order = snapshot.targets.map(\.name)
         return (String(buffer: body), statuses.sorted { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) })
+    }
+
+    /// The alerting service, when the config has rules or receivers; a spool that cannot be
+    /// opened is a startup failure, never a silent loss of alerts.
+    private static func makeAlerting(
+        plan: AlertingPlan, store: SampleStore, state: ServedState, publisher: ExpositionPublisher, threadPool: NIOThreadPool,
+        logger: Logger, wallClock: @escaping @Sendable () -> Double
+    ) throws -> AlertingService? {
+        guard !plan.rules.isEmpty || !plan.receivers.isEmpty else { return nil }
+        let transport = CurlWebhookClient(threadPool: threadPool)
+        let queues = try plan.receivers.map { receiver in
+            let directory = plan.spoolDirectory + "/" + String(receiver.name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+            return try DeliveryQueue(
+                receiver: receiver, spool: try Spool(directory: directory), transport: transport, externalURL: plan.externalURL,
+                logger: logger, wallClock: wallClock)
+        }
+        return AlertingService(
+            plan: plan, book: AlertBook(repeatInterval: plan.repeatInterval), queues: queues, store: store, state: state,
+            publisher: publisher, logger: logger, wallClock: wallClock)
     }
 
     private func shutDownThreadPool() {

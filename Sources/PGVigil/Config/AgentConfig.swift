@@ -14,6 +14,8 @@ struct AgentConfig: Sendable, Hashable, Codable {
     var targets: [TargetConfig] = []
     /// Per-collector overrides, by collector name.
     var collectors: [String: CollectorOptions] = [:]
+    /// Alert rules and receivers.
+    var alerts = AlertsConfig()
 
     /// The defaults.
     init() {}
@@ -28,9 +30,10 @@ struct AgentConfig: Sendable, Hashable, Codable {
         timeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? defaults.timeout
         targets = try container.decodeIfPresent([TargetConfig].self, forKey: .targets) ?? []
         collectors = try container.decodeIfPresent([String: CollectorOptions].self, forKey: .collectors) ?? [:]
+        alerts = try container.decodeIfPresent(AlertsConfig.self, forKey: .alerts) ?? AlertsConfig()
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, interval, history, timeout, targets, collectors
+        case listen, interval, history, timeout, targets, collectors, alerts
     }
 }

@@ -41,7 +41,7 @@ enum ConfigLoader {
             }
         }
         do {
-            try ConfigValidator.validate(config)
+            try ConfigValidator.validate(config, environment: environment)
         } catch {
             let mark = document.flatMap { locate(error.path, in: $0) }
             throw ConfigError(file: mark == nil ? nil : file, line: mark?.line, column: mark?.column,

@@ -8,8 +8,8 @@ enum ConfigValidator {
         var message: String
     }
 
-    /// Throws the first problem found in `config`.
-    static func validate(_ config: AgentConfig) throws(Problem) {
+    /// Throws the first problem found in `config`; `environment` fills `${VAR}` in receivers.
+    static func validate(_ config: AgentConfig, environment: [String: String]) throws(Problem) {
         typealias Key = AgentConfig.CodingKeys
         if ListenAddress(config.listen) == nil {
             throw Problem(path: [Key.listen], message: "\"\(config.listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
@@ -29,6 +29,7 @@ enum ConfigValidator {
         for (name, options) in config.collectors.sorted(by: { $0.key < $1.key }) {
             try validate(options, named: name, at: [Key.collectors, AnyCodingKey(stringValue: name)])
         }
+        _ = try AlertingPlan.make(from: config, environment: environment)
     }
 
     private static func validate(_ target: TargetConfig, at path: [any CodingKey], names: inout Set<String>) throws(Problem) {

@@ -9,6 +9,7 @@ actor ExpositionPublisher {
     private var statuses: [String: TargetStatus]
     private var perTarget: [String: RenderedExposition] = [:]
     private var perTargetFamilies: [String: [MetricFamily]] = [:]
+    private var agentFamilies: [MetricFamily] = []
 
     /// Creates a publisher for targets in config order, serving into `state`.
     init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState) {
@@ -21,12 +22,23 @@ actor ExpositionPublisher {
     /// Records `status` after a cycle of its target and re-renders what is served.
     func publish(_ status: TargetStatus) async {
         statuses[status.name] = status
-        let families = await store.snapshot(target: status.name) + SelfMetrics.families(for: status)
+        let families = await store.snapshot(target: status.name)
         perTargetFamilies[status.name] = families
         perTarget[status.name] = RenderedExposition(
             families: families + [SelfMetrics.buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
+        render()
+    }
+
+    /// Replaces the agent's own families that belong to no target (alerting's) and re-renders.
+    func publishAgentFamilies(_ families: [MetricFamily]) {
+        agentFamilies = families
+        render()
+    }
+
+    /// Renders /metrics from every target's latest families and the agent's own.
+    private func render() {
         let ordered = targetOrder.compactMap { statuses[$0] }
-        let all = targetOrder.flatMap { perTargetFamilies[$0] ?? [] } + [SelfMetrics.buildInfo]
+        let all = targetOrder.flatMap { perTargetFamilies[$0] ?? [] } + agentFamilies + [SelfMetrics.buildInfo]
         state.update(ServedSnapshot(
             exposition: RenderedExposition(families: all, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
             perTarget: perTarget,

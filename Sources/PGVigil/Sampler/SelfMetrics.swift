@@ -5,6 +5,9 @@ enum SelfMetrics {
     /// The version reported by `pgvigil version` and `pgvigil_build_info`.
     public static let version = "0.1.0"
 
+    /// The store's snapshot key of a target's self metrics (no collector has this name).
+    static let snapshotKey = "(self)"
+
     /// pg_up, pg_in_recovery, pg_server_info and the collector results of one target, labelled.
     /// A target that is down keeps only pg_up and the pgvigil_* families.
     static func families(for status: TargetStatus) -> [MetricFamily] {

@@ -64,6 +64,7 @@ actor TargetSampler {
         }
         let selfFamilies = SelfMetrics.families(for: status)
         await store.append(selfFamilies, timestamp: now, capacity: capacity(for: target.baseInterval), retention: target.history.seconds)
+        await store.setSnapshot(target: target.name, collector: SelfMetrics.snapshotKey, families: selfFamilies)
         await publisher.publish(status)
         return status
     }

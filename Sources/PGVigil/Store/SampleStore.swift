@@ -61,6 +61,32 @@ actor SampleStore {
         (snapshots[target] ?? [:]).sorted { $0.key < $1.key }.flatMap(\.value)
     }
 
+    /// Every current series a rule's `expression` selects (across targets), with the value of its
+    /// selector (through its window function, over the ring buffer) and of the `resolve`
+    /// expression's selector. Series whose value is undefined (too little history) are left out.
+    func observations(for expression: RuleExpression, resolve: RuleExpression?, now: Double) -> [SeriesObservation] {
+        var observations: [SeriesObservation] = []
+        for collectors in snapshots.values {
+            for families in collectors.values {
+                for family in families where family.name == expression.metric {
+                    for sample in family.samples where expression.selects(name: family.name, labels: sample.labels) {
+                        let key = SeriesKey(name: family.name, labels: sample.labels)
+                        guard let selected = value(of: expression, key: key, current: sample.value, now: now) else { continue }
+                        let resolveValue = resolve.flatMap { value(of: $0, key: key, current: sample.value, now: now) }
+                        observations.append(SeriesObservation(labels: sample.labels, value: selected, resolveValue: resolveValue))
+                    }
+                }
+            }
+        }
+        return observations
+    }
+
+    /// The selector's value for one series: the current value, or its window function's result.
+    private func value(of expression: RuleExpression, key: SeriesKey, current: Double, now: Double) -> Double? {
+        guard let window = expression.window else { return current }
+        return window.function.apply(to: points(key, window: window.range.seconds, now: now))
+    }
+
     /// The points of one series within the last `window` seconds before `now`, oldest first.
     func points(_ key: SeriesKey, window: Double, now: Double) -> [SeriesPoint] {
         guard let stored = series[key] else { return [] }
