@@ -18,13 +18,14 @@ struct ReceiverSettings: Sendable {
     var initialBackoff: Duration = .seconds(1)
     var maximumBackoff: Duration = .seconds(120)
 
-    /// The URL without user info, query or (for Slack, whose path is the secret) path: safe to log.
+    /// The URL with user info, query and (for Slack, whose path is the secret) path replaced by
+    /// `***`: safe to log and print.
     var redactedURL: String {
         var text = url
-        if let query = text.firstIndex(of: "?") { text = String(text[..<query]) }
+        if let query = text.firstIndex(of: "?") { text = String(text[..<query]) + "?***" }
         if let schemeEnd = text.firstRange(of: "://") {
-            var rest = text[schemeEnd.upperBound...]
-            if let at = rest.firstIndex(of: "@"), !rest[..<at].contains("/") { rest = rest[rest.index(after: at)...] }
+            var rest = String(text[schemeEnd.upperBound...])
+            if let at = rest.firstIndex(of: "@"), !rest[..<at].contains("/") { rest = "***@" + rest[rest.index(after: at)...] }
             if format == .slack, let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] + "/***" }
             text = String(text[..<schemeEnd.upperBound]) + rest
         }

@@ -3,11 +3,21 @@ import Yams
 
 /// Renders an effective config for people to read; secrets never appear in it.
 enum EffectiveConfigPrinter {
-    /// `config` as YAML, DSN passwords replaced by `***`.
+    /// `config` as YAML, DSN passwords, receiver header values, routing keys and URL secrets
+    /// (user info, query, a Slack webhook's path) replaced by `***`.
     static func yaml(_ config: AgentConfig) throws -> String {
         var masked = config
         for index in masked.targets.indices {
             masked.targets[index].dsn = ConnectionString.redact(masked.targets[index].dsn)
+        }
+        for index in masked.alerts.receivers.indices {
+            var receiver = masked.alerts.receivers[index]
+            receiver.headers = receiver.headers?.mapValues { _ in "***" }
+            receiver.routingKey = receiver.routingKey.map { _ in "***" }
+            receiver.url = ReceiverSettings(
+                name: receiver.name, url: receiver.url, format: receiver.format ?? .alertmanager, headers: [], timeout: .zero
+            ).redactedURL
+            masked.alerts.receivers[index] = receiver
         }
         let encoder = YAMLEncoder()
         encoder.options.sortKeys = false
