@@ -93,7 +93,7 @@ final class Agent: Sendable {
                 logger: logger, wallClock: wallClock)
         }
         return AlertingService(
-            plan: plan, book: AlertBook(repeatInterval: plan.repeatInterval), queues: queues, store: store, state: state,
+            plan: plan, book: try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory), queues: queues, store: store, state: state,
             publisher: publisher, logger: logger, wallClock: wallClock)
     }
 

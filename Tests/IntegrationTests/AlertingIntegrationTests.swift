@@ -32,6 +32,10 @@ struct AlertingIntegrationTests {
             #expect(fired)
             let metrics = try await agent.get("/metrics")
             #expect(metrics.value("pgvigil_alerts_firing", [("alert", "IdleInTransaction")]) == 1)
+            let api = try json(try await agent.get("/api/v1/alerts").body)
+            let listed = try #require(((api["data"] as? [String: Any])?["alerts"] as? [[String: Any]])?.first)
+            #expect(listed["state"] as? String == "firing")
+            #expect((listed["labels"] as? [String: String])?["alertname"] == "IdleInTransaction")
 
             _ = try session.query("ROLLBACK", [])
             let resolved = try await waitUntil(timeout: .seconds(20)) { receiver.received.contains { $0.body.contains("\"status\":\"resolved\"") } }

@@ -9,6 +9,8 @@ struct ReceivedRequest: Sendable {
     var uri: String
     var headers: [(String, String)]
     var body: String
+    /// The status the receiver answered with.
+    var status: Int = 0
 }
 
 /// An HTTP/1.1 server on 127.0.0.1 that records every request and answers `status`.
@@ -62,8 +64,9 @@ final class WebhookReceiver: Sendable {
                 body.writeBuffer(&chunk)
             case .end:
                 guard let head else { return }
-                let request = ReceivedRequest(uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: String(buffer: body))
+                var request = ReceivedRequest(uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: String(buffer: body))
                 let status = state.withLockedValue { state -> Int in
+                    request.status = state.status
                     state.received.append(request)
                     return state.status
                 }

@@ -26,7 +26,9 @@ import Testing
                 lastSuccess: [(status.labels, status.lastSuccess)])
         }
         let now = self.now
-        return Router(state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses)), wallClock: { now })
+        return Router(
+            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses, alertsJSON: ServedSnapshot.noAlertsJSON)),
+            wallClock: { now })
     }
 
     private func request(_ method: HTTPMethod, _ uri: String, headers: HTTPHeaders = [:]) -> HTTPRequestHead {

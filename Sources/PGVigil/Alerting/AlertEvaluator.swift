@@ -14,9 +14,9 @@ struct SeriesObservation: Sendable {
 /// is given the observations and the time, so tests drive it without a clock or a database.
 struct AlertEvaluator: Sendable {
     /// An alert that is pending or firing.
-    struct Instance: Sendable, Hashable {
+    struct Instance: Sendable, Hashable, Codable {
         /// Pending (waiting out `for`) or firing.
-        enum State: String, Sendable, Hashable {
+        enum State: String, Sendable, Hashable, Codable {
             case pending
             case firing
         }
@@ -42,9 +42,11 @@ struct AlertEvaluator: Sendable {
     /// Pending and firing alerts by fingerprint.
     private(set) var instances: [String: Instance] = [:]
 
-    /// Creates an evaluator with no active alerts.
-    init(repeatInterval: Duration = .seconds(4 * 3600)) {
+    /// Creates an evaluator with the active alerts `instances` (none by default; a restarted
+    /// agent restores the ones it saved, so it neither fires them twice nor forgets to resolve them).
+    init(repeatInterval: Duration = .seconds(4 * 3600), instances: [Instance] = []) {
         self.repeatInterval = repeatInterval
+        self.instances = Dictionary(instances.map { ($0.fingerprint, $0) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Evaluates `rule` over `observations` (every series its selector picks now) at `now`.

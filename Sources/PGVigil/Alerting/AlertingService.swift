@@ -16,7 +16,12 @@ struct AlertingService: Service {
     let wallClock: @Sendable () -> Double
 
     func run() async throws {
-        await publisher.publishAgentFamilies(await families())
+        do {
+            try await book.retainRules(Set(plan.rules.map(\.name)))
+        } catch {
+            logger.error("cannot save the alert state", metadata: ["reason": "\(error)"])
+        }
+        await publish(now: wallClock())
         await withTaskGroup(of: Void.self) { group in
             for queue in queues {
                 group.addTask(priority: nil) { await queue.run() }
@@ -39,7 +44,11 @@ struct AlertingService: Service {
         let down = Set(state.current.targets.filter { !$0.up }.map(\.name))
         for rule in plan.rules {
             let observations = await store.observations(for: rule.expression, resolve: rule.resolveExpression, now: now)
-            for notification in await book.evaluate(rule, observations: observations, downTargets: down, now: now) {
+            let (notifications, saveError) = await book.evaluate(rule, observations: observations, downTargets: down, now: now)
+            if let saveError {
+                logger.error("cannot save the alert state; a restart may repeat or miss notifications", metadata: ["reason": "\(saveError)"])
+            }
+            for notification in notifications {
                 logger.info(notification.status == .firing ? "alert firing" : "alert resolved", metadata: [
                     "alert": "\(notification.alertName)", "target": "\(notification.labels["target"] ?? "")",
                     "value": "\(PrometheusTextEncoder.formatValue(notification.value))", "fingerprint": "\(notification.fingerprint)",
@@ -55,12 +64,34 @@ struct AlertingService: Service {
                 }
             }
         }
-        await publisher.publishAgentFamilies(await families())
+        await publish(now: now)
     }
 
-    /// The alerting families as of now.
-    private func families() async -> [MetricFamily] {
+    /// Publishes the alerting families and the /api/v1/alerts document.
+    private func publish(now: Double) async {
         let instances = await book.instances
+        await publisher.publishAlerting(families: await families(instances), alertsJSON: alertsDocument(instances))
+    }
+
+    /// The pending and firing alerts, in the shape of Prometheus's /api/v1/alerts.
+    private func alertsDocument(_ instances: [AlertEvaluator.Instance]) -> String {
+        let rules = Dictionary(plan.rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let alerts = instances.map { instance in
+            let annotations = (rules[instance.rule]?.annotations ?? [:]).mapValues { $0.render(labels: instance.labels, value: instance.value) }
+            return "{" + [
+                "\"labels\":" + JSONText.object(instance.labels),
+                "\"annotations\":" + JSONText.object(annotations),
+                "\"state\":" + JSONText.string(instance.state.rawValue),
+                "\"activeAt\":" + JSONText.string(PayloadFormat.timestamp(instance.activeAt)),
+                "\"value\":" + JSONText.string(PrometheusTextEncoder.formatValue(instance.value)),
+                "\"fingerprint\":" + JSONText.string(instance.fingerprint),
+            ].joined(separator: ",") + "}"
+        }
+        return #"{"status":"success","data":{"alerts":["# + alerts.joined(separator: ",") + "]}}"
+    }
+
+    /// The alerting families for `instances`.
+    private func families(_ instances: [AlertEvaluator.Instance]) async -> [MetricFamily] {
         var firing = MetricFamily(name: "pgvigil_alerts_firing", help: "Alert instances firing, by rule.", type: .gauge)
         for rule in plan.rules {
             let count = instances.filter { $0.rule == rule.name && $0.state == .firing }.count

@@ -44,7 +44,13 @@ struct Spool: Sendable {
         } catch {
             throw SpoolError(message: "cannot encode a notification: \(error)")
         }
-        let temporary = directory + "/.tmp-" + entry.fileName
+        try Self.writeDurably(data, directory: directory, name: entry.fileName)
+    }
+
+    /// Writes `data` to `directory/name` so that it is either wholly there or not at all, even
+    /// after SIGKILL or power loss: a temporary file (0600), fsync, rename, fsync of the directory.
+    static func writeDurably(_ data: Data, directory: String, name: String) throws(SpoolError) {
+        let temporary = directory + "/.tmp-" + name
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SpoolError(errno: errno, doing: "create \(temporary)") }
         let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
@@ -54,11 +60,11 @@ struct Spool: Sendable {
             unlink(temporary)
             throw SpoolError(errno: errno, doing: "write \(temporary)")
         }
-        guard rename(temporary, directory + "/" + entry.fileName) == 0 else {
+        guard rename(temporary, directory + "/" + name) == 0 else {
             unlink(temporary)
             throw SpoolError(errno: errno, doing: "rename \(temporary)")
         }
-        try syncDirectory()
+        try syncDirectory(directory)
     }
 
     /// Removes `entry` after its delivery (or after it was given up).
@@ -66,7 +72,7 @@ struct Spool: Sendable {
         guard unlink(directory + "/" + entry.fileName) == 0 || errno == ENOENT else {
             throw SpoolError(errno: errno, doing: "remove \(entry.fileName)")
         }
-        try syncDirectory()
+        try Self.syncDirectory(directory)
     }
 
     /// Every spooled entry, oldest first. An unreadable file is reported, not silently skipped.
@@ -87,14 +93,15 @@ struct Spool: Sendable {
         return entries
     }
 
-    private func syncDirectory() throws(SpoolError) {
+    private static func syncDirectory(_ directory: String) throws(SpoolError) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SpoolError(errno: errno, doing: "open \(directory)") }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else { throw SpoolError(errno: errno, doing: "fsync \(directory)") }
     }
 
-    private static func makeDirectory(_ path: String) throws(SpoolError) {
+    /// Creates `path` and its missing parents with mode 0700.
+    static func makeDirectory(_ path: String) throws(SpoolError) {
         var prefix = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             prefix += "/" + component

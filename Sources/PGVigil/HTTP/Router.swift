@@ -3,7 +3,7 @@ import CompressNIO
 import NIOCore
 import NIOHTTP1
 
-/// Answers requests: /metrics, /probe, /healthz, /readyz; 404 for unknown paths, 405 for methods
+/// Answers requests: /metrics, /probe, /healthz, /readyz, /api/v1/alerts; 404 for unknown paths, 405 for methods
 /// other than GET and HEAD. Reads only the pre-rendered snapshot: it never waits on PostgreSQL.
 struct Router: Sendable {
     /// The snapshot holder the sampler keeps current.
@@ -14,9 +14,9 @@ struct Router: Sendable {
     /// The response to `head`.
     func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
-        let known = ["/metrics", "/probe", "/healthz", "/readyz"]
+        let known = ["/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts"]
         guard known.contains(path) else {
-            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz)")
+            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts)")
         }
         guard head.method == .GET || head.method == .HEAD else {
             return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
@@ -37,6 +37,8 @@ struct Router: Sendable {
             return metrics(exposition, now: now, head: head)
         case "/healthz":
             return .text(.ok, "ok")
+        case "/api/v1/alerts":
+            return .json(.ok, snapshot.alertsJSON)
         default:
             return readiness(snapshot.targets, now: now)
         }

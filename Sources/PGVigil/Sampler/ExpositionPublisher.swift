@@ -10,6 +10,7 @@ actor ExpositionPublisher {
     private var perTarget: [String: RenderedExposition] = [:]
     private var perTargetFamilies: [String: [MetricFamily]] = [:]
     private var agentFamilies: [MetricFamily] = []
+    private var alertsJSON = ServedSnapshot.noAlertsJSON
 
     /// Creates a publisher for targets in config order, serving into `state`.
     init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState) {
@@ -29,9 +30,10 @@ actor ExpositionPublisher {
         render()
     }
 
-    /// Replaces the agent's own families that belong to no target (alerting's) and re-renders.
-    func publishAgentFamilies(_ families: [MetricFamily]) {
+    /// Replaces alerting's families (they belong to no target) and the alerts document, and re-renders.
+    func publishAlerting(families: [MetricFamily], alertsJSON: String) {
         agentFamilies = families
+        self.alertsJSON = alertsJSON
         render()
     }
 
@@ -42,6 +44,7 @@ actor ExpositionPublisher {
         state.update(ServedSnapshot(
             exposition: RenderedExposition(families: all, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
             perTarget: perTarget,
-            targets: ordered))
+            targets: ordered,
+            alertsJSON: alertsJSON))
     }
 }

@@ -20,4 +20,9 @@ enum JSONText {
         }
         return result + "\""
     }
+
+    /// A JSON object of string values, keys sorted.
+    static func object(_ dictionary: [String: String]) -> String {
+        "{" + dictionary.sorted { $0.key < $1.key }.map { string($0.key) + ":" + string($0.value) }.joined(separator: ",") + "}"
+    }
 }
