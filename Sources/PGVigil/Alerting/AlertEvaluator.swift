@@ -120,10 +120,15 @@ struct AlertEvaluator: Sendable {
     }
 
     private func resolved(_ instance: Instance, rule: AlertRule, now: Double) -> AlertNotification {
-        notification(instance, rule: rule, status: .resolved, now: now)
+        Self.notification(instance, rule: rule, status: .resolved, now: now)
     }
 
     private func notification(_ instance: Instance, rule: AlertRule, status: AlertNotification.Status, now: Double) -> AlertNotification {
+        Self.notification(instance, rule: rule, status: status, now: now)
+    }
+
+    /// The notification of `instance` with `status` at `now`, annotations rendered with its labels and value.
+    static func notification(_ instance: Instance, rule: AlertRule, status: AlertNotification.Status, now: Double) -> AlertNotification {
         AlertNotification(
             status: status, labels: instance.labels,
             annotations: rule.annotations.mapValues { $0.render(labels: instance.labels, value: instance.value) },

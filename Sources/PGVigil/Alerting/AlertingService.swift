@@ -15,6 +15,10 @@ struct AlertingService: Service {
     let logger: Logger
     let wallClock: @Sendable () -> Double
 
+    /// How often firing alerts are sent again to `alertmanager-api` receivers: Alertmanager
+    /// resolves an alert it has not heard of before its `endsAt` (5 minutes ahead), as with Prometheus.
+    static let alertmanagerResendInterval = 60.0
+
     func run() async throws {
         do {
             try await book.retainRules(Set(plan.rules.map(\.name)))
@@ -28,8 +32,13 @@ struct AlertingService: Service {
             }
             group.addTask(priority: nil) {
                 let ticks = AsyncTimerSequence(interval: plan.evaluationInterval, clock: ContinuousClock())
+                var lastResend = wallClock()
                 for await _ in ticks.cancelOnGracefulShutdown() {
                     await evaluateOnce()
+                    if wallClock() - lastResend >= Self.alertmanagerResendInterval {
+                        lastResend = wallClock()
+                        await resendFiringToAlertmanagers(now: lastResend)
+                    }
                 }
             }
             // The evaluation loop ends at shutdown; the queues then stop (what is unsent stays spooled).
@@ -65,6 +74,24 @@ struct AlertingService: Service {
             }
         }
         await publish(now: now)
+    }
+
+    /// Sends every firing alert again to the `alertmanager-api` receivers, refreshing its `endsAt`.
+    private func resendFiringToAlertmanagers(now: Double) async {
+        let alertmanagers = queues.filter { $0.receiver.format == .alertmanagerAPI }
+        guard !alertmanagers.isEmpty else { return }
+        let rules = Dictionary(plan.rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for instance in await book.instances where instance.state == .firing {
+            guard let rule = rules[instance.rule] else { continue }
+            let notification = AlertEvaluator.notification(instance, rule: rule, status: .firing, now: now)
+            for queue in alertmanagers {
+                do {
+                    try await queue.enqueue(notification)
+                } catch {
+                    logger.error("cannot spool a notification", metadata: ["receiver": "\(queue.receiver.name)", "reason": "\(error)"])
+                }
+            }
+        }
     }
 
     /// Publishes the alerting families and the /api/v1/alerts document.

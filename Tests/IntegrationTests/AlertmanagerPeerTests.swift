@@ -1,0 +1,70 @@
+// pgvigil feeding a real Alertmanager (Debian's prometheus-alertmanager) on loopback through its API v2.
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import PGVigil
+
+@Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus-alertmanager"),
+                "needs the test servers and prometheus-alertmanager"))
+struct AlertmanagerPeerTests {
+    /// Starts Alertmanager on a loopback port with a route to nowhere; returns the process and port.
+    private func startAlertmanager(in directory: String) async throws -> (Process, Int) {
+        let config = directory + "/alertmanager.yml"
+        try "route:\n  receiver: nowhere\nreceivers:\n  - name: nowhere\n".write(toFile: config, atomically: true, encoding: .utf8)
+        for _ in 0..<5 {
+            let port = Int.random(in: 41000...48999)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus-alertmanager")
+            process.arguments = [
+                "--config.file=\(config)", "--storage.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)",
+                "--cluster.listen-address=", "--log.level=warn",
+            ]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let ready = try await waitUntil(timeout: .seconds(15)) {
+                guard process.isRunning, let url = URL(string: "http://127.0.0.1:\(port)/-/ready") else { return !process.isRunning }
+                return ((try? await URLSession.shared.data(from: url))?.1 as? HTTPURLResponse)?.statusCode == 200
+            }
+            if ready && process.isRunning { return (process, port) }
+            process.terminate()
+        }
+        throw AlertmanagerStartError()
+    }
+
+    struct AlertmanagerStartError: Error {}
+
+    @Test func alertsArriveInAlertmanagerWithTheSameFingerprint() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-am-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (alertmanager, port) = try await startAlertmanager(in: directory)
+        defer {
+            alertmanager.terminate()
+            alertmanager.waitUntilExit()
+        }
+        var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN)])
+        config.alerts.evaluationInterval = ConfigDuration(.milliseconds(500))
+        config.alerts.spool = directory + "/spool"
+        config.alerts.rules = [AlertRuleConfig(
+            alert: "PrimaryIsUp", expr: #"pg_up{target="primary"} == 1"#, labels: ["severity": "info"],
+            annotations: ["summary": "{{ $labels.target }} answers"])]
+        config.alerts.receivers = [ReceiverConfig(name: "am", url: "http://127.0.0.1:\(port)/api/v2/alerts", format: .alertmanagerAPI)]
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/api/v2/alerts"))
+        var found: [String: Any]?
+        try await RunningAgent.with(config) { _ in
+            _ = try await waitUntil(timeout: .seconds(20)) {
+                let (data, _) = try await URLSession.shared.data(from: url)
+                let alerts = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+                found = alerts.first { ($0["labels"] as? [String: String])?["alertname"] == "PrimaryIsUp" }
+                return found != nil
+            }
+        }
+        let alert = try #require(found)
+        let labels = try #require(alert["labels"] as? [String: String])
+        #expect(labels == ["alertname": "PrimaryIsUp", "target": "primary", "severity": "info"])
+        #expect(alert["fingerprint"] as? String == Fingerprint.of(labels))
+        #expect((alert["annotations"] as? [String: String])?["summary"] == "primary answers")
+        #expect((alert["status"] as? [String: Any])?["state"] as? String == "active")
+    }
+}
