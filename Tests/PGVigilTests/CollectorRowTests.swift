@@ -25,6 +25,7 @@ import Testing
         #expect(try family("pg_stat_activity_max_idle_in_transaction_seconds", in: families).samples.first?.value == 12.4)
         #expect(try family("pg_stat_activity_blocked_count", in: families).samples.first?.value == 2)
         #expect(try family("pg_settings_max_connections", in: families).samples == [Sample(value: 100)])
+        #expect(try family("pg_connections_used_ratio", in: families).samples == [Sample(value: 0.04)])
     }
 
     @Test func standbyLagIsOmittedWhenUnknown() throws {

@@ -77,6 +77,12 @@ struct ActivityCollector: Collector {
             families.append(MetricFamily(
                 name: "pg_settings_max_connections", help: "The server's max_connections setting.", type: .gauge,
                 samples: [Sample(value: maxConnections)]))
+            if maxConnections > 0 {
+                let sessions = count.samples.reduce(0) { $0 + $1.value }
+                families.append(MetricFamily(
+                    name: "pg_connections_used_ratio", help: "Client sessions divided by max_connections (0…1).", type: .gauge,
+                    samples: [Sample(value: sessions / maxConnections)]))
+            }
         }
         return families
     }
