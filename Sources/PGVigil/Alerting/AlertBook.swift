@@ -30,19 +30,30 @@ actor AlertBook {
         evaluator = AlertEvaluator(repeatInterval: repeatInterval, instances: restored)
     }
 
-    /// Evaluates `rule` (see `AlertEvaluator.evaluate`) and saves the state if it changed. The
-    /// notifications are returned even when saving failed (`saveError`): they must still go out.
-    func evaluate(_ rule: AlertRule, observations: [SeriesObservation], downTargets: Set<String>, now: Double)
-        -> (notifications: [AlertNotification], saveError: SpoolError?) {
+    /// The outcome of evaluating one rule.
+    struct Evaluation: Sendable {
+        /// What to send.
+        var notifications: [AlertNotification]
+        /// Instances that became pending in this evaluation (for the log).
+        var newlyPending: [AlertEvaluator.Instance]
+        /// Set when the state could not be saved; the notifications must still go out.
+        var saveError: SpoolError?
+    }
+
+    /// Evaluates `rule` (see `AlertEvaluator.evaluate`) and saves the state if it changed.
+    func evaluate(_ rule: AlertRule, observations: [SeriesObservation], downTargets: Set<String>, now: Double) -> Evaluation {
         let before = evaluator.instances
         let notifications = evaluator.evaluate(rule, observations: observations, downTargets: downTargets, now: now)
-        guard evaluator.instances != before else { return (notifications, nil) }
-        do {
-            try save()
-            return (notifications, nil)
-        } catch {
-            return (notifications, error)
+        let newlyPending = evaluator.instances.values.filter { $0.state == .pending && before[$0.fingerprint] == nil }
+        var evaluation = Evaluation(notifications: notifications, newlyPending: newlyPending)
+        if evaluator.instances != before {
+            do {
+                try save()
+            } catch {
+                evaluation.saveError = error
+            }
         }
+        return evaluation
     }
 
     /// Forgets alerts of rules no longer configured.
@@ -59,14 +70,6 @@ actor AlertBook {
 
     private func save() throws(SpoolError) {
         guard let stateDirectory else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data: Data
-        do {
-            data = try encoder.encode(instances)
-        } catch {
-            throw SpoolError(message: "cannot encode the alert state: \(error)")
-        }
-        try Spool.writeDurably(data, directory: stateDirectory, name: Self.stateFileName)
+        try Spool.writeJSONDurably(instances, directory: stateDirectory, name: Self.stateFileName)
     }
 }

@@ -53,11 +53,17 @@ struct AlertingService: Service {
         let down = Set(state.current.targets.filter { !$0.up }.map(\.name))
         for rule in plan.rules {
             let observations = await store.observations(for: rule.expression, resolve: rule.resolveExpression, now: now)
-            let (notifications, saveError) = await book.evaluate(rule, observations: observations, downTargets: down, now: now)
-            if let saveError {
+            let evaluation = await book.evaluate(rule, observations: observations, downTargets: down, now: now)
+            if let saveError = evaluation.saveError {
                 logger.error("cannot save the alert state; a restart may repeat or miss notifications", metadata: ["reason": "\(saveError)"])
             }
-            for notification in notifications {
+            for instance in evaluation.newlyPending {
+                logger.info("alert pending", metadata: [
+                    "alert": "\(instance.rule)", "target": "\(instance.target)", "value": "\(PrometheusTextEncoder.formatValue(instance.value))",
+                    "for": "\(ConfigDuration(rule.holdDuration))",
+                ])
+            }
+            for notification in evaluation.notifications {
                 logger.info(notification.status == .firing ? "alert firing" : "alert resolved", metadata: [
                     "alert": "\(notification.alertName)", "target": "\(notification.labels["target"] ?? "")",
                     "value": "\(PrometheusTextEncoder.formatValue(notification.value))", "fingerprint": "\(notification.fingerprint)",

@@ -36,15 +36,20 @@ struct Spool: Sendable {
 
     /// Writes `entry` durably.
     func write(_ entry: SpoolEntry) throws(SpoolError) {
+        try Self.writeJSONDurably(entry, directory: directory, name: entry.fileName)
+    }
+
+    /// Writes `value` as JSON (sorted keys) durably to `directory/name`.
+    static func writeJSONDurably(_ value: some Encodable, directory: String, name: String) throws(SpoolError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data: Data
         do {
-            data = try encoder.encode(entry)
+            data = try encoder.encode(value)
         } catch {
-            throw SpoolError(message: "cannot encode a notification: \(error)")
+            throw SpoolError(message: "cannot encode \(name): \(error)")
         }
-        try Self.writeDurably(data, directory: directory, name: entry.fileName)
+        try writeDurably(data, directory: directory, name: name)
     }
 
     /// Writes `data` to `directory/name` so that it is either wholly there or not at all, even
