@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit tests, then integration tests against a real primary and replica
-# that this script starts on loopback and stops again.
+# Runs the whole test suite: unit tests, then the integration tests against a real primary and
+# streaming replica of each PostgreSQL version, which this script starts on loopback and stops.
 #
-#   scripts/test.sh            (as root: installs missing Debian packages first)
-#   PG_BIN=/path/to/bin scripts/test.sh   to test against another PostgreSQL build
+#   scripts/test.sh                       (as root: installs missing Debian packages first)
+#   PG_VERSIONS="15" scripts/test.sh      only some versions (default: 15 17 18)
+#   PG_BIN=/path/to/bin scripts/test.sh   one other PostgreSQL build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,19 +19,34 @@ swift build --build-tests
 echo "== unit tests"
 swift test --skip-build --filter PGVigilTests
 
-echo "== integration tests ($(${PG_BIN:-/usr/lib/postgresql/15/bin}/postgres --version))"
-scripts/pg-cluster.sh stop 2>/dev/null || true
-trap 'scripts/pg-cluster.sh stop' EXIT
-scripts/pg-cluster.sh start
+# integration PG_BIN: the integration suite against a primary + replica of that build.
+integration() {
+  export PG_BIN=$1
+  echo "== integration tests on $("$PG_BIN/postgres" --version)"
+  scripts/pg-cluster.sh stop 2>/dev/null || true
+  trap 'scripts/pg-cluster.sh stop' EXIT
+  scripts/pg-cluster.sh start
 
-socket="$CLUSTER_DIR/socket"
-export PGVIGIL_TEST_PRIMARY_DSN="host=127.0.0.1 port=$PRIMARY_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
-export PGVIGIL_TEST_REPLICA_DSN="host=127.0.0.1 port=$REPLICA_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
-export PGVIGIL_TEST_ADMIN_PRIMARY_DSN="host=$socket port=$PRIMARY_PORT user=postgres dbname=postgres"
-export PGVIGIL_TEST_ADMIN_REPLICA_DSN="host=$socket port=$REPLICA_PORT user=postgres dbname=postgres"
-export PGVIGIL_TEST_CLUSTER_SCRIPT="$PWD/scripts/pg-cluster.sh"
-export PGVIGIL_TEST_BINARY="$PWD/.build/debug/pgvigil"
+  local socket="$CLUSTER_DIR/socket"
+  export PGVIGIL_TEST_PRIMARY_DSN="host=127.0.0.1 port=$PRIMARY_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
+  export PGVIGIL_TEST_REPLICA_DSN="host=127.0.0.1 port=$REPLICA_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
+  export PGVIGIL_TEST_ADMIN_PRIMARY_DSN="host=$socket port=$PRIMARY_PORT user=postgres dbname=postgres"
+  export PGVIGIL_TEST_ADMIN_REPLICA_DSN="host=$socket port=$REPLICA_PORT user=postgres dbname=postgres"
+  export PGVIGIL_TEST_CLUSTER_SCRIPT="$PWD/scripts/pg-cluster.sh"
+  export PGVIGIL_TEST_BINARY="$PWD/.build/debug/pgvigil"
 
-# The restart test stops the primary under everyone's feet, so it runs alone, after the rest.
-swift test --skip-build --filter IntegrationTests --skip PrimaryRestartTests
-swift test --skip-build --filter PrimaryRestartTests
+  # The restart test stops the primary under everyone's feet, so it runs alone, after the rest.
+  swift test --skip-build --filter IntegrationTests --skip PrimaryRestartTests
+  swift test --skip-build --filter PrimaryRestartTests
+
+  scripts/pg-cluster.sh stop
+  trap - EXIT
+}
+
+if [ -n "${PG_BIN:-}" ]; then
+  integration "$PG_BIN"
+else
+  for version in ${PG_VERSIONS:-15 17 18}; do
+    integration "$(scripts/postgres-bin.sh "$version")"
+  done
+fi
