@@ -20,7 +20,7 @@ struct AgentIntegrationTests {
                 "pg_stat_replication_lag_bytes", "pg_replication_slot_retained_bytes", "pg_stat_database_blks_hit_total",
                 "pg_stat_database_blks_read_total", "pg_cache_hit_ratio", "pg_database_size_bytes", "pg_stat_user_tables_total_size_bytes",
                 "pg_stat_user_tables_other_total_size_bytes", "pgvigil_collector_success", "pgvigil_collector_duration_seconds",
-                "pgvigil_last_sample_age_seconds", "pgvigil_build_info",
+                "pgvigil_last_sample_age_seconds", "pgvigil_build_info", "pgvigil_series",
             ]
             let scrape = try await agent.scrape(until: { Set(core).isSubset(of: $0.familyNames) })
             #expect(Set(core).subtracting(scrape.familyNames).isEmpty, "missing: \(Set(core).subtracting(scrape.familyNames).sorted())")
@@ -28,8 +28,10 @@ struct AgentIntegrationTests {
             #expect(scrape.value("pg_up", [("target", "replica")]) == 1)
             #expect(scrape.value("pg_in_recovery", [("target", "replica")]) == 1)
             #expect(scrape.value("pg_in_recovery", [("target", "primary"), ("cluster", "test")]) == 0)
-            for collector in ["activity", "replication", "cache_hit_ratio", "table_sizes"] {
-                #expect(scrape.value("pgvigil_collector_success", [("target", "primary"), ("cluster", "test"), ("collector", collector)]) == 1)
+            for collector in CollectorRegistry.entries.map(\.name) {
+                let labels = [("target", "primary"), ("cluster", "test"), ("collector", collector)]
+                #expect(scrape.value("pgvigil_collector_success", labels) == 1, "collector \(collector)")
+                #expect(scrape.value("pgvigil_series", labels) ?? 0 > 0, "collector \(collector)")
             }
             let ready = try await agent.get("/readyz")
             #expect(ready.status == 200)

@@ -25,12 +25,18 @@ enum CollectorRegistry {
             CacheHitCollector(window: options.window?.duration ?? .seconds(300))
         },
         Entry(name: "table_sizes", extraOptions: [.limit]) { options in TableSizesCollector(limit: options.limit ?? 50) },
+        Entry(name: "database", extraOptions: []) { _ in DatabaseStatsCollector() },
+        Entry(name: "locks", extraOptions: []) { _ in LocksCollector() },
+        Entry(name: "wraparound", extraOptions: []) { _ in WraparoundCollector() },
+        Entry(name: "checkpointer", extraOptions: []) { _ in CheckpointerCollector() },
+        Entry(name: "wal", extraOptions: [.window]) { options in WALCollector(window: options.window?.duration ?? .seconds(300)) },
     ]
 
     /// Label names that collectors and self metrics put on series; target labels must not reuse them.
     static let reservedLabelNames: Set<String> = [
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
-        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname",
+        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert",
+        "receiver", "outcome",
     ]
 
     /// The enabled collectors with their intervals, for `config`.

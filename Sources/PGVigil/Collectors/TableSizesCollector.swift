@@ -34,25 +34,15 @@ struct TableSizesCollector: Collector {
         """
 
     func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
-        let databases = try await session.query(DatabaseSelection.discoveryQuery).rows
-        let discovered = try databases.compactMap { try $0.string("datname") }
-        let selection = await session.databaseSelection.select(from: discovered)
-        await session.retainChildren(Set(selection.visit))
-        var tables: [(database: String, rows: [Row])] = []
-        for database in selection.visit {
-            do {
-                let rows = try await session.session(forDatabase: database).query(Self.tablesQuery, [String(limit)]).rows
-                tables.append((database, rows))
-            } catch let error as PostgresError {
-                throw PostgresError(kind: error.kind, message: "database \"\(database)\": \(error.message)", sqlState: error.sqlState)
-            }
+        let databases = try await session.databasesToVisit()
+        let tables = try await session.forEachDatabase(databases.visit) { try await $0.query(Self.tablesQuery, [String(limit)]).rows }
+        if !databases.missing.isEmpty {
+            throw PostgresError(kind: .query, message: "configured databases not found or not connectable: \(databases.missing.joined(separator: ", "))")
         }
-        if !selection.missing.isEmpty {
-            throw PostgresError(kind: .query, message: "configured databases not found or not connectable: \(selection.missing.joined(separator: ", "))")
-        }
-        return try Self.families(databaseRows: databases.filter { row in
-            (try? row.string("datname")).flatMap { $0 }.map(selection.visit.contains) ?? false
-        }, tables: tables)
+        let visited = Set(databases.visit)
+        return try Self.families(
+            databaseRows: try databases.discovered.filter { visited.contains(try $0.string("datname") ?? "") },
+            tables: tables.map { ($0.database, $0.result) })
     }
 
     /// Turns database sizes and each database's table rows into families.

@@ -20,9 +20,6 @@ actor DatabaseSession {
         self.threadPool = threadPool
     }
 
-    /// Which databases per-database collectors visit on this target.
-    var databaseSelection: DatabaseSelection { settings.databases }
-
     /// Runs `sql` with text `parameters` and returns its rows. A lost connection is dropped, so
     /// the next call reconnects.
     func query(_ sql: String, _ parameters: [String?] = []) async throws -> QueryResult {
@@ -45,6 +42,29 @@ actor DatabaseSession {
         let child = DatabaseSession(settings: childSettings, threadPool: threadPool)
         children[database] = child
         return child
+    }
+
+    /// The databases per-database collectors visit now: the discovery query's rows (every
+    /// connectable non-template database, with its size), those of them selected, and the
+    /// configured ones that were not found. Child sessions of databases no longer visited close.
+    func databasesToVisit() async throws -> (discovered: [Row], visit: [String], missing: [String]) {
+        let rows = try await query(DatabaseSelection.discoveryQuery).rows
+        let selection = settings.databases.select(from: try rows.compactMap { try $0.string("datname") })
+        await retainChildren(Set(selection.visit))
+        return (rows, selection.visit, selection.missing)
+    }
+
+    /// Runs `body` on a child session of each of `databases`; an error names the database.
+    func forEachDatabase<T: Sendable>(_ databases: [String], _ body: (DatabaseSession) async throws -> T) async throws -> [(database: String, result: T)] {
+        var results: [(database: String, result: T)] = []
+        for database in databases {
+            do {
+                results.append((database, try await body(session(forDatabase: database))))
+            } catch let error as PostgresError {
+                throw PostgresError(kind: error.kind, message: "database \"\(database)\": \(error.message)", sqlState: error.sqlState)
+            }
+        }
+        return results
     }
 
     /// Closes child sessions of databases not in `databases` (dropped, or no longer visited).

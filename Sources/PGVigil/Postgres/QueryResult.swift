@@ -28,6 +28,9 @@ struct Row: Sendable {
         self.init(columns: pairs.map(\.key), values: pairs.map(\.value))
     }
 
+    /// Whether the row has a column named `column`.
+    func has(_ column: String) -> Bool { columnIndex[column] != nil }
+
     /// The raw text of `column`, nil for NULL. Throws if the row has no such column.
     func text(_ column: String) throws -> String? {
         guard let position = columnIndex[column] else {

@@ -24,12 +24,14 @@ enum SelfMetrics {
         }
         var success = MetricFamily(name: "pgvigil_collector_success", help: "1 if the collector's last run succeeded.", type: .gauge)
         var duration = MetricFamily(name: "pgvigil_collector_duration_seconds", help: "How long the collector's last run took.", type: .gauge)
+        var series = MetricFamily(name: "pgvigil_series", help: "Series the collector's last successful run produced (cardinality).", type: .gauge)
         for (collector, result) in status.collectors.sorted(by: { $0.key < $1.key }) {
             let labels = status.labels + [Label("collector", collector)]
             success.samples.append(Sample(labels: labels, value: result.success ? 1 : 0))
             duration.samples.append(Sample(labels: labels, value: result.duration))
+            if result.success { series.samples.append(Sample(labels: labels, value: Double(result.series))) }
         }
-        return families + [success, duration]
+        return families + [success, duration, series]
     }
 
     /// pgvigil_build_info.

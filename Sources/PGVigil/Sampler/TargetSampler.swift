@@ -59,7 +59,8 @@ actor TargetSampler {
             await runDueCollectors(server: server, now: now)
         }
         if status.up {
-            status.lastSuccess = now
+            // When the cycle completed: from then on its snapshot is what is served.
+            status.lastSuccess = wallClock()
             connectionFailures = 0
         }
         let selfFamilies = SelfMetrics.families(for: status)
@@ -101,7 +102,8 @@ actor TargetSampler {
                 let derived = await collector.derive(from: families, history: history, now: now).map { $0.prefixingLabels(target.labels) }
                 await store.append(derived, timestamp: now, capacity: capacity, retention: target.history.seconds)
                 await store.setSnapshot(target: target.name, collector: collector.name, families: labelled + derived)
-                status.collectors[collector.name] = .init(success: true, duration: (ContinuousClock.now - start).seconds)
+                let series = (labelled + derived).reduce(0) { $0 + $1.samples.count }
+                status.collectors[collector.name] = .init(success: true, duration: (ContinuousClock.now - start).seconds, series: series)
                 reportRecovery(collector.name)
             } catch {
                 await store.drop(target: target.name, collector: collector.name)

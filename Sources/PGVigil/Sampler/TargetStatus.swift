@@ -8,6 +8,8 @@ struct TargetStatus: Sendable {
         var success: Bool
         /// How long it took, in seconds.
         var duration: Double
+        /// How many series its last successful run produced.
+        var series: Int = 0
     }
 
     /// The target's name and labels.

@@ -1,0 +1,146 @@
+// The database, locks, checkpointer, WAL and wraparound collectors against real servers, each
+// asserting a value it can know: a provoked deadlock, sessions blocked behind one holder, a
+// CHECKPOINT, WAL written, the ages PostgreSQL itself reports.
+import NIOPosix
+import Testing
+@testable import PGVigil
+
+// Serialized: the deadlock and the blocking test would otherwise see each other's waiting sessions.
+@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"), .serialized)
+struct ServerStatisticsIntegrationTests {
+    private let session: DatabaseSession
+    private let primaryServer: ServerInfo
+
+    init() async throws {
+        session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
+        primaryServer = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
+    }
+
+    private func value(_ families: [MetricFamily], _ name: String, _ labels: [Label] = []) -> Double? {
+        families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value
+    }
+
+    /// A pool of its own for sessions that block, so other tests' pools are never starved.
+    private func withBlockingPool<T>(_ body: (NIOThreadPool) async throws -> T) async throws -> T {
+        let pool = NIOThreadPool(numberOfThreads: 3)
+        pool.start()
+        do {
+            let result = try await body(pool)
+            try await pool.shutdownGracefully()
+            return result
+        } catch {
+            try? await pool.shutdownGracefully()
+            throw error
+        }
+    }
+
+    @Test func aProvokedDeadlockRaisesTheDeadlockCounter() async throws {
+        let collector = DatabaseStatsCollector()
+        let postgres = [Label("datname", "postgres")]
+        let before = try #require(value(try await collector.collect(session, server: primaryServer), "pg_stat_database_deadlocks_total", postgres))
+        let first = try TestCluster.adminPrimary()
+        let second = try TestCluster.adminPrimary()
+        let key = Int.random(in: 1_000_000...9_000_000)
+        _ = try first.query("BEGIN", [])
+        _ = try first.query("SELECT pg_advisory_xact_lock(\(key))", [])
+        _ = try second.query("BEGIN", [])
+        _ = try second.query("SELECT pg_advisory_xact_lock(\(key + 1))", [])
+        try await withBlockingPool { pool in
+            // Each takes the other's lock; PostgreSQL cancels one, whose rollback lets the other through.
+            async let firstWaits: Void = pool.runIfActive {
+                do { _ = try first.query("SELECT pg_advisory_xact_lock(\(key + 1))", []) } catch { _ = try? first.query("ROLLBACK", []) }
+            }
+            let waiting = try await waitUntil(timeout: .seconds(10)) {
+                try await session.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").rows.count == 1
+            }
+            #expect(waiting)
+            async let secondWaits: Void = pool.runIfActive {
+                do { _ = try second.query("SELECT pg_advisory_xact_lock(\(key))", []) } catch { _ = try? second.query("ROLLBACK", []) }
+            }
+            _ = try await (firstWaits, secondWaits)
+        }
+        _ = try? first.query("ROLLBACK", [])
+        _ = try? second.query("ROLLBACK", [])
+        var after = before
+        let counted = try await waitUntil(timeout: .seconds(15)) {
+            after = value(try await collector.collect(session, server: primaryServer), "pg_stat_database_deadlocks_total", postgres) ?? before
+            return after > before
+        }
+        #expect(counted)
+        #expect(after == before + 1)
+    }
+
+    @Test func sessionsBlockedBehindOneHolderAreCounted() async throws {
+        let holder = try TestCluster.adminPrimary()
+        let waiters = [try TestCluster.adminPrimary(), try TestCluster.adminPrimary()]
+        let key = Int.random(in: 1_000_000...9_000_000)
+        _ = try holder.query("BEGIN", [])
+        _ = try holder.query("SELECT pg_advisory_xact_lock(\(key))", [])
+        let postgres = [Label("datname", "postgres")]
+        try await withBlockingPool { pool in
+            async let firstWaiter: Void = pool.runIfActive { _ = try? waiters[0].query("SELECT pg_advisory_xact_lock(\(key))", []) }
+            async let secondWaiter: Void = pool.runIfActive { _ = try? waiters[1].query("SELECT pg_advisory_xact_lock(\(key))", []) }
+            var locks: [MetricFamily] = []
+            var activity: [MetricFamily] = []
+            let seen = try await waitUntil(timeout: .seconds(15)) {
+                locks = try await LocksCollector().collect(session, server: primaryServer)
+                activity = try await ActivityCollector().collect(session, server: primaryServer)
+                return value(locks, "pg_locks_max_sessions_blocked_by_one", postgres) == 2
+            }
+            #expect(seen)
+            #expect(value(locks, "pg_locks_blocking_sessions", postgres) == 1)
+            #expect(value(activity, "pg_stat_activity_blocked_count", postgres) == 2)
+            if primaryServer.versionNumber >= 140000 {
+                #expect(value(locks, "pg_locks_max_wait_seconds", postgres) ?? -1 >= 0)
+            }
+            _ = try holder.query("COMMIT", [])
+            _ = try await (firstWaiter, secondWaiter)
+        }
+        for waiter in waiters { _ = try? waiter.query("SELECT pg_advisory_unlock_all()", []) }
+    }
+
+    @Test func aCheckpointIsCountedUnderTheSameNameOnEveryVersion() async throws {
+        let collector = CheckpointerCollector()
+        let before = try #require(value(try await collector.collect(session, server: primaryServer), "pg_stat_checkpointer_num_requested_total"))
+        _ = try TestCluster.adminPrimary().query("CHECKPOINT", [])
+        var after = before
+        let counted = try await waitUntil(timeout: .seconds(15)) {
+            after = value(try await collector.collect(session, server: primaryServer), "pg_stat_checkpointer_num_requested_total") ?? before
+            return after > before
+        }
+        #expect(counted)
+    }
+
+    @Test func walPositionAdvancesWithWritesAndTheStandbyReportsItsReplayPosition() async throws {
+        let collector = WALCollector()
+        let before = try #require(value(try await collector.collect(session, server: primaryServer), "pg_wal_lsn_bytes"))
+        let admin = try TestCluster.adminPrimary()
+        let table = TestCluster.uniqueName("walwrite")
+        _ = try admin.query("CREATE TABLE \(table) AS SELECT g FROM generate_series(1, 10000) g", [])
+        // The position is where WAL is written; with synchronous_commit off the WAL writer gets there shortly.
+        let advanced = try await waitUntil(timeout: .seconds(10)) {
+            (value(try await collector.collect(session, server: primaryServer), "pg_wal_lsn_bytes") ?? 0) > before
+        }
+        #expect(advanced)
+        if primaryServer.versionNumber >= 140000 {
+            #expect(value(try await collector.collect(session, server: primaryServer), "pg_stat_wal_bytes_total") ?? 0 > 0)
+        }
+        let replica = try TestCluster.monitoringSession(TestCluster.replicaDSN)
+        let replicaServer = try ServerInfo(row: try #require(try await replica.query(ServerInfo.query).rows.first))
+        #expect(replicaServer.isInRecovery)
+        #expect(value(try await collector.collect(replica, server: replicaServer), "pg_wal_lsn_bytes") ?? 0 > 0)
+    }
+
+    @Test func wraparoundAgesMatchPostgres() async throws {
+        let families = try await WraparoundCollector().collect(session, server: primaryServer)
+        let truth = try #require(try TestCluster.adminPrimary().query(
+            "SELECT age(datfrozenxid)::float8 AS age FROM pg_database WHERE datname = 'postgres'", []).rows.first?.double("age"))
+        let postgres = [Label("datname", "postgres")]
+        let age = try #require(value(families, "pg_database_xid_age", postgres))
+        // Other tests consume transaction IDs meanwhile: the two reads are close, not equal.
+        #expect(abs(age - truth) < 1000)
+        #expect(value(families, "pg_database_xid_wraparound_ratio", postgres) == age / 2_147_483_648)
+        #expect(families.first { $0.name == "pg_database_xid_age" }?.samples.contains { $0.labels == [Label("datname", "template0")] } == true)
+        #expect(families.first { $0.name == "pg_database_oldest_table_xid_age" }?.samples.contains { $0.labels.first == Label("datname", "postgres") } == true)
+    }
+}

@@ -1,0 +1,87 @@
+// Unit tests of the version-gated query choices for PostgreSQL 13 to 18, and of the new collectors' rows.
+import Testing
+@testable import PGVigil
+
+@Suite struct VersionedQueryTests {
+    private static let versions = [130_016, 140_013, 150_018, 160_009, 170_010, 180_006]
+
+    @Test(arguments: versions)
+    func checkpointerReadsTheViewTheServerHas(version: Int) {
+        let query = CheckpointerCollector.query(versionNumber: version)
+        #expect(query.contains("pg_stat_checkpointer") == (version >= 170_000))
+        #expect(query.contains("checkpoints_timed AS num_timed") == (version < 170_000))
+        #expect(query.contains("buffers_backend") == (version < 170_000))
+    }
+
+    @Test(arguments: versions)
+    func walStatisticsExistFrom14AndLoseTheirIOColumnsIn18(version: Int) {
+        let query = WALCollector.statsQuery(versionNumber: version)
+        #expect((query != nil) == (version >= 140_000))
+        #expect((query?.contains("wal_write_time") ?? false) == (version >= 140_000 && version < 180_000))
+    }
+
+    @Test(arguments: versions)
+    func sessionStatisticsExistFrom14(version: Int) {
+        #expect(DatabaseStatsCollector.query(versionNumber: version).contains("sessions_abandoned") == (version >= 140_000))
+    }
+
+    @Test(arguments: versions)
+    func lockWaitStartExistsFrom14(version: Int) {
+        #expect((LocksCollector.waitQuery(versionNumber: version) != nil) == (version >= 140_000))
+    }
+
+    @Test func checkpointerNamesAreTheSameBeforeAndAfter17() throws {
+        let before = try CheckpointerCollector.families(rows: [Row([
+            "num_timed": "5", "num_requested": "2", "write_time": "1500", "sync_time": "20", "buffers_written": "100",
+            "buffers_clean": "3", "maxwritten_clean": "0", "buffers_alloc": "900", "buffers_backend": "7", "buffers_backend_fsync": "0",
+        ])])
+        let after = try CheckpointerCollector.families(rows: [Row([
+            "num_timed": "5", "num_requested": "2", "write_time": "1500", "sync_time": "20", "buffers_written": "100",
+            "buffers_clean": "3", "maxwritten_clean": "0", "buffers_alloc": "900",
+        ])])
+        #expect(Set(after.map(\.name)).isSubset(of: Set(before.map(\.name))))
+        #expect(before.first { $0.name == "pg_stat_checkpointer_write_time_seconds_total" }?.samples.first?.value == 1.5)
+        #expect(after.first { $0.name == "pg_stat_bgwriter_buffers_backend_total" } == nil)
+    }
+
+    @Test func databaseStatsScaleMillisecondsAndSkipTheSharedRow() throws {
+        let families = try DatabaseStatsCollector.families(rows: [
+            Row(["datname": "app", "xact_commit": "10", "deadlocks": "1", "blk_read_time": "250", "datconnlimit": "-1"]),
+            Row(["datname": nil, "xact_commit": "3", "deadlocks": "0", "blk_read_time": "0", "datconnlimit": nil]),
+        ])
+        #expect(families.first { $0.name == "pg_stat_database_deadlocks_total" }?.samples == [Sample(labels: [Label("datname", "app")], value: 1)])
+        #expect(families.first { $0.name == "pg_stat_database_blk_read_time_seconds_total" }?.samples.first?.value == 0.25)
+        #expect(families.first { $0.name == "pg_database_connection_limit" }?.samples.first?.value == -1)
+        #expect(families.first { $0.name == "pg_stat_database_sessions_total" } == nil)  // a 13 server has no such column
+    }
+
+    @Test func wraparoundRatioIsAgeOverTheHorizon() throws {
+        let families = try WraparoundCollector.families(
+            databaseRows: [Row(["datname": "app", "xid_age": "1073741824", "mxid_age": "0"])],
+            oldestTables: [("app", [Row(["schemaname": "public", "relname": "old", "xid_age": "1073741800"])])])
+        #expect(families.first { $0.name == "pg_database_xid_wraparound_ratio" }?.samples.first?.value == 0.5)
+        #expect(families.first { $0.name == "pg_database_oldest_table_xid_age" }?.samples.first?.labels.last == Label("relname", "old"))
+    }
+
+    @Test func locksCountBlockersWithoutNamingThem() throws {
+        let families = try LocksCollector.families(
+            countRows: [Row(["datname": "app", "mode": "ExclusiveLock", "locks": "2"])],
+            waitRows: [Row(["datname": "app", "max_wait": "3.5"])],
+            blockingRows: [Row(["datname": "app", "blockers": "1", "max_blocked": "2"])])
+        #expect(families.first { $0.name == "pg_locks_max_sessions_blocked_by_one" }?.samples == [Sample(labels: [Label("datname", "app")], value: 2)])
+        #expect(families.allSatisfy { $0.samples.allSatisfy { !$0.labels.contains { $0.name == "pid" } } })
+    }
+
+    @Test func walRateIsDerivedFromThePosition() async throws {
+        let store = SampleStore()
+        let collector = WALCollector(window: .seconds(60))
+        let history = TargetHistory(store: store, targetLabels: [Label("target", "t")])
+        var derived: [MetricFamily] = []
+        for (second, position) in [(0.0, 1_000_000.0), (10, 1_500_000), (20, 2_000_000)] {
+            let families = try WALCollector.families(rows: [Row(["lsn_bytes": "\(position)"])])
+            await store.append(families.map { $0.prefixingLabels([Label("target", "t")]) }, timestamp: second, capacity: 10, retention: 100)
+            derived = await collector.derive(from: families, history: history, now: second)
+        }
+        #expect(derived.first?.samples.first?.value == 50_000)
+    }
+}
