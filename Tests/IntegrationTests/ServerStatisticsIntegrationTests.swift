@@ -144,3 +144,18 @@ struct ServerStatisticsIntegrationTests {
         #expect(families.first { $0.name == "pg_database_oldest_table_xid_age" }?.samples.contains { $0.labels.first == Label("datname", "postgres") } == true)
     }
 }
+
+@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+struct SettingsIntegrationTests {
+    @Test func settingsMatchWhatTheServerReportsInBytesAndSeconds() async throws {
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
+        let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
+        let families = try await SettingsCollector().collect(session, server: server)
+        let truth = try #require(try TestCluster.adminPrimary().query(
+            "SELECT pg_size_bytes(current_setting('shared_buffers'))::float8 AS shared_buffers", []).rows.first?.double("shared_buffers"))
+        #expect(families.first { $0.name == "pg_settings_shared_buffers" }?.samples.first?.value == truth)
+        #expect(families.first { $0.name == "pg_settings_checkpoint_timeout" }?.samples.first?.value == 300)
+        #expect(families.first { $0.name == "pg_settings_fsync" }?.samples.first?.value == 0)  // the test servers run with fsync=off
+        #expect(!families.contains { $0.name == "pg_settings_max_connections" })
+    }
+}

@@ -85,3 +85,25 @@ import Testing
         #expect(derived.first?.samples.first?.value == 50_000)
     }
 }
+
+@Suite struct SettingsCollectorTests {
+    @Test(arguments: [
+        ("16384", "8kB", "integer", 134_217_728.0),  // shared_buffers 128MB
+        ("4096", "kB", "integer", 4_194_304),          // work_mem 4MB
+        ("300", "s", "integer", 300),                   // checkpoint_timeout
+        ("1000", "ms", "integer", 1),                   // deadlock_timeout
+        ("1", "min", "integer", 60),                    // autovacuum_naptime
+        ("4", nil, "real", 4),                          // random_page_cost
+        ("-1", "kB", "integer", -1),                    // temp_file_limit: disabled
+        ("on", nil, "bool", 1),
+        ("off", nil, "bool", 0),
+    ] as [(String, String?, String, Double)])
+    func normalisesToBaseUnits(setting: String, unit: String?, type: String, expected: Double) {
+        #expect(SettingsCollector.normalised(setting: setting, unit: unit, type: type) == expected)
+    }
+
+    @Test func enumsOtherThanOnOffAreNotNumbers() {
+        #expect(SettingsCollector.normalised(setting: "remote_apply", unit: nil, type: "enum") == nil)
+        #expect(SettingsCollector.normalised(setting: "always", unit: nil, type: "enum") == 1)
+    }
+}

@@ -30,6 +30,7 @@ enum CollectorRegistry {
         Entry(name: "wraparound", extraOptions: []) { _ in WraparoundCollector() },
         Entry(name: "checkpointer", extraOptions: []) { _ in CheckpointerCollector() },
         Entry(name: "wal", extraOptions: [.window]) { options in WALCollector(window: options.window?.duration ?? .seconds(300)) },
+        Entry(name: "settings", extraOptions: []) { _ in SettingsCollector() },
     ]
 
     /// Label names that collectors and self metrics put on series; target labels must not reuse them.
