@@ -159,3 +159,55 @@ struct SettingsIntegrationTests {
         #expect(!families.contains { $0.name == "pg_settings_max_connections" })
     }
 }
+
+@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+struct PerObjectIntegrationTests {
+    private func value(_ families: [MetricFamily], _ name: String, _ labels: [Label]) -> Double? {
+        families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value
+    }
+
+    /// A fresh database with a monitoring session limited to it.
+    private func freshDatabase(_ prefix: String) throws -> (name: String, admin: PostgresConnection, session: DatabaseSession) {
+        let name = TestCluster.uniqueName(prefix)
+        _ = try TestCluster.adminPrimary().query("CREATE DATABASE \(name)", [])
+        return (name, try TestCluster.adminPrimary(database: name), try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([name])))
+    }
+
+    @Test func vacuumResetsTheLastVacuumAge() async throws {
+        let (database, admin, session) = try freshDatabase("vac")
+        defer { _ = try? TestCluster.adminPrimary().query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        _ = try admin.query("CREATE TABLE t (id int)", [])
+        _ = try admin.query("INSERT INTO t SELECT generate_series(1, 1000)", [])
+        _ = try admin.query("DELETE FROM t WHERE id <= 500", [])
+        let server = ServerInfo(versionNumber: 150000, version: "", isInRecovery: false)
+        let labels = [Label("datname", database), Label("schemaname", "public"), Label("relname", "t")]
+        let before = try await VacuumCollector().collect(session, server: server)
+        #expect(value(before, "pg_stat_user_tables_last_vacuum_age_seconds", labels) == nil)  // never vacuumed yet
+        _ = try admin.query("VACUUM t", [])
+        var age: Double?
+        let seen = try await waitUntil(timeout: .seconds(10)) {
+            age = value(try await VacuumCollector().collect(session, server: server), "pg_stat_user_tables_last_vacuum_age_seconds", labels)
+            return age != nil
+        }
+        #expect(seen)
+        #expect((age ?? 99) < 10)
+    }
+
+    @Test func unusedAndInvalidIndexesAreFound() async throws {
+        let (database, admin, session) = try freshDatabase("idx")
+        defer { _ = try? TestCluster.adminPrimary().query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        _ = try admin.query("CREATE TABLE t (id int PRIMARY KEY, v int)", [])
+        _ = try admin.query("INSERT INTO t SELECT g, g % 10 FROM generate_series(1, 1000) g", [])
+        _ = try admin.query("CREATE INDEX t_v_idx ON t (v)", [])
+        // A unique index on duplicate values, built concurrently, fails and stays behind invalid.
+        _ = try? admin.query("CREATE UNIQUE INDEX CONCURRENTLY t_v_unique ON t (v)", [])
+        let server = ServerInfo(versionNumber: 150000, version: "", isInRecovery: false)
+        let families = try await IndexesCollector().collect(session, server: server)
+        let perDatabase = [Label("datname", database)]
+        #expect(value(families, "pg_database_invalid_indexes", perDatabase) == 1)
+        // t_v_idx is never scanned and not unique; t_pkey is a primary key; the invalid one is unique.
+        #expect(value(families, "pg_database_unused_indexes", perDatabase) == 1)
+        let size = try #require(try admin.query("SELECT pg_relation_size('t_v_idx')::float8 AS size", []).rows.first?.double("size"))
+        #expect(value(families, "pg_stat_user_indexes_size_bytes", perDatabase + [Label("schemaname", "public"), Label("relname", "t"), Label("indexrelname", "t_v_idx")]) == size)
+    }
+}

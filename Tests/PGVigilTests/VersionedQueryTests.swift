@@ -107,3 +107,31 @@ import Testing
         #expect(SettingsCollector.normalised(setting: "always", unit: nil, type: "enum") == 1)
     }
 }
+
+@Suite struct PerObjectCollectorTests {
+    @Test func vacuumReportsTopTablesAndSumsTheRest() throws {
+        let families = try VacuumCollector.families(
+            progressRows: [Row(["datname": "app", "phase": "scanning heap", "vacuums": "1"])],
+            tables: [("app", [
+                Row(["schemaname": "public", "relname": "t", "vacuum_age": "12", "analyze_age": nil, "dead_ratio": "0.25", "other_dead": nil]),
+                Row(["schemaname": nil, "relname": nil, "vacuum_age": nil, "analyze_age": nil, "dead_ratio": nil, "other_dead": "40"]),
+            ])])
+        let table = [Label("datname", "app"), Label("schemaname", "public"), Label("relname", "t")]
+        #expect(families.first { $0.name == "pg_stat_user_tables_last_vacuum_age_seconds" }?.samples == [Sample(labels: table, value: 12)])
+        #expect(families.first { $0.name == "pg_stat_user_tables_last_analyze_age_seconds" }?.samples.isEmpty == true)  // never analyzed
+        #expect(families.first { $0.name == "pg_stat_user_tables_other_n_dead_tup" }?.samples.first?.value == 40)
+        #expect(families.first { $0.name == "pg_vacuum_in_progress" }?.samples.first?.labels.last == Label("phase", "scanning heap"))
+    }
+
+    @Test func indexesReportSizesAndTheDatabaseSummary() throws {
+        let families = try IndexesCollector.families(indexes: [("app", [
+            Row(["schemaname": "public", "relname": "t", "indexrelname": "t_pkey", "idx_scan": "9", "size_bytes": "8192",
+                 "other_size": nil, "unused_count": nil, "unused_size": nil, "invalid_count": nil]),
+            Row(["schemaname": nil, "relname": nil, "indexrelname": nil, "idx_scan": nil, "size_bytes": nil,
+                 "other_size": "100", "unused_count": "2", "unused_size": "16384", "invalid_count": "1"]),
+        ])])
+        #expect(families.first { $0.name == "pg_stat_user_indexes_size_bytes" }?.samples.first?.labels.last == Label("indexrelname", "t_pkey"))
+        #expect(families.first { $0.name == "pg_database_unused_indexes" }?.samples == [Sample(labels: [Label("datname", "app")], value: 2)])
+        #expect(families.first { $0.name == "pg_database_invalid_indexes" }?.samples.first?.value == 1)
+    }
+}

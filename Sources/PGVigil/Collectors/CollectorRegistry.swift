@@ -31,12 +31,14 @@ enum CollectorRegistry {
         Entry(name: "checkpointer", extraOptions: []) { _ in CheckpointerCollector() },
         Entry(name: "wal", extraOptions: [.window]) { options in WALCollector(window: options.window?.duration ?? .seconds(300)) },
         Entry(name: "settings", extraOptions: []) { _ in SettingsCollector() },
+        Entry(name: "vacuum", extraOptions: [.limit]) { options in VacuumCollector(limit: options.limit ?? 50) },
+        Entry(name: "indexes", extraOptions: [.limit]) { options in IndexesCollector(limit: options.limit ?? 50) },
     ]
 
     /// Label names that collectors and self metrics put on series; target labels must not reuse them.
     static let reservedLabelNames: Set<String> = [
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
-        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert",
+        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname",
         "receiver", "outcome",
     ]
 
