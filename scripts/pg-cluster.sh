@@ -9,7 +9,8 @@
 #   PRIMARY_PORT  default 55432; the replica listens on PRIMARY_PORT+1
 #
 # The servers run as the OS user postgres (initdb and pg_ctl refuse root), listen on 127.0.0.1
-# only, and have a role `pgvigil` (password `pgvigil-test-password`) with only pg_monitor.
+# only, and have a role `pgvigil` (password `pgvigil-test-password`) with only pg_monitor, and
+# pg_stat_statements loaded and created in the database postgres.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -50,6 +51,9 @@ max_wal_senders = 10
 max_replication_slots = 10
 hot_standby = on
 shared_buffers = 64MB
+max_connections = 300
+shared_preload_libraries = 'pg_stat_statements'
+track_io_timing = on
 logging_collector = off
 CONF
 }
@@ -72,6 +76,7 @@ HBA
   pg_start "$PRIMARY_DATA" "$CLUSTER_DIR/log/primary.log"
   psql_primary <<SQL
 CREATE ROLE pgvigil LOGIN PASSWORD '$MONITOR_PASSWORD' IN ROLE pg_monitor;
+CREATE EXTENSION pg_stat_statements;
 SELECT FROM pg_create_physical_replication_slot('replica_slot');
 SQL
   as_postgres "$PG_BIN/pg_basebackup" -h "$SOCKET_DIR" -p "$PRIMARY_PORT" -U postgres -D "$REPLICA_DATA" -R -X stream -S replica_slot

@@ -35,12 +35,12 @@ struct AlertOutageTests {
             listen: "127.0.0.1:0"
             interval: 500ms
             targets: [{ name: primary, dsn: "\(TestCluster.primaryDSN)" }]
-            collectors: { table_sizes: { enabled: false } }
+            collectors: { table_sizes: { enabled: false }, indexes: { enabled: false }, vacuum: { enabled: false } }
             alerts:
               evaluation_interval: 500ms
               rules:
                 - alert: PrimaryUp
-                  expr: pg_up{target="primary"} == 1
+                  expr: pg_settings_max_connections{target="primary"} > 0
                   labels: { severity: info }
               receivers:
                 - name: oncall

@@ -135,3 +135,23 @@ import Testing
         #expect(families.first { $0.name == "pg_database_invalid_indexes" }?.samples.first?.value == 1)
     }
 }
+
+@Suite struct StatementsCollectorTests {
+    @Test func statementsAreLabelledByQueryidNeverByText() throws {
+        let families = try StatementsCollector.families(rows: [
+            Row(["datname": "app", "usename": "web", "queryid": "-123", "calls": "100", "exec_time": "2500", "rows": "100", "blks_hit": "5", "blks_read": "1"]),
+            Row(["datname": nil, "usename": nil, "queryid": nil, "calls": "7", "exec_time": "10", "rows": nil, "blks_hit": nil, "blks_read": nil]),
+        ])
+        let labels = [Label("datname", "app"), Label("usename", "web"), Label("queryid", "-123")]
+        #expect(families.first { $0.name == "pg_stat_statements_calls_total" }?.samples == [Sample(labels: labels, value: 100)])
+        #expect(families.first { $0.name == "pg_stat_statements_exec_time_seconds_total" }?.samples.first?.value == 2.5)
+        #expect(families.first { $0.name == "pg_stat_statements_other_calls_total" }?.samples == [Sample(value: 7)])
+    }
+
+    @Test func statementsAreOffUnlessEnabled() {
+        var config = AgentConfig()
+        #expect(!CollectorRegistry.schedule(for: config).contains { $0.collector.name == "statements" })
+        config.collectors["statements"] = CollectorOptions(enabled: true)
+        #expect(CollectorRegistry.schedule(for: config).contains { $0.collector.name == "statements" })
+    }
+}

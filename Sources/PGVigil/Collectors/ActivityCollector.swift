@@ -21,10 +21,10 @@ struct ActivityCollector: Collector {
     /// sessions waiting on a lock held by another.
     static let durationQuery = """
         SELECT datname,
-               coalesce(max(extract(epoch FROM now() - xact_start)), 0)::float8 AS max_tx_duration,
-               coalesce(max(extract(epoch FROM now() - query_start)) FILTER (WHERE state = 'active'), 0)::float8 AS max_query_duration,
-               coalesce(max(extract(epoch FROM now() - state_change))
-                        FILTER (WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')), 0)::float8 AS max_idle_in_transaction,
+               greatest(0, coalesce(max(extract(epoch FROM now() - xact_start)), 0))::float8 AS max_tx_duration,
+               greatest(0, coalesce(max(extract(epoch FROM now() - query_start)) FILTER (WHERE state = 'active'), 0))::float8 AS max_query_duration,
+               greatest(0, coalesce(max(extract(epoch FROM now() - state_change))
+                        FILTER (WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')), 0))::float8 AS max_idle_in_transaction,
                (count(*) FILTER (WHERE cardinality(pg_blocking_pids(pid)) > 0))::float8 AS blocked
         FROM pg_stat_activity
         WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND datname IS NOT NULL

@@ -10,10 +10,12 @@ struct ScheduledCollector: Sendable {
 
 /// Every collector pgvigil has. Adding a collector = one entry here.
 enum CollectorRegistry {
-    /// A collector's name, the options it accepts besides `enabled` and `interval`, and its factory.
+    /// A collector's name, the options it accepts besides `enabled` and `interval`, whether it
+    /// runs without being enabled in the config, and its factory.
     struct Entry: Sendable {
         var name: String
         var extraOptions: Set<CollectorOptions.CodingKeys>
+        var enabledByDefault = true
         var make: @Sendable (CollectorOptions) -> any Collector
     }
 
@@ -33,12 +35,13 @@ enum CollectorRegistry {
         Entry(name: "settings", extraOptions: []) { _ in SettingsCollector() },
         Entry(name: "vacuum", extraOptions: [.limit]) { options in VacuumCollector(limit: options.limit ?? 50) },
         Entry(name: "indexes", extraOptions: [.limit]) { options in IndexesCollector(limit: options.limit ?? 50) },
+        Entry(name: "statements", extraOptions: [.limit], enabledByDefault: false) { options in StatementsCollector(limit: options.limit ?? 50) },
     ]
 
     /// Label names that collectors and self metrics put on series; target labels must not reuse them.
     static let reservedLabelNames: Set<String> = [
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
-        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname",
+        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname", "queryid",
         "receiver", "outcome",
     ]
 
@@ -46,7 +49,7 @@ enum CollectorRegistry {
     static func schedule(for config: AgentConfig) -> [ScheduledCollector] {
         entries.compactMap { entry in
             let options = config.collectors[entry.name] ?? CollectorOptions()
-            guard options.enabled ?? true else { return nil }
+            guard options.enabled ?? entry.enabledByDefault else { return nil }
             let collector = entry.make(options)
             let interval = options.interval?.duration ?? collector.defaultInterval ?? config.interval.duration
             return ScheduledCollector(collector: collector, interval: interval)

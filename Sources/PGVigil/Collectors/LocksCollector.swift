@@ -15,11 +15,12 @@ struct LocksCollector: Collector {
         GROUP BY 1, 2
         """
 
-    /// The longest wait for a lock per database; `waitstart` exists from 14 on.
+    /// The longest wait for a lock per database; `waitstart` exists from 14 on. (A wait that began
+    /// after this statement's `now()` would be negative: ages are clamped at 0 throughout.)
     static func waitQuery(versionNumber: Int) -> String? {
         guard versionNumber >= 140000 else { return nil }
         return """
-            SELECT coalesce(d.datname, '') AS datname, max(extract(epoch FROM now() - l.waitstart))::float8 AS max_wait
+            SELECT coalesce(d.datname, '') AS datname, greatest(0, max(extract(epoch FROM now() - l.waitstart)))::float8 AS max_wait
             FROM pg_locks l LEFT JOIN pg_database d ON d.oid = l.database
             WHERE NOT l.granted AND l.waitstart IS NOT NULL
             GROUP BY 1

@@ -24,8 +24,8 @@ struct WALCollector: Collector {
         return """
             SELECT pg_wal_lsn_diff(\(position), '0/0')::float8 AS lsn_bytes,
                    archived_count, failed_count,
-                   extract(epoch FROM now() - last_archived_time)::float8 AS last_archived_age,
-                   extract(epoch FROM now() - last_failed_time)::float8 AS last_failed_age
+                   greatest(0, extract(epoch FROM now() - last_archived_time))::float8 AS last_archived_age,
+                   greatest(0, extract(epoch FROM now() - last_failed_time))::float8 AS last_failed_age
             FROM pg_stat_archiver
             """
     }
