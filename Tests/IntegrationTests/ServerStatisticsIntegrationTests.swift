@@ -246,3 +246,38 @@ struct StatementsIntegrationTests {
         }
     }
 }
+
+@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+struct PartitionsIntegrationTests {
+    @Test func monthlyPartitionsRollUpAndReportTheirFutureCoverage() async throws {
+        let database = TestCluster.uniqueName("part")
+        _ = try TestCluster.adminPrimary().query("CREATE DATABASE \(database)", [])
+        defer { _ = try? TestCluster.adminPrimary().query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        let admin = try TestCluster.adminPrimary(database: database)
+        _ = try admin.query("CREATE TABLE events (at date NOT NULL, payload text) PARTITION BY RANGE (at)", [])
+        // This month and the next two: coverage reaches the start of the month after.
+        _ = try admin.query("""
+            DO $$ DECLARE m date := date_trunc('month', now())::date; BEGIN
+              FOR i IN 0..2 LOOP
+                EXECUTE format('CREATE TABLE events_%s PARTITION OF events FOR VALUES FROM (%L) TO (%L)',
+                               to_char(m + make_interval(months => i), 'YYYYMM'), m + make_interval(months => i), m + make_interval(months => i + 1));
+              END LOOP;
+            END $$
+            """, [])
+        _ = try admin.query("INSERT INTO events SELECT now()::date, repeat('x', 100) FROM generate_series(1, 2000)", [])
+        let truth = try #require(try admin.query("""
+            SELECT extract(epoch FROM (date_trunc('month', now())::date + interval '3 months')::timestamptz - now())::float8 AS coverage,
+                   (SELECT sum(pg_total_relation_size(relid))::float8 FROM pg_partition_tree('events') WHERE isleaf) AS size
+            """, []).rows.first)
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([database]))
+        let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
+        let families = try await PartitionsCollector().collect(session, server: server)
+        let labels = [Label("datname", database), Label("schemaname", "public"), Label("relname", "events")]
+        let value = { (name: String) in families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value }
+        #expect(value("pg_partitioned_table_partitions") == 3)
+        #expect(value("pg_partitioned_table_size_bytes") == (try truth.double("size")))
+        let coverage = try #require(value("pg_partitioned_table_future_coverage_seconds"))
+        #expect(abs(coverage - (try truth.double("coverage") ?? 0)) < 5)
+        #expect(coverage > 59 * 86400)  // at least two full months ahead
+    }
+}

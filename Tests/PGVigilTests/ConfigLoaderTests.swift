@@ -47,8 +47,8 @@ import Testing
         #expect(config.targets[0].labels == ["cluster": "main"])
         #expect(config.targets[1].databases == .list(["app", "billing"]))
         let schedule = CollectorRegistry.schedule(for: config)
-        #expect(schedule.map(\.collector.name) == ["activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "settings", "vacuum", "indexes"])
-        #expect(schedule.map(\.interval) == [.seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(300), .seconds(60), .seconds(300)])
+        #expect(schedule.map(\.collector.name) == ["activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "settings", "vacuum", "indexes", "partitions"])
+        #expect(schedule.map(\.interval) == [.seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(300), .seconds(60), .seconds(300), .seconds(300)])
         #expect((schedule[2].collector as? TableSizesCollector)?.limit == 20)
     }
 

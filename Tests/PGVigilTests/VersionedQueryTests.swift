@@ -155,3 +155,21 @@ import Testing
         #expect(CollectorRegistry.schedule(for: config).contains { $0.collector.name == "statements" })
     }
 }
+
+@Suite struct PartitionsCollectorTests {
+    @Test func partitionedTablesAndTheRestSummed() throws {
+        let families = try PartitionsCollector.families(tables: [("app", [
+            Row(["schemaname": "public", "relname": "events", "size_bytes": "1000", "partitions": "3", "future_coverage": "-3600"]),
+            Row(["schemaname": nil, "relname": nil, "size_bytes": "50", "partitions": nil, "future_coverage": nil]),
+        ])])
+        #expect(families.first { $0.name == "pg_partitioned_table_future_coverage_seconds" }?.samples.first?.value == -3600)
+        #expect(families.first { $0.name == "pg_partitioned_table_other_size_bytes" }?.samples == [Sample(labels: [Label("datname", "app")], value: 50)])
+    }
+
+    @Test func databasesWithoutPartitionedTablesExportNothing() throws {
+        let families = try PartitionsCollector.families(tables: [("app", [
+            Row(["schemaname": nil, "relname": nil, "size_bytes": "0", "partitions": nil, "future_coverage": nil]),
+        ])])
+        #expect(families.allSatisfy { $0.samples.isEmpty })
+    }
+}

@@ -35,6 +35,7 @@ enum CollectorRegistry {
         Entry(name: "settings", extraOptions: []) { _ in SettingsCollector() },
         Entry(name: "vacuum", extraOptions: [.limit]) { options in VacuumCollector(limit: options.limit ?? 50) },
         Entry(name: "indexes", extraOptions: [.limit]) { options in IndexesCollector(limit: options.limit ?? 50) },
+        Entry(name: "partitions", extraOptions: [.limit]) { options in PartitionsCollector(limit: options.limit ?? 50) },
         Entry(name: "statements", extraOptions: [.limit], enabledByDefault: false) { options in StatementsCollector(limit: options.limit ?? 50) },
     ]
 
