@@ -48,6 +48,10 @@ struct AgentIntegrationTests {
         let rules = try AlertingPlan.make(
             from: try ConfigLoader.load(overrides: ConfigOverrides(configFile: example), environment: [:]), environment: [:]).rules
         let admin = try TestCluster.adminPrimary()
+        // A range-partitioned table, so the partition families have a sample.
+        let partitioned = TestCluster.uniqueName("ranged")
+        _ = try admin.query("CREATE TABLE \(partitioned) (at date NOT NULL) PARTITION BY RANGE (at)", [])
+        _ = try admin.query("CREATE TABLE \(partitioned)_now PARTITION OF \(partitioned) FOR VALUES FROM ('2000-01-01') TO ('2100-01-01')", [])
         _ = try admin.query("BEGIN", [])  // a client session, so the activity families have samples
         defer { _ = try? admin.query("ROLLBACK", []) }
         try await RunningAgent.with(testConfig(targets: [primary, replica])) { agent in
