@@ -9,6 +9,7 @@ final class Agent: Sendable {
     private let store: SampleStore
     private let state: ServedState
     private let samplers: [TargetSampler]
+    private let publisher: ExpositionPublisher
     private let alerting: AlertingService?
     private let server: HTTPServer
     private let threadPool: NIOThreadPool
@@ -24,6 +25,7 @@ final class Agent: Sendable {
         let statuses = targets.map(TargetSampler.initialStatus(of:))
         state = ServedState(.initial(statuses))
         let publisher = ExpositionPublisher(initialStatuses: statuses, store: store, state: state)
+        self.publisher = publisher
         let plan = try AlertingPlan.make(from: config, environment: environment)
         // Each target and each receiver runs one blocking call at a time: a thread each (bounded).
         let threadPool = NIOThreadPool(numberOfThreads: max(2, min(targets.count + plan.receivers.count, 32)))
@@ -57,7 +59,7 @@ final class Agent: Sendable {
     /// handlers are installed, so a SIGTERM right after "listening" is always graceful.
     func run(handlingSignals: Bool = true) async throws {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: SamplerService(samplers: samplers))] + (alerting.map { [.init(service: $0)] } ?? []) + [.init(service: server)],
+            services: [.init(service: SamplerService(samplers: samplers, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? []) + [.init(service: server)],
             gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
             logger: logger))
         defer { shutDownThreadPool() }
@@ -72,6 +74,7 @@ final class Agent: Sendable {
             for sampler in samplers { group.addTask(priority: nil) { await sampler.sampleOnce() } }
             return await group.reduce(into: []) { $0.append($1) }
         }
+        await publisher.renderNow()
         let snapshot = state.current
         let body = snapshot.exposition.body(now: wallClock())
         let order = snapshot.targets.map(\.name)

@@ -33,8 +33,12 @@ struct AgentIntegrationTests {
                 #expect(scrape.value("pgvigil_collector_success", labels) == 1, "collector \(collector)")
                 #expect(scrape.value("pgvigil_series", labels) != nil, "collector \(collector)")
             }
-            let ready = try await agent.get("/readyz")
-            #expect(ready.status == 200)
+            var ready = try await agent.get("/readyz")
+            _ = try await waitUntil(timeout: .seconds(10)) {
+                ready = try await agent.get("/readyz")
+                return ready.status == 200
+            }
+            #expect(ready.status == 200, "\(ready.body)")
             let probe = try await agent.get("/probe?target=replica")
             #expect(probe.status == 200)
             #expect(!probe.body.contains("target=\"primary\""))

@@ -30,7 +30,8 @@ struct AlertingIntegrationTests {
             _ = try session.query("SELECT 1", [])
             let fired = try await waitUntil(timeout: .seconds(20)) { receiver.received.contains { $0.body.contains("\"status\":\"firing\"") } }
             #expect(fired)
-            let metrics = try await agent.get("/metrics")
+            // What is served is rendered at most every 250 ms: it may trail the webhook a little.
+            let metrics = try await agent.scrape(until: { $0.value("pgvigil_alerts_firing", [("alert", "IdleInTransaction")]) == 1 })
             #expect(metrics.value("pgvigil_alerts_firing", [("alert", "IdleInTransaction")]) == 1)
             let api = try json(try await agent.get("/api/v1/alerts").body)
             let listed = try #require(((api["data"] as? [String: Any])?["alerts"] as? [[String: Any]])?.first)

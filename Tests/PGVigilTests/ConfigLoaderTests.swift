@@ -130,6 +130,16 @@ import Testing
         #expect(error.message.contains("datname"))
     }
 
+    @Test func excludeDatabasesIsARegexForAutoOnly() throws {
+        let config = try load("targets: [{ dsn: \"host=a\", exclude_databases: \"scratch_.*|tmp\" }]\n")
+        #expect(config.targets[0].excludeDatabases == "scratch_.*|tmp")
+        #expect(DatabaseSelection.auto.select(from: ["app", "scratch_1", "tmp", "tmp2"], excluding: "scratch_.*|tmp").visit == ["app", "tmp2"])
+        let listed = try #require(loadError("targets: [{ dsn: \"host=a\", databases: [app], exclude_databases: x }]\n"))
+        #expect(listed.field == "targets[0].exclude_databases")
+        let broken = try #require(loadError("targets: [{ dsn: \"host=a\", exclude_databases: \"(\" }]\n"))
+        #expect(broken.message.contains("not a regular expression"))
+    }
+
     @Test func noTargetsIsAnError() throws {
         let error = try #require(loadError("interval: 15s\n"))
         #expect(error.field == "targets")

@@ -53,6 +53,14 @@ enum ConfigValidator {
                 throw Problem(path: path + [Key.labels], message: "\"\(labelName)\" is set by pgvigil itself; choose another label name")
             }
         }
+        if let exclude = target.excludeDatabases {
+            if case .list = target.databases {
+                throw Problem(path: path + [Key.excludeDatabases], message: "only applies to databases: auto; leave the name out of the list instead")
+            }
+            if (try? Regex("^(?:" + exclude + ")$")) == nil {
+                throw Problem(path: path + [Key.excludeDatabases], message: "\"\(exclude)\" is not a regular expression")
+            }
+        }
         if case .list(let databases) = target.databases, databases.isEmpty {
             throw Problem(path: path + [Key.databases], message: "an empty list visits no database; write auto or name at least one")
         }

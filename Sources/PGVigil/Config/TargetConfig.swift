@@ -10,6 +10,8 @@ struct TargetConfig: Sendable, Hashable, Codable {
     var labels: [String: String]
     /// Which databases per-database collectors visit.
     var databases: DatabaseSelection
+    /// With `databases: auto`, a regular expression of database names to leave out.
+    var excludeDatabases: String?
 
     /// Creates a target.
     init(name: String? = nil, dsn: String, labels: [String: String] = [:], databases: DatabaseSelection = .auto) {
@@ -26,10 +28,12 @@ struct TargetConfig: Sendable, Hashable, Codable {
         dsn = try container.decode(String.self, forKey: .dsn)
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
         databases = try container.decodeIfPresent(DatabaseSelection.self, forKey: .databases) ?? .auto
+        excludeDatabases = try container.decodeIfPresent(String.self, forKey: .excludeDatabases)
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, dsn, labels, databases
+        case excludeDatabases = "exclude_databases"
     }
 }
 

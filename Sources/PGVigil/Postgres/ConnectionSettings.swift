@@ -10,6 +10,8 @@ struct ConnectionSettings: Sendable {
     var timeout: Duration
     /// Which databases per-database collectors visit.
     var databases: DatabaseSelection = .auto
+    /// A regular expression of database names `auto` leaves out.
+    var excludeDatabases: String?
     /// Whether the connection's environment sets `PGCONNECT_TIMEOUT` (then libpq's value wins).
     var environmentSetsConnectTimeout: Bool
 

@@ -13,11 +13,13 @@ enum DatabaseSelection: Sendable, Hashable {
         FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname
         """
 
-    /// The databases to visit among `discovered`, and the configured ones that were not found.
-    func select(from discovered: [String]) -> (visit: [String], missing: [String]) {
+    /// The databases to visit among `discovered` (those whose whole name matches the regular
+    /// expression `excluding` left out), and the configured ones that were not found.
+    func select(from discovered: [String], excluding: String? = nil) -> (visit: [String], missing: [String]) {
         switch self {
         case .auto:
-            return (discovered, [])
+            guard let excluding, let pattern = try? Regex("^(?:" + excluding + ")$") else { return (discovered, []) }
+            return (discovered.filter { $0.wholeMatch(of: pattern) == nil }, [])
         case .list(let names):
             let present = Set(discovered)
             return (names.filter { present.contains($0) }, names.filter { !present.contains($0) })

@@ -49,7 +49,7 @@ actor DatabaseSession {
     /// configured ones that were not found. Child sessions of databases no longer visited close.
     func databasesToVisit() async throws -> (discovered: [Row], visit: [String], missing: [String]) {
         let rows = try await query(DatabaseSelection.discoveryQuery).rows
-        let selection = settings.databases.select(from: try rows.compactMap { try $0.string("datname") })
+        let selection = settings.databases.select(from: try rows.compactMap { try $0.string("datname") }, excluding: settings.excludeDatabases)
         await retainChildren(Set(selection.visit))
         return (rows, selection.visit, selection.missing)
     }

@@ -1,8 +1,15 @@
 // Renders the exposition after each target's cycle and hands it to the HTTP server.
 
-/// Collects the latest status of every target and, after each cycle, renders /metrics (all
-/// targets) and that target's /probe body once, so that scrapes only copy bytes.
+/// Collects the latest status of every target and renders what is served, so that scrapes only
+/// copy bytes: a target's /probe body after each of its cycles, and /metrics (all targets) at
+/// most every `minimumRenderInterval` while anything changed. Coalescing matters with many
+/// targets: rendering every target's series after every target's cycle would cost the square
+/// of the target count per interval.
 actor ExpositionPublisher {
+    /// The shortest time between two renders of /metrics.
+    static let minimumRenderInterval: Duration = .milliseconds(250)
+    private let doorbell = Doorbell()
+    private var dirty = false
     private let store: SampleStore
     private let state: ServedState
     private let targetOrder: [String]
@@ -27,18 +34,38 @@ actor ExpositionPublisher {
         perTargetFamilies[status.name] = families
         perTarget[status.name] = RenderedExposition(
             families: families + [SelfMetrics.buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
-        render()
+        changed()
     }
 
     /// Replaces alerting's families (they belong to no target) and the alerts document, and re-renders.
     func publishAlerting(families: [MetricFamily], alertsJSON: String) {
         agentFamilies = families
         self.alertsJSON = alertsJSON
-        render()
+        changed()
+    }
+
+    /// Renders whenever something changed, at most every `minimumRenderInterval`, until cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            await doorbell.wait(timeout: .seconds(3600))
+            if dirty { render() }
+            try? await Task.sleep(for: Self.minimumRenderInterval)
+        }
+    }
+
+    /// Renders now if anything changed (for `pgvigil once`, which has no render loop).
+    func renderNow() {
+        if dirty { render() }
+    }
+
+    private func changed() {
+        dirty = true
+        doorbell.ring()
     }
 
     /// Renders /metrics from every target's latest families and the agent's own.
     private func render() {
+        dirty = false
         let ordered = targetOrder.compactMap { statuses[$0] }
         let all = targetOrder.flatMap { perTargetFamilies[$0] ?? [] } + agentFamilies + [SelfMetrics.buildInfo]
         state.update(ServedSnapshot(

@@ -28,7 +28,8 @@ struct MonitoredTarget: Sendable {
                 labels: [Label("target", name)] + target.labels.sorted { $0.key < $1.key }.map { Label($0.key, $0.value) },
                 connection: ConnectionSettings(
                     connectionString: try ConnectionString(target.dsn), timeout: config.timeout.duration,
-                    databases: target.databases, environmentSetsConnectTimeout: environment["PGCONNECT_TIMEOUT"] != nil),
+                    databases: target.databases, excludeDatabases: target.excludeDatabases,
+                    environmentSetsConnectTimeout: environment["PGCONNECT_TIMEOUT"] != nil),
                 schedule: schedule,
                 history: config.history.duration)
         }

@@ -1,16 +1,24 @@
 // Runs every target's sampling loop side by side, as one service of the agent.
 import ServiceLifecycle
 
-/// The service that owns all target loops; a slow or failing target never delays the others.
+/// The service that owns all target loops and the publisher's render loop; a slow or failing
+/// target never delays the others.
 struct SamplerService: Service {
     /// One sampler per target.
     let samplers: [TargetSampler]
+    /// Renders what they sample.
+    let publisher: ExpositionPublisher
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            for sampler in samplers {
-                group.addTask(priority: nil) { await sampler.run() }
+            group.addTask(priority: nil) { await publisher.run() }
+            await withTaskGroup(of: Void.self) { targets in
+                for sampler in samplers {
+                    targets.addTask(priority: nil) { await sampler.run() }
+                }
             }
+            // Every target loop ended (graceful shutdown): stop rendering.
+            group.cancelAll()
         }
     }
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmark of scale: (1) one target with 10 databases x 1,000 tables: one full cycle's time, the
+# series count (bounded by the limits) and RSS; (2) 1, 10 and 50 targets of the size most servers
+# have (pgvigil's database list limited to `postgres`) on one server: CPU per cycle and RSS, to
+# show the cost per target stays flat.
+#
+#   benchmarks/scale.sh      (as root; builds pgvigil in release mode; ~5 minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ "$(id -u)" = 0 ] && scripts/install-deps.sh
+export PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+export CLUSTER_DIR=/tmp/pgvigil-scale
+export PRIMARY_PORT=58432
+DATABASES=${DATABASES:-10}
+TABLES=${TABLES:-1000}
+
+swift build -c release --product pgvigil >/dev/null
+scripts/pg-cluster.sh stop 2>/dev/null || true
+scripts/pg-cluster.sh start >/dev/null
+agent_pid=""
+trap '[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null; scripts/pg-cluster.sh stop' EXIT
+
+psql_admin() { runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$CLUSTER_DIR/socket" -p "$PRIMARY_PORT" -U postgres "$@"; }
+echo "creating $DATABASES databases x $TABLES tables..."
+for d in $(seq 1 "$DATABASES"); do
+  psql_admin -d postgres -c "CREATE DATABASE bench_$d"
+  psql_admin -d "bench_$d" -c "DO \$\$ BEGIN FOR i IN 1..$TABLES LOOP
+      EXECUTE format('CREATE TABLE t_%s (id int PRIMARY KEY, v text)', i);
+      EXECUTE format('INSERT INTO t_%s SELECT g, md5(g::text) FROM generate_series(1, %s) g', i, 1 + i % 20);
+    END LOOP; END \$\$; ANALYZE;"
+done
+
+dsn="host=127.0.0.1 port=$PRIMARY_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
+metrics() { curl -sf "http://127.0.0.1:59500/metrics"; }
+rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# run_agent TARGETS INTERVAL DATABASES: starts pgvigil with TARGETS targets on the same server.
+run_agent() {
+  local config="$CLUSTER_DIR/scale.yaml"
+  { echo "listen: \"127.0.0.1:59500\""; echo "interval: $2"; echo "targets:"
+    for i in $(seq 1 "$1"); do echo "  - { name: t$i, dsn: \"$dsn\", databases: $3 }"; done
+  } >"$config"
+  .build/release/pgvigil run --config "$config" --log-level error &
+  agent_pid=$!
+}
+
+wait_for_cycles() {  # wait_for_cycles TARGETS: until every target has all collectors' results
+  local deadline=$((SECONDS + 300))
+  until [ "$(metrics | grep -c '^pgvigil_collector_success{.*collector="partitions"} 1')" -ge "$1" ]; do
+    [ $SECONDS -lt $deadline ] || { echo "timed out" >&2; exit 1; }
+    sleep 1
+  done
+}
+
+echo
+echo "== one target, $DATABASES databases x $TABLES tables"
+run_agent 1 30s auto
+wait_for_cycles 1
+body=$(metrics)
+cycle=$(echo "$body" | awk '/^pgvigil_collector_duration_seconds/ { sum += $2 } END { printf "%.3f", sum }')
+series=$(echo "$body" | grep -vc '^#')
+echo "full cycle (sum of collector durations): ${cycle}s"
+echo "series served: $series"
+echo "per collector (series, seconds):"
+paste <(echo "$body" | sed -n 's/^pgvigil_series{target="[^"]*",collector="\([^"]*\)"} \(.*\)/  \1 \2/p') \
+      <(echo "$body" | sed -n 's/^pgvigil_collector_duration_seconds{target="[^"]*",collector="[^"]*"} \(.*\)/\1/p')
+echo "RSS: $(rss_mib $agent_pid) MiB"
+kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
+
+echo
+echo "== targets on one server (interval 5s, 60s of sampling)"
+for targets in 1 10 50; do
+  run_agent "$targets" 5s "[postgres]"
+  wait_for_cycles "$targets"
+  start_cpu=$(cpu_seconds $agent_pid)
+  sleep 60
+  end_cpu=$(cpu_seconds $agent_pid)
+  awk -v t="$targets" -v a="$start_cpu" -v b="$end_cpu" -v rss="$(rss_mib $agent_pid)" -v series="$(metrics | grep -vc '^#')" \
+    'BEGIN { c = (b - a) / 12; printf "targets=%d  CPU per cycle: %.3fs  per target: %.1fms  RSS: %s MiB  series: %d\n", t, c, c / t * 1000, rss, series }'
+  kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
+done
