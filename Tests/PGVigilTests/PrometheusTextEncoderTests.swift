@@ -64,4 +64,23 @@ import Testing
         #expect(body.contains("pgvigil_last_sample_age_seconds{target=\"a\"} 12.5\n"))
         #expect(!body.contains("target=\"b\"} "))
     }
+
+    @Test func encodedSourcesMergeIntoOneHeaderPerFamily() {
+        let a = EncodedFamilies([MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: 1)])])
+        let b = EncodedFamilies([
+            MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [Label("target", "b")], value: 0)]),
+            MetricFamily(name: "pg_a_total", help: "a", type: .counter, samples: [Sample(labels: [Label("target", "b")], value: 2)]),
+        ])
+        let body = String(buffer: RenderedExposition(encoded: [a, b], lastSuccess: []).body(now: 0))
+        #expect(body == """
+            # HELP pg_a_total a
+            # TYPE pg_a_total counter
+            pg_a_total{target="b"} 2
+            # HELP pg_up up
+            # TYPE pg_up gauge
+            pg_up{target="a"} 1
+            pg_up{target="b"} 0
+
+            """)
+    }
 }

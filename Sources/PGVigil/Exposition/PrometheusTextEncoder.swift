@@ -9,13 +9,23 @@ enum PrometheusTextEncoder {
 
     /// Appends `family` to `buffer`. The family must already be merged (see `FamilyMerger`).
     static func write(_ family: MetricFamily, into buffer: inout ByteBuffer) {
+        writeHeader(name: family.name, help: family.help, type: family.type, into: &buffer)
+        writeSamples(of: family, into: &buffer)
+    }
+
+    /// Appends the `# HELP` and `# TYPE` lines of a family.
+    static func writeHeader(name: String, help: String, type: MetricType, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("# HELP ")
-        buffer.writeString(family.name)
+        buffer.writeString(name)
         buffer.writeStaticString(" ")
-        writeEscaped(family.help, escapingQuotes: false, into: &buffer)
+        writeEscaped(help, escapingQuotes: false, into: &buffer)
         buffer.writeStaticString("\n# TYPE ")
-        buffer.writeString(family.name)
-        buffer.writeStaticString(family.type == .counter ? " counter\n" : " gauge\n")
+        buffer.writeString(name)
+        buffer.writeStaticString(type == .counter ? " counter\n" : " gauge\n")
+    }
+
+    /// Appends one line per sample of `family`.
+    static func writeSamples(of family: MetricFamily, into buffer: inout ByteBuffer) {
         for sample in family.samples {
             buffer.writeString(family.name)
             if !sample.labels.isEmpty {

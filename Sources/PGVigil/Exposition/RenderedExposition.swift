@@ -20,18 +20,36 @@ struct RenderedExposition: Sendable {
     /// An exposition with no families at all (before the first cycle).
     static let empty = RenderedExposition(head: ByteBuffer(), tail: ByteBuffer(), lastSuccess: [])
 
-    /// Renders merged `families` (which must not contain the age family).
+    /// Renders `families` (which must not contain the age family).
     init(families: [MetricFamily], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
+        self.init(encoded: [EncodedFamilies(families)], lastSuccess: lastSuccess)
+    }
+
+    /// Renders already encoded sources: per family name, sorted, one header (from the first
+    /// source that has it) and every source's lines in order.
+    init(encoded sources: [EncodedFamilies], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
         var head = ByteBuffer()
         var tail = ByteBuffer()
-        for family in FamilyMerger.merge(families) {
-            if family.name < Self.ageFamilyName {
-                PrometheusTextEncoder.write(family, into: &head)
+        let names = Set(sources.flatMap(\.families.keys)).sorted()
+        for name in names {
+            let parts = sources.compactMap { $0.families[name] }
+            if name < Self.ageFamilyName {
+                Self.append(name, parts, to: &head)
             } else {
-                PrometheusTextEncoder.write(family, into: &tail)
+                Self.append(name, parts, to: &tail)
             }
         }
         self.init(head: head, tail: tail, lastSuccess: lastSuccess)
+    }
+
+    /// Writes one family: the header from the first part, then every part's lines.
+    private static func append(_ name: String, _ parts: [EncodedFamilies.Family], to buffer: inout ByteBuffer) {
+        guard let first = parts.first else { return }
+        PrometheusTextEncoder.writeHeader(name: name, help: first.help, type: first.type, into: &buffer)
+        for part in parts {
+            var lines = part.lines
+            buffer.writeBuffer(&lines)
+        }
     }
 
     private init(head: ByteBuffer, tail: ByteBuffer, lastSuccess: [(labels: [Label], timestamp: Double?)]) {

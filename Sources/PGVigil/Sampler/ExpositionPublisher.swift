@@ -15,8 +15,9 @@ actor ExpositionPublisher {
     private let targetOrder: [String]
     private var statuses: [String: TargetStatus]
     private var perTarget: [String: RenderedExposition] = [:]
-    private var perTargetFamilies: [String: [MetricFamily]] = [:]
-    private var agentFamilies: [MetricFamily] = []
+    private var perTargetEncoded: [String: EncodedFamilies] = [:]
+    private var agentEncoded = EncodedFamilies([])
+    private let buildInfo = EncodedFamilies([SelfMetrics.buildInfo])
     private var alertsJSON = ServedSnapshot.noAlertsJSON
 
     /// Creates a publisher for targets in config order, serving into `state`.
@@ -30,16 +31,15 @@ actor ExpositionPublisher {
     /// Records `status` after a cycle of its target and re-renders what is served.
     func publish(_ status: TargetStatus) async {
         statuses[status.name] = status
-        let families = await store.snapshot(target: status.name)
-        perTargetFamilies[status.name] = families
-        perTarget[status.name] = RenderedExposition(
-            families: families + [SelfMetrics.buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
+        let encoded = EncodedFamilies(await store.snapshot(target: status.name))
+        perTargetEncoded[status.name] = encoded
+        perTarget[status.name] = RenderedExposition(encoded: [encoded, buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
         changed()
     }
 
     /// Replaces alerting's families (they belong to no target) and the alerts document, and re-renders.
     func publishAlerting(families: [MetricFamily], alertsJSON: String) {
-        agentFamilies = families
+        agentEncoded = EncodedFamilies(families)
         self.alertsJSON = alertsJSON
         changed()
     }
@@ -67,9 +67,9 @@ actor ExpositionPublisher {
     private func render() {
         dirty = false
         let ordered = targetOrder.compactMap { statuses[$0] }
-        let all = targetOrder.flatMap { perTargetFamilies[$0] ?? [] } + agentFamilies + [SelfMetrics.buildInfo]
+        let sources = targetOrder.compactMap { perTargetEncoded[$0] } + [agentEncoded, buildInfo]
         state.update(ServedSnapshot(
-            exposition: RenderedExposition(families: all, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
+            exposition: RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
             perTarget: perTarget,
             targets: ordered,
             alertsJSON: alertsJSON))
