@@ -13,6 +13,11 @@ enum TestCluster {
     static var primaryDSN: String { environment("PGVIGIL_TEST_PRIMARY_DSN") }
     static var replicaDSN: String { environment("PGVIGIL_TEST_REPLICA_DSN") }
 
+    /// The primary's port, as the DSN names it.
+    static var primaryPort: String {
+        primaryDSN.firstMatch(of: /port=(\d+)/).map { String($0.output.1) } ?? ""
+    }
+
     /// A superuser connection to the primary, for setting up test data.
     static func adminPrimary() throws -> PostgresConnection {
         try PostgresConnection(parameters: [("dbname", environment("PGVIGIL_TEST_ADMIN_PRIMARY_DSN"))], dsn: "")
