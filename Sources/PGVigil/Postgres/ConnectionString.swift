@@ -39,9 +39,6 @@ struct ConnectionString: Sendable {
         return "\(host):\(port)"
     }
 
-    /// The string with any password replaced by `***`, safe to print.
-    var redacted: String { Self.redact(text) }
-
     /// `dsn` with the password of a `password=` option or of a URI's user info replaced by `***`.
     static func redact(_ dsn: String) -> String {
         var result = dsn

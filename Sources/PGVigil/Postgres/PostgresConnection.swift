@@ -82,7 +82,7 @@ final class PostgresConnection: @unchecked Sendable {
             }
             rows.append(Row(columns: columns, values: values))
         }
-        return QueryResult(columns: columns, rows: rows)
+        return QueryResult(rows: rows)
     }
 
     private static func lastError(of connection: OpaquePointer, dsn: String) -> String {

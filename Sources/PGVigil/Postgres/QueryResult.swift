@@ -1,9 +1,7 @@
 // The rows of a query as text values, with typed accessors that name the column on failure.
 
-/// The result of a query: column names and rows of text values (NULL is nil).
+/// The result of a query: rows of text values (NULL is nil).
 struct QueryResult: Sendable {
-    /// The column names, in order.
-    var columns: [String]
     /// The rows.
     var rows: [Row]
 }

@@ -30,16 +30,6 @@ struct RingBuffer<Element> {
         }
     }
 
-    /// The most recently appended element.
-    var last: Element? {
-        storage.isEmpty ? nil : storage[(head + storage.count - 1) % storage.count]
-    }
-
-    /// The elements from oldest to newest.
-    var elements: [Element] {
-        Array(storage[head...] + storage[..<head])
-    }
-
     /// The elements from oldest to newest that satisfy `isIncluded`, scanning from the newest back
     /// while `isIncluded` holds (elements are assumed ordered, e.g. by time).
     func suffix(while isIncluded: (Element) -> Bool) -> [Element] {
