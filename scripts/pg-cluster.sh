@@ -10,13 +10,16 @@
 #
 # The servers run as the OS user postgres (initdb and pg_ctl refuse root), listen on 127.0.0.1
 # only, and have a role `pgvigil` (password `pgvigil-test-password`) with only pg_monitor, and
-# pg_stat_statements loaded and created in the database postgres.
+# pg_stat_statements loaded and created in the database postgres. A PgBouncer (if installed)
+# listens on PRIMARY_PORT+2 in front of the primary's database postgres; `pgvigil` may read its
+# admin console (stats_users).
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 CLUSTER_DIR=${CLUSTER_DIR:-/tmp/pgvigil-cluster}
 PRIMARY_PORT=${PRIMARY_PORT:-55432}
 REPLICA_PORT=$((PRIMARY_PORT + 1))
+PGBOUNCER_PORT=$((PRIMARY_PORT + 2))
 SOCKET_DIR=$CLUSTER_DIR/socket
 PRIMARY_DATA=$CLUSTER_DIR/primary
 REPLICA_DATA=$CLUSTER_DIR/replica
@@ -74,7 +77,7 @@ host    replication  postgres  127.0.0.1/32 trust
 host    all          all       127.0.0.1/32 scram-sha-256
 HBA
   pg_start "$PRIMARY_DATA" "$CLUSTER_DIR/log/primary.log"
-  psql_primary <<SQL
+  psql_primary >/dev/null <<SQL
 CREATE ROLE pgvigil LOGIN PASSWORD '$MONITOR_PASSWORD' IN ROLE pg_monitor;
 CREATE EXTENSION pg_stat_statements;
 SELECT FROM pg_create_physical_replication_slot('replica_slot');
@@ -88,9 +91,38 @@ SQL
   wait_for "the replica to stream" 60 bash -c \
     "[ \"\$(runuser -u postgres -- '$PG_BIN/psql' -X -At -h '$SOCKET_DIR' -p $PRIMARY_PORT -U postgres -d postgres -c \"SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'\")\" = 1 ]"
   echo "primary: 127.0.0.1:$PRIMARY_PORT  replica: 127.0.0.1:$REPLICA_PORT  ($("$PG_BIN/postgres" --version))"
+  start_pgbouncer
+}
+
+start_pgbouncer() {
+  command -v pgbouncer >/dev/null || return 0
+  local dir="$CLUSTER_DIR/pgbouncer"
+  install -d -o postgres -m 0700 "$dir"
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+postgres = host=127.0.0.1 port=$PRIMARY_PORT dbname=postgres user=postgres
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/users.txt
+stats_users = pgvigil
+pool_mode = session
+logfile = $CLUSTER_DIR/log/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  printf '"pgvigil" ""\n"postgres" ""\n' >"$dir/users.txt"
+  chown postgres "$dir/pgbouncer.ini" "$dir/users.txt"
+  as_postgres pgbouncer -d "$dir/pgbouncer.ini"
+  wait_for "PgBouncer" 20 bash -c "echo > /dev/tcp/127.0.0.1/$PGBOUNCER_PORT"
+  echo "pgbouncer: 127.0.0.1:$PGBOUNCER_PORT"
 }
 
 stop() {
+  if [ -f "$CLUSTER_DIR/pgbouncer/pgbouncer.pid" ]; then
+    kill "$(cat "$CLUSTER_DIR/pgbouncer/pgbouncer.pid")" 2>/dev/null || true
+  fi
   for data in "$REPLICA_DATA" "$PRIMARY_DATA"; do
     if [ -f "$data/postmaster.pid" ]; then
       as_postgres "$PG_BIN/pg_ctl" -D "$data" -m immediate -w stop >/dev/null || true

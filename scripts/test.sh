@@ -32,6 +32,7 @@ integration() {
   export PGVIGIL_TEST_REPLICA_DSN="host=127.0.0.1 port=$REPLICA_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
   export PGVIGIL_TEST_ADMIN_PRIMARY_DSN="host=$socket port=$PRIMARY_PORT user=postgres dbname=postgres"
   export PGVIGIL_TEST_ADMIN_REPLICA_DSN="host=$socket port=$REPLICA_PORT user=postgres dbname=postgres"
+  export PGVIGIL_TEST_PGBOUNCER_DSN="host=127.0.0.1 port=$((PRIMARY_PORT + 2)) user=pgvigil dbname=pgbouncer"
   export PGVIGIL_TEST_CLUSTER_SCRIPT="$PWD/scripts/pg-cluster.sh"
   export PGVIGIL_TEST_BINARY="$PWD/.build/debug/pgvigil"
 

@@ -28,7 +28,7 @@ struct AgentIntegrationTests {
             #expect(scrape.value("pg_up", [("target", "replica")]) == 1)
             #expect(scrape.value("pg_in_recovery", [("target", "replica")]) == 1)
             #expect(scrape.value("pg_in_recovery", [("target", "primary"), ("cluster", "test")]) == 0)
-            for collector in CollectorRegistry.entries.filter(\.enabledByDefault).map(\.name) {
+            for collector in CollectorRegistry.entries.filter({ $0.enabledByDefault && $0.kind == .postgresql }).map(\.name) {
                 let labels = [("target", "primary"), ("cluster", "test"), ("collector", collector)]
                 #expect(scrape.value("pgvigil_collector_success", labels) == 1, "collector \(collector)")
                 #expect(scrape.value("pgvigil_series", labels) != nil, "collector \(collector)")

@@ -140,6 +140,17 @@ import Testing
         #expect(broken.message.contains("not a regular expression"))
     }
 
+    @Test func pgBouncerTargetsGetOnlyThePgBouncerCollector() throws {
+        let config = try load("targets: [{ name: b, type: pgbouncer, dsn: \"host=a port=6432 dbname=pgbouncer\" }]\n")
+        #expect(config.targets[0].type == .pgbouncer)
+        #expect(CollectorRegistry.schedule(for: config, kind: .pgbouncer).map(\.collector.name) == ["pgbouncer"])
+        let unknown = try #require(loadError("targets: [{ type: pgpool, dsn: \"host=a\" }]\n"))
+        #expect(unknown.field == "targets[0].type")
+        #expect(unknown.message.contains("postgresql, pgbouncer"))
+        let databases = try #require(loadError("targets: [{ type: pgbouncer, dsn: \"host=a\", databases: [x] }]\n"))
+        #expect(databases.field == "targets[0].databases")
+    }
+
     @Test func noTargetsIsAnError() throws {
         let error = try #require(loadError("interval: 15s\n"))
         #expect(error.field == "targets")

@@ -16,6 +16,8 @@ enum CollectorRegistry {
         var name: String
         var extraOptions: Set<CollectorOptions.CodingKeys>
         var enabledByDefault = true
+        /// The kind of target it samples.
+        var kind: TargetKind = .postgresql
         var make: @Sendable (CollectorOptions) -> any Collector
     }
 
@@ -37,18 +39,19 @@ enum CollectorRegistry {
         Entry(name: "indexes", extraOptions: [.limit]) { options in IndexesCollector(limit: options.limit ?? 50) },
         Entry(name: "partitions", extraOptions: [.limit]) { options in PartitionsCollector(limit: options.limit ?? 50) },
         Entry(name: "statements", extraOptions: [.limit], enabledByDefault: false) { options in StatementsCollector(limit: options.limit ?? 50) },
+        Entry(name: "pgbouncer", extraOptions: [], kind: .pgbouncer) { _ in PgBouncerCollector() },
     ]
 
     /// Label names that collectors and self metrics put on series; target labels must not reuse them.
     static let reservedLabelNames: Set<String> = [
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
-        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname", "queryid",
+        "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname", "queryid", "database", "user",
         "receiver", "outcome",
     ]
 
-    /// The enabled collectors with their intervals, for `config`.
-    static func schedule(for config: AgentConfig) -> [ScheduledCollector] {
-        entries.compactMap { entry in
+    /// The enabled collectors with their intervals, for `config` and targets of `kind`.
+    static func schedule(for config: AgentConfig, kind: TargetKind = .postgresql) -> [ScheduledCollector] {
+        entries.filter { $0.kind == kind }.compactMap { entry in
             let options = config.collectors[entry.name] ?? CollectorOptions()
             guard options.enabled ?? entry.enabledByDefault else { return nil }
             let collector = entry.make(options)

@@ -53,6 +53,9 @@ enum ConfigValidator {
                 throw Problem(path: path + [Key.labels], message: "\"\(labelName)\" is set by pgvigil itself; choose another label name")
             }
         }
+        if target.type == .pgbouncer, target.excludeDatabases != nil || target.databases != .auto {
+            throw Problem(path: path + [Key.databases], message: "a pgbouncer target has no databases to visit; remove databases and exclude_databases")
+        }
         if let exclude = target.excludeDatabases {
             if case .list = target.databases {
                 throw Problem(path: path + [Key.excludeDatabases], message: "only applies to databases: auto; leave the name out of the list instead")

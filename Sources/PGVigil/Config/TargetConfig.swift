@@ -12,6 +12,8 @@ struct TargetConfig: Sendable, Hashable, Codable {
     var databases: DatabaseSelection
     /// With `databases: auto`, a regular expression of database names to leave out.
     var excludeDatabases: String?
+    /// A PostgreSQL server or a PgBouncer.
+    var type: TargetKind = .postgresql
 
     /// Creates a target.
     init(name: String? = nil, dsn: String, labels: [String: String] = [:], databases: DatabaseSelection = .auto) {
@@ -29,10 +31,18 @@ struct TargetConfig: Sendable, Hashable, Codable {
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
         databases = try container.decodeIfPresent(DatabaseSelection.self, forKey: .databases) ?? .auto
         excludeDatabases = try container.decodeIfPresent(String.self, forKey: .excludeDatabases)
+        if let typeName = try container.decodeIfPresent(String.self, forKey: .type) {
+            guard let kind = TargetKind(rawValue: typeName) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .type, in: container,
+                    debugDescription: "unknown type \"\(typeName)\"; types are: \(TargetKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            type = kind
+        }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, dsn, labels, databases
+        case name, dsn, labels, databases, type
         case excludeDatabases = "exclude_databases"
     }
 }

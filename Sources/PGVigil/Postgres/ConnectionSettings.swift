@@ -12,6 +12,8 @@ struct ConnectionSettings: Sendable {
     var databases: DatabaseSelection = .auto
     /// A regular expression of database names `auto` leaves out.
     var excludeDatabases: String?
+    /// A PostgreSQL server, or a PgBouncer admin console (which takes no session settings).
+    var kind: TargetKind = .postgresql
     /// Whether the connection's environment sets `PGCONNECT_TIMEOUT` (then libpq's value wins).
     var environmentSetsConnectTimeout: Bool
 
@@ -36,8 +38,10 @@ struct ConnectionSettings: Sendable {
         return parameters
     }
 
-    /// The statement that makes a new session read-only and bounded, with its parameters.
-    var sessionSetup: (sql: String, parameters: [String?]) {
+    /// The statement that makes a new session read-only and bounded, with its parameters; none
+    /// for PgBouncer's admin console, which only answers SHOW commands.
+    var sessionSetup: (sql: String, parameters: [String?])? {
+        guard kind == .postgresql else { return nil }
         let milliseconds = String(Int(timeout.seconds * 1000))
         return ("""
             SELECT set_config('default_transaction_read_only', 'on', false),

@@ -88,8 +88,7 @@ actor DatabaseSession {
         let settings = self.settings
         let fresh = try await threadPool.runIfActive { () throws -> PostgresConnection in
             let connection = try PostgresConnection(parameters: settings.libpqParameters, dsn: settings.connectionString.text)
-            let setup = settings.sessionSetup
-            _ = try connection.query(setup.sql, setup.parameters)
+            if let setup = settings.sessionSetup { _ = try connection.query(setup.sql, setup.parameters) }
             return connection
         }
         connection = fresh

@@ -53,7 +53,9 @@ final class PostgresConnection: @unchecked Sendable {
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         let pointers = copies.map { UnsafePointer<CChar>($0) }
-        guard let result = PQexecParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0) else {
+        // Without parameters, the simple protocol: PgBouncer's admin console knows no other.
+        let sent = pointers.isEmpty ? PQexec(handle, sql) : PQexecParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        guard let result = sent else {
             throw PostgresError(kind: .connection, message: Self.lastError(of: handle, dsn: dsn))
         }
         defer { PQclear(result) }

@@ -9,6 +9,9 @@ struct ServerInfo: Sendable, Hashable {
     /// Whether the server is a standby (`pg_is_in_recovery()`).
     var isInRecovery: Bool
 
+    /// Whether this is a PgBouncer rather than a PostgreSQL server.
+    var isPgBouncer = false
+
     /// The major version, e.g. 15.
     var majorVersion: Int { versionNumber / 10000 }
 
@@ -18,6 +21,16 @@ struct ServerInfo: Sendable, Hashable {
                current_setting('server_version') AS version,
                pg_is_in_recovery() AS in_recovery
         """
+
+    /// The liveness check of a PgBouncer admin console.
+    static let pgBouncerQuery = "SHOW VERSION"
+
+    /// Decodes the row of `pgBouncerQuery` (`PgBouncer 1.18.0`).
+    static func pgBouncer(row: Row) throws -> ServerInfo {
+        var info = ServerInfo(versionNumber: 0, version: try row.string("version") ?? "PgBouncer", isInRecovery: false)
+        info.isPgBouncer = true
+        return info
+    }
 
     /// Decodes the row of `query`.
     init(row: Row) throws {

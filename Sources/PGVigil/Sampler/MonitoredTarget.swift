@@ -12,6 +12,8 @@ struct MonitoredTarget: Sendable {
     var schedule: [ScheduledCollector]
     /// How much history ring buffers keep.
     var history: Duration
+    /// A PostgreSQL server or a PgBouncer.
+    var kind: TargetKind
 
     /// The tick of the target's loop: the shortest collector interval.
     var baseInterval: Duration {
@@ -20,7 +22,6 @@ struct MonitoredTarget: Sendable {
 
     /// Resolves every target of `config`.
     static func all(from config: AgentConfig, environment: [String: String]) throws -> [MonitoredTarget] {
-        let schedule = CollectorRegistry.schedule(for: config)
         return try config.targets.map { target in
             let name = target.name ?? ""
             return MonitoredTarget(
@@ -28,10 +29,11 @@ struct MonitoredTarget: Sendable {
                 labels: [Label("target", name)] + target.labels.sorted { $0.key < $1.key }.map { Label($0.key, $0.value) },
                 connection: ConnectionSettings(
                     connectionString: try ConnectionString(target.dsn), timeout: config.timeout.duration,
-                    databases: target.databases, excludeDatabases: target.excludeDatabases,
+                    databases: target.databases, excludeDatabases: target.excludeDatabases, kind: target.type,
                     environmentSetsConnectTimeout: environment["PGCONNECT_TIMEOUT"] != nil),
-                schedule: schedule,
-                history: config.history.duration)
+                schedule: CollectorRegistry.schedule(for: config, kind: target.type),
+                history: config.history.duration,
+                kind: target.type)
         }
     }
 }

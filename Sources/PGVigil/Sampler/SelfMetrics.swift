@@ -14,7 +14,11 @@ enum SelfMetrics {
         var families = [MetricFamily(
             name: "pg_up", help: "1 if the last connection and server check succeeded.", type: .gauge,
             samples: [Sample(labels: status.labels, value: status.up ? 1 : 0)])]
-        if status.up, let server = status.server {
+        if status.up, let server = status.server, server.isPgBouncer {
+            families.append(MetricFamily(
+                name: "pgbouncer_version_info", help: "The PgBouncer's version.", type: .gauge,
+                samples: [Sample(labels: status.labels + [Label("version", server.version)], value: 1)]))
+        } else if status.up, let server = status.server {
             families.append(MetricFamily(
                 name: "pg_in_recovery", help: "1 if the server is a standby.", type: .gauge,
                 samples: [Sample(labels: status.labels, value: server.isInRecovery ? 1 : 0)]))

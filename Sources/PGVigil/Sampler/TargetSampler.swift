@@ -73,10 +73,11 @@ actor TargetSampler {
     /// Runs the server check behind pg_up; on failure marks the target down and backs off.
     private func checkServer(now: Double) async -> ServerInfo? {
         do {
-            guard let row = try await session.query(ServerInfo.query).rows.first else {
+            let pgBouncer = target.kind == .pgbouncer
+            guard let row = try await session.query(pgBouncer ? ServerInfo.pgBouncerQuery : ServerInfo.query).rows.first else {
                 throw PostgresError(kind: .query, message: "the server check returned no row")
             }
-            let server = try ServerInfo(row: row)
+            let server = pgBouncer ? try ServerInfo.pgBouncer(row: row) : try ServerInfo(row: row)
             reportRecovery("connection")
             return server
         } catch {
