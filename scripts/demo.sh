@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up a local demo: a PostgreSQL primary and streaming replica on loopback with a little
-# pgbench load, and pgvigil sampling both every 5s on :9432. Ctrl-C stops everything.
+# pgbench load, a PgBouncer in front of the primary, and pgvigil sampling all three every 5s on
+# :9432. Ctrl-C stops everything.
 #
 #   scripts/demo.sh        (as root: installs missing Debian packages first)
 set -euo pipefail
@@ -45,6 +46,10 @@ targets:
     labels: { cluster: demo }
   - name: replica
     dsn: "host=127.0.0.1 port=$REPLICA_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
+    labels: { cluster: demo }
+  - name: bouncer
+    type: pgbouncer
+    dsn: "host=127.0.0.1 port=$((PRIMARY_PORT + 2)) user=pgvigil dbname=pgbouncer"
     labels: { cluster: demo }
 collectors:
   table_sizes: { interval: 15s, limit: 20 }
