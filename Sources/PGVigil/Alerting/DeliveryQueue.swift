@@ -7,6 +7,7 @@ import Logging
 /// (fingerprint) the order is kept: a resolve never overtakes its firing. Alerts do not wait on
 /// each other: one receiver's retries of one alert leave the others flowing.
 actor DeliveryQueue {
+    /// A spooled notification waiting for its next attempt.
     private struct Pending {
         var entry: SpoolEntry
         var attempts = 0

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 /// Lets a worker sleep until there is work, a deadline passes, or its task is cancelled. A ring
 /// while nobody waits is remembered, so no wake-up is lost.
 final class Doorbell: Sendable {
+    /// Who waits, and whether a ring came while nobody did.
     private struct State {
         var waiter: CheckedContinuation<Void, Never>?
         var rung = false

@@ -12,6 +12,7 @@ struct PagerDutyEvent: Encodable {
         var `class`: String
         var customDetails: [String: String]
 
+        /// The field names as written in YAML/JSON.
         enum CodingKeys: String, CodingKey {
             case summary, source, severity, timestamp, component, `class`
             case customDetails = "custom_details"
@@ -28,6 +29,7 @@ struct PagerDutyEvent: Encodable {
     var client = "pgvigil"
     var clientURL: String
 
+    /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey {
         case payload, client
         case routingKey = "routing_key"

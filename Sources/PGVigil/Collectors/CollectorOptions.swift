@@ -29,6 +29,7 @@ struct CollectorOptions: Sendable, Hashable, Codable {
         window = try container.decodeIfPresent(ConfigDuration.self, forKey: .window)
     }
 
+    /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case enabled, interval, limit, window
     }

@@ -33,6 +33,7 @@ struct AgentConfig: Sendable, Hashable, Codable {
         alerts = try container.decodeIfPresent(AlertsConfig.self, forKey: .alerts) ?? AlertsConfig()
     }
 
+    /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, interval, history, timeout, targets, collectors, alerts
     }

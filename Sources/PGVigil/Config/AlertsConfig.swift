@@ -28,6 +28,7 @@ struct AlertsConfig: Sendable, Hashable, Codable {
         spool = try container.decodeIfPresent(String.self, forKey: .spool)
     }
 
+    /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case evaluationInterval = "evaluation_interval"
         case repeatInterval = "repeat_interval"
@@ -66,6 +67,7 @@ struct AlertRuleConfig: Sendable, Hashable, Codable {
         annotations = try container.decodeIfPresent([String: String].self, forKey: .annotations)
     }
 
+    /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case alert, expr, `for`, resolve, labels, annotations
     }
@@ -109,6 +111,7 @@ struct ReceiverConfig: Sendable, Hashable, Codable {
         routingKey = try container.decodeIfPresent(String.self, forKey: .routingKey)
     }
 
+    /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, url, format, headers, timeout
         case routingKey = "routing_key"

@@ -41,6 +41,7 @@ struct TargetConfig: Sendable, Hashable, Codable {
         }
     }
 
+    /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, dsn, labels, databases, type
         case excludeDatabases = "exclude_databases"
