@@ -87,4 +87,39 @@ struct CommandLineTests {
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
     }
+
+    /// Starts `pgvigil run` on 127.0.0.1:`port` and waits until it logs that it listens (or exits).
+    private func startListening(port: Int) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--dsn", "host=127.0.0.1 port=1 connect_timeout=1", "--listen", "127.0.0.1:\(port)"]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        var logged = Data()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, process.isRunning, !String(decoding: logged, as: UTF8.self).contains("msg=listening") {
+            logged.append(err.fileHandleForReading.availableData)
+        }
+        return (process, String(decoding: logged, as: UTF8.self))
+    }
+
+    @Test func aRestartAfterACrashBindsTheSamePortAtOnce() async throws {
+        let port = Int.random(in: 42000...48999)
+        let (first, firstLog) = try startListening(port: port)
+        #expect(firstLog.contains("msg=listening"))
+        // A served connection leaves the port in TIME_WAIT once the process dies.
+        let client = try LoopbackClient(port: port)
+        client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await client.readSome().hasPrefix("HTTP/1.1 200 OK"))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let (second, secondLog) = try startListening(port: port)
+        defer {
+            second.terminate()
+            second.waitUntilExit()
+        }
+        #expect(secondLog.contains("msg=listening"), "\(secondLog)")
+        #expect(!secondLog.contains("cannot listen"))
+    }
 }
