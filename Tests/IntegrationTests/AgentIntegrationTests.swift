@@ -100,10 +100,14 @@ struct AgentIntegrationTests {
             let truth = try #require(try observer.query(
                 "SELECT extract(epoch FROM now() - state_change)::float8 AS age FROM pg_stat_activity WHERE application_name = 'idle-in-tx-test'", []
             ).rows.first?.double("age"))
-            // The scrape is at most one interval plus the time since it older than the truth.
+            // The served value was sampled at the start of the last completed cycle: it trails the
+            // truth by that cycle's duration plus the snapshot's age, never leads it.
+            let age = try #require(scrape.value("pgvigil_last_sample_age_seconds", [("target", "primary"), ("cluster", "test")]))
+            let cycle = scrape.body.split(separator: "\n").filter { $0.hasPrefix("pgvigil_collector_duration_seconds{target=\"primary\"") }
+                .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
             #expect(seen >= 2)
             #expect(seen <= truth + 0.1)
-            #expect(truth - seen < 2)
+            #expect(truth - seen < age + cycle + 1)
             #expect(scrape.value("pg_stat_activity_count", [
                 ("target", "primary"), ("cluster", "test"), ("datname", database), ("usename", "postgres"),
                 ("state", "idle in transaction"), ("wait_event_type", "Client"),

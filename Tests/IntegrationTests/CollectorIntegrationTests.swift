@@ -39,4 +39,28 @@ struct CollectorIntegrationTests {
         #expect(value("pg_stat_user_tables_n_live_tup", labels, in: families) == 5000)
         #expect(value("pg_database_size_bytes", [Label("datname", "postgres")], in: families) ?? 0 > 0)
     }
+
+    @Test func discoveryRunsOncePerCycleAndSeesNewDatabasesInTheNext() async throws {
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
+        await session.startCycle()
+        let before = try await session.databasesToVisit().visit
+        let database = TestCluster.uniqueName("appears")
+        _ = try TestCluster.adminPrimary().query("CREATE DATABASE \(database)", [])
+        defer { _ = try? TestCluster.adminPrimary().query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        // Within the cycle every per-database collector shares one discovery.
+        #expect(try await session.databasesToVisit().visit == before)
+        await session.startCycle()
+        #expect(try await session.databasesToVisit().visit.contains(database))
+    }
+
+    @Test func aDatabaseDroppedAfterDiscoveryIsSkippedNotAnError() async throws {
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
+        let database = TestCluster.uniqueName("vanishes")
+        _ = try TestCluster.adminPrimary().query("CREATE DATABASE \(database)", [])
+        await session.startCycle()
+        #expect(try await session.databasesToVisit().visit.contains(database))
+        _ = try TestCluster.adminPrimary().query("DROP DATABASE \(database) WITH (FORCE)", [])
+        let visited = try await session.forEachDatabase(["postgres", database]) { try await $0.query("SELECT 1 AS one").rows.count }
+        #expect(visited.map(\.database) == ["postgres"])
+    }
 }

@@ -18,9 +18,11 @@ struct ReceiverSettings: Sendable {
     var initialBackoff: Duration = .seconds(1)
     var maximumBackoff: Duration = .seconds(120)
 
-    /// The URL with user info, query and (for Slack, whose path is the secret) path replaced by
-    /// `***`: safe to log and print.
-    var redactedURL: String {
+    /// The URL with its secrets masked: safe to log and print (see `redact(url:format:)`).
+    var redactedURL: String { Self.redact(url: url, format: format) }
+
+    /// `url` with user info, query and (for Slack, whose path is the secret) path replaced by `***`.
+    static func redact(url: String, format: PayloadFormat) -> String {
         var text = url
         if let query = text.firstIndex(of: "?") { text = String(text[..<query]) + "?***" }
         if let schemeEnd = text.firstRange(of: "://") {

@@ -14,9 +14,7 @@ enum EffectiveConfigPrinter {
             var receiver = masked.alerts.receivers[index]
             receiver.headers = receiver.headers?.mapValues { _ in "***" }
             receiver.routingKey = receiver.routingKey.map { _ in "***" }
-            receiver.url = ReceiverSettings(
-                name: receiver.name, url: receiver.url, format: receiver.format ?? .alertmanager, headers: [], timeout: .zero
-            ).redactedURL
+            receiver.url = ReceiverSettings.redact(url: receiver.url, format: receiver.format ?? .alertmanager)
             masked.alerts.receivers[index] = receiver
         }
         let encoder = YAMLEncoder()

@@ -11,6 +11,8 @@ actor DatabaseSession {
     private let threadPool: NIOThreadPool
     private var connection: PostgresConnection?
     private var children: [String: DatabaseSession] = [:]
+    /// The discovery of the current sampling cycle, shared by the per-database collectors.
+    private var discovery: (discovered: [Row], visit: [String], missing: [String])?
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -44,24 +46,40 @@ actor DatabaseSession {
         return child
     }
 
-    /// The databases per-database collectors visit now: the discovery query's rows (every
-    /// connectable non-template database, with its size), those of them selected, and the
-    /// configured ones that were not found. Child sessions of databases no longer visited close.
+    /// The databases per-database collectors visit in this cycle: the discovery query's rows
+    /// (every connectable non-template database, with its size), those of them selected, and the
+    /// configured ones that were not found. The query runs once per cycle (see `startCycle`), not
+    /// once per collector; child sessions of databases no longer visited close.
     func databasesToVisit() async throws -> (discovered: [Row], visit: [String], missing: [String]) {
+        if let discovery { return discovery }
         let rows = try await query(DatabaseSelection.discoveryQuery).rows
         let selection = settings.databases.select(from: try rows.compactMap { try $0.string("datname") }, excluding: settings.excludeDatabases)
         await retainChildren(Set(selection.visit))
-        return (rows, selection.visit, selection.missing)
+        let fresh = (rows, selection.visit, selection.missing)
+        discovery = fresh
+        return fresh
     }
 
-    /// Runs `body` on a child session of each of `databases`; an error names the database.
+    /// Starts a sampling cycle: the next `databasesToVisit` discovers databases anew, so one that
+    /// appeared or was dropped is seen within one cycle.
+    func startCycle() {
+        discovery = nil
+    }
+
+    /// Runs `body` on a child session of each of `databases`. A database dropped since this
+    /// cycle's discovery is skipped; any other failure fails the collector (an error that names
+    /// the database), never the target: a lost child connection says nothing about the server,
+    /// whose health the sampler checks on the main session.
     func forEachDatabase<T: Sendable>(_ databases: [String], _ body: (DatabaseSession) async throws -> T) async throws -> [(database: String, result: T)] {
         var results: [(database: String, result: T)] = []
         for database in databases {
             do {
                 results.append((database, try await body(session(forDatabase: database))))
             } catch let error as PostgresError {
-                throw PostgresError(kind: error.kind, message: "database \"\(database)\": \(error.message)", sqlState: error.sqlState)
+                let stillThere = try await query(
+                    "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn AND NOT datistemplate", [database]).rows
+                if stillThere.isEmpty { continue }
+                throw PostgresError(kind: .query, message: "database \"\(database)\": \(error.message)", sqlState: error.sqlState)
             }
         }
         return results

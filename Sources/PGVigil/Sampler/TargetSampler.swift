@@ -87,6 +87,7 @@ actor TargetSampler {
     }
 
     private func runDueCollectors(server: ServerInfo, now: Double) async {
+        await session.startCycle()
         let history = TargetHistory(store: store, targetLabels: target.labels)
         let tolerance = target.baseInterval.seconds / 2
         for scheduled in target.schedule {
