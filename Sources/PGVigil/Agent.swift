@@ -43,7 +43,7 @@ final class Agent: Sendable {
         }
         server = HTTPServer(
             address: address,
-            router: Router(state: state, wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            router: Router(state: state, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds), wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         self.logger = logger
         self.wallClock = wallClock
     }

@@ -16,7 +16,7 @@ import Testing
         return status
     }
 
-    private func router(_ statuses: [TargetStatus]) -> Router {
+    private func router(_ statuses: [TargetStatus], archive: SeriesArchive = SeriesArchive()) -> Router {
         let families = [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: statuses.map { Sample(labels: $0.labels, value: $0.up ? 1 : 0) })]
         let exposition = RenderedExposition(families: families, lastSuccess: statuses.map { ($0.labels, $0.lastSuccess) })
         var perTarget: [String: RenderedExposition] = [:]
@@ -28,6 +28,7 @@ import Testing
         let now = self.now
         return Router(
             state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses, alertsJSON: ServedSnapshot.noAlertsJSON)),
+            seriesHistory: SeriesHistoryAPI(archive: archive, history: 3600),
             wallClock: { now })
     }
 
@@ -88,5 +89,34 @@ import Testing
         #expect(path == "/probe")
         #expect(query["target"] == "db:5432")
         #expect(query["x"] == "a b")
+    }
+
+    @Test func seriesHistoryReturnsTheSelectedSeriesWithinTheWindow() {
+        let archive = SeriesArchive()
+        for step in 0..<10 {
+            let families = [MetricFamily(name: "pg_database_size_bytes", help: "", type: .gauge, samples: [
+                Sample(labels: [Label("target", "a"), Label("datname", "app")], value: Double(step)),
+                Sample(labels: [Label("target", "b"), Label("datname", "app")], value: 100),
+            ])]
+            archive.append(families, timestamp: now - 60 * Double(9 - step), capacity: 100, retention: 3600)
+        }
+        let router = router([status("a", lastSuccess: now)], archive: archive)
+        let response = router.respond(to: request(.GET, "/api/v1/series?match=pg_database_size_bytes%7Btarget%3D%22a%22%7D&window=2m"))
+        #expect(response.status == .ok)
+        let body = String(buffer: response.body)
+        #expect(body == #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"pg_database_size_bytes","target":"a","datname":"app"},"values":[[999880,"7"],[999940,"8"],[1000000,"9"]]}]}}"# + "\n")
+        let all = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_database_size_bytes")).body)
+        #expect(all.components(separatedBy: "\"values\"").count == 3)
+    }
+
+    @Test func seriesHistoryNamesTheBadParameter() {
+        let router = router([status("a", lastSuccess: now)])
+        let missing = router.respond(to: request(.GET, "/api/v1/series"))
+        #expect(missing.status == .badRequest)
+        #expect(String(buffer: missing.body).contains("missing query parameter: match"))
+        let badSelector = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_up%7Btarget%3D")).body)
+        #expect(badSelector.contains(#""errorType":"bad_data","error":"match: column 14: expected a quoted value""#))
+        let badWindow = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_up&window=soon")).body)
+        #expect(badWindow.contains(#"window: \"soon\" is not a duration"#))
     }
 }

@@ -26,6 +26,20 @@ struct RuleExpressionParser {
         return try parser.expression()
     }
 
+    /// Parses `text` as a selector alone: `name` or `name{matchers}`.
+    static func parseSelector(_ text: String) throws(RuleExpressionError) -> SeriesSelector {
+        var parser = RuleExpressionParser(characters: Array(text))
+        parser.skipSpaces()
+        let metric = parser.identifier(allowingColons: true)
+        guard !metric.isEmpty else { throw parser.error("expected a metric name such as pg_up or pg_up{target=\"primary\"}") }
+        let matchers = try parser.matcherList()
+        parser.skipSpaces()
+        guard parser.position == parser.characters.count else {
+            throw parser.error("unexpected \"\(String(parser.characters[parser.position...]))\" after the selector")
+        }
+        return SeriesSelector(metric: metric, matchers: matchers)
+    }
+
     private init(characters: [Character]) {
         self.characters = characters
     }

@@ -3,20 +3,23 @@ import CompressNIO
 import NIOCore
 import NIOHTTP1
 
-/// Answers requests: /metrics, /probe, /healthz, /readyz, /api/v1/alerts; 404 for unknown paths, 405 for methods
-/// other than GET and HEAD. Reads only the pre-rendered snapshot: it never waits on PostgreSQL.
+/// Answers requests: /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series; 404 for
+/// unknown paths, 405 for methods other than GET and HEAD. Reads only the pre-rendered snapshot and
+/// the ring buffers: it never waits on PostgreSQL.
 struct Router: Sendable {
     /// The snapshot holder the sampler keeps current.
     let state: ServedState
+    /// History queries over the ring buffers.
+    let seriesHistory: SeriesHistoryAPI
     /// Wall-clock seconds since 1970, for the age family and readiness.
     let wallClock: @Sendable () -> Double
 
     /// The response to `head`.
     func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
-        let known = ["/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts"]
+        let known = ["/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series"]
         guard known.contains(path) else {
-            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts)")
+            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME)")
         }
         guard head.method == .GET || head.method == .HEAD else {
             return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
@@ -39,6 +42,8 @@ struct Router: Sendable {
             return .text(.ok, "ok")
         case "/api/v1/alerts":
             return .json(.ok, snapshot.alertsJSON)
+        case "/api/v1/series":
+            return seriesHistory.respond(query: query, now: now)
         default:
             return readiness(snapshot.targets, now: now)
         }

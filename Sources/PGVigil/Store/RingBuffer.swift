@@ -44,3 +44,5 @@ struct RingBuffer<Element> {
         return result.reversed()
     }
 }
+
+extension RingBuffer: Sendable where Element: Sendable {}

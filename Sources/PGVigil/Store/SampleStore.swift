@@ -1,27 +1,17 @@
-// The agent's memory: the latest snapshot of each target's collectors and a ring buffer per series.
+// The agent's memory: the latest snapshot of each target's collectors, and (through the archive) a ring buffer per series.
 
 /// Keeps, per target, the families of each collector's last successful run, and for every series
-/// a fixed-size ring buffer of its recent points, with window queries over them.
+/// a fixed-size ring buffer of its recent points (in its `SeriesArchive`), with window queries over them.
 actor SampleStore {
-    /// A series' points and how long they are kept.
-    private struct StoredSeries {
-        var points: RingBuffer<SeriesPoint>
-        var lastUpdated: Double
-        var retention: Double
-
-        mutating func record(_ point: SeriesPoint) {
-            points.append(point)
-            lastUpdated = point.timestamp
-        }
-    }
-
-    private var series: [SeriesKey: StoredSeries] = [:]
+    /// The ring buffers, readable without awaiting this actor.
+    nonisolated let archive: SeriesArchive
     /// target → collector → families (with target labels applied).
     private var snapshots: [String: [String: [MetricFamily]]] = [:]
-    private var ingestsSinceSweep = 0
 
-    /// Creates an empty store.
-    init() {}
+    /// Creates an empty store over `archive`.
+    init(archive: SeriesArchive = SeriesArchive()) {
+        self.archive = archive
+    }
 
     /// Makes `families` the current snapshot of `collector` on `target` (what /metrics serves).
     func setSnapshot(target: String, collector: String, families: [MetricFamily]) {
@@ -31,19 +21,7 @@ actor SampleStore {
     /// Appends each sample of `families` at `timestamp` to its series' ring buffer, created with
     /// `capacity` points; a series not updated for `retention` seconds is eventually forgotten.
     func append(_ families: [MetricFamily], timestamp: Double, capacity: Int, retention: Double) {
-        for family in families {
-            for sample in family.samples {
-                let key = SeriesKey(name: family.name, labels: sample.labels)
-                // One lookup, appended in place (no copy of the ring buffer's storage).
-                series[key, default: StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)]
-                    .record(SeriesPoint(timestamp: timestamp, value: sample.value))
-            }
-        }
-        ingestsSinceSweep += 1
-        if ingestsSinceSweep >= 64 {
-            ingestsSinceSweep = 0
-            series = series.filter { timestamp - $0.value.lastUpdated <= $0.value.retention }
-        }
+        archive.append(families, timestamp: timestamp, capacity: capacity, retention: retention)
     }
 
     /// Forgets a collector's snapshot for `target`, so its series are no longer served.
@@ -89,8 +67,6 @@ actor SampleStore {
 
     /// The points of one series within the last `window` seconds before `now`, oldest first.
     func points(_ key: SeriesKey, window: Double, now: Double) -> [SeriesPoint] {
-        guard let stored = series[key] else { return [] }
-        let start = now - window
-        return stored.points.suffix { $0.timestamp >= start }
+        archive.points(key, window: window, now: now)
     }
 }

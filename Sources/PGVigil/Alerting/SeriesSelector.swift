@@ -1,0 +1,26 @@
+// A series selector on its own, `name{label="v",...}`, as `/api/v1/series?match=` takes it.
+
+/// A metric name and label matchers, all of which must hold: the selector part of a rule
+/// expression, parsed alone for the history API.
+struct SeriesSelector: Sendable {
+    /// The family name.
+    var metric: String
+    /// The label matchers.
+    var matchers: [LabelMatcher]
+
+    /// Parses `name` or `name{matchers}`; errors name the column, as rule expressions do.
+    init(parsing text: String) throws(RuleExpressionError) {
+        self = try RuleExpressionParser.parseSelector(text)
+    }
+
+    /// Creates a selector from its parts.
+    init(metric: String, matchers: [LabelMatcher]) {
+        self.metric = metric
+        self.matchers = matchers
+    }
+
+    /// Whether a series with `labels` (of family `metric`) is selected.
+    func selects(labels: [Label]) -> Bool {
+        matchers.allSatisfy { $0.matches(labels) }
+    }
+}

@@ -1,0 +1,50 @@
+// GET /api/v1/series?match=SELECTOR&window=15m: ring-buffer history as Prometheus-style JSON.
+
+/// Answers history queries from the `SeriesArchive`, in the shape of Prometheus's range query
+/// result (`resultType: matrix`, `[unix seconds, "value"]` pairs), so tools that read Prometheus's
+/// API read this too. Errors are Prometheus-style `bad_data` documents naming the parameter.
+struct SeriesHistoryAPI: Sendable {
+    /// The ring buffers.
+    let archive: SeriesArchive
+    /// How far back the buffers reach, in seconds: the default and the largest window.
+    let history: Double
+
+    /// The response to a query with parameters `query` at `now`.
+    func respond(query: [String: String], now: Double) -> HTTPResponse {
+        guard let match = query["match"] ?? query["match[]"], !match.isEmpty else {
+            return Self.badData("missing query parameter: match (e.g. /api/v1/series?match=pg_up&window=15m)")
+        }
+        let selector: SeriesSelector
+        do {
+            selector = try SeriesSelector(parsing: match)
+        } catch {
+            return Self.badData("match: \(error)")
+        }
+        var window = history
+        if let text = query["window"] {
+            guard let duration = ConfigDuration(parsing: text), duration.duration > .zero else {
+                return Self.badData("window: \"\(text)\" is not a duration such as 30s, 15m or 1h")
+            }
+            window = min(duration.duration.seconds, history)
+        }
+        let entries = archive.series(named: selector.metric, window: window, now: now, where: selector.selects(labels:))
+        return .json(.ok, Self.document(metric: selector.metric, entries: entries))
+    }
+
+    /// The matrix document, series sorted by their labels so answers are stable.
+    static func document(metric: String, entries: [SeriesArchive.SeriesHistoryEntry]) -> String {
+        let sorted = entries.sorted { $0.labels.lexicographicallyPrecedes($1.labels) { ($0.name, $0.value) < ($1.name, $1.value) } }
+        let result = sorted.map { entry in
+            let labels = [JSONText.string("__name__") + ":" + JSONText.string(metric)]
+                + entry.labels.map { JSONText.string($0.name) + ":" + JSONText.string($0.value) }
+            let values = entry.points.map { "[" + PrometheusTextEncoder.formatValue($0.timestamp) + "," + JSONText.string(PrometheusTextEncoder.formatValue($0.value)) + "]" }
+            return #"{"metric":{\#(labels.joined(separator: ","))},"values":[\#(values.joined(separator: ","))]}"#
+        }
+        return #"{"status":"success","data":{"resultType":"matrix","result":[\#(result.joined(separator: ","))]}}"#
+    }
+
+    /// A 400 answer in Prometheus's error shape.
+    static func badData(_ message: String) -> HTTPResponse {
+        .json(.badRequest, #"{"status":"error","errorType":"bad_data","error":\#(JSONText.string(message))}"#)
+    }
+}

@@ -1,0 +1,79 @@
+// The ring buffers of every series, behind a lock so HTTP handlers read history without awaiting the store.
+import NIOConcurrencyHelpers
+
+/// Every series' recent points, one fixed-size ring buffer each.
+///
+/// Written by `SampleStore` after each collector run; read by window queries, `/api/v1/series`
+/// and the status page. The lock is held only for in-memory work (never across an await), so the
+/// event loop reads history without waiting on the store actor or on PostgreSQL.
+final class SeriesArchive: Sendable {
+    /// A series' points and how long it is kept after its last update.
+    private struct StoredSeries {
+        var points: RingBuffer<SeriesPoint>
+        var lastUpdated: Double
+        var retention: Double
+
+        mutating func record(_ point: SeriesPoint) {
+            points.append(point)
+            lastUpdated = point.timestamp
+        }
+    }
+
+    /// The buffers and a counter that spaces out sweeps of forgotten series.
+    private struct Contents {
+        var series: [SeriesKey: StoredSeries] = [:]
+        var appendsSinceSweep = 0
+    }
+
+    /// One series' points as a query returns them.
+    struct SeriesHistoryEntry: Sendable {
+        /// All labels, `target` first.
+        var labels: [Label]
+        /// Oldest first.
+        var points: [SeriesPoint]
+    }
+
+    private let contents = NIOLockedValueBox(Contents())
+
+    /// Creates an empty archive.
+    init() {}
+
+    /// Appends each sample of `families` at `timestamp` to its series' ring buffer, created with
+    /// `capacity` points; a series not updated for `retention` seconds is eventually forgotten.
+    func append(_ families: [MetricFamily], timestamp: Double, capacity: Int, retention: Double) {
+        contents.withLockedValue { contents in
+            for family in families {
+                for sample in family.samples {
+                    let key = SeriesKey(name: family.name, labels: sample.labels)
+                    // One lookup, appended in place (no copy of the ring buffer's storage).
+                    contents.series[key, default: StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)]
+                        .record(SeriesPoint(timestamp: timestamp, value: sample.value))
+                }
+            }
+            contents.appendsSinceSweep += 1
+            if contents.appendsSinceSweep >= 64 {
+                contents.appendsSinceSweep = 0
+                contents.series = contents.series.filter { timestamp - $0.value.lastUpdated <= $0.value.retention }
+            }
+        }
+    }
+
+    /// The points of one series within the last `window` seconds before `now`, oldest first.
+    func points(_ key: SeriesKey, window: Double, now: Double) -> [SeriesPoint] {
+        let start = now - window
+        return contents.withLockedValue { $0.series[key]?.points.suffix { $0.timestamp >= start } ?? [] }
+    }
+
+    /// Every series named `name` whose labels satisfy `isIncluded`, with its points within the last
+    /// `window` seconds before `now`; series without points in the window are left out.
+    func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) -> Bool) -> [SeriesHistoryEntry] {
+        let start = now - window
+        return contents.withLockedValue { contents in
+            contents.series.compactMap { key, stored in
+                guard key.name == name, isIncluded(key.labels) else { return nil }
+                let points = stored.points.suffix { $0.timestamp >= start }
+                return points.isEmpty ? nil : SeriesHistoryEntry(labels: key.labels, points: points)
+            }
+        }
+    }
+}
