@@ -19,7 +19,8 @@ final class Agent: Sendable {
     /// Builds the agent; nothing connects or binds yet.
     init(config: AgentConfig, environment: [String: String], logger: Logger,
          wallClock: @escaping @Sendable () -> Double = WallClock.now) throws {
-        let targets = try MonitoredTarget.all(from: config, environment: environment)
+        let statementTexts = StatementTextCatalog()
+        let targets = try MonitoredTarget.all(from: config, environment: environment, statementTexts: statementTexts)
         let store = SampleStore()
         self.store = store
         let statuses = targets.map(TargetSampler.initialStatus(of:))
@@ -43,7 +44,9 @@ final class Agent: Sendable {
         }
         server = HTTPServer(
             address: address,
-            router: Router(state: state, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds), wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            router: Router(
+                state: state, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
+                statementTexts: statementTexts, wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         self.logger = logger
         self.wallClock = wallClock
     }

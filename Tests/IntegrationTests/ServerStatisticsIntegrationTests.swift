@@ -226,10 +226,30 @@ struct StatementsIntegrationTests {
         ).rows.first?.string("queryid"))
         let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
         let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
-        let families = try await StatementsCollector(limit: 100_000).collect(session, server: server)
+        let texts = StatementTextCatalog()
+        let families = try await StatementsCollector(limit: 100_000, texts: texts, target: "primary").collect(session, server: server)
         let labels = [Label("datname", "postgres"), Label("usename", "postgres"), Label("queryid", queryid)]
         #expect(families.first { $0.name == "pg_stat_statements_calls_total" }?.samples.first { $0.labels == labels }?.value == 100)
         #expect(families.allSatisfy { $0.samples.allSatisfy { !$0.labels.contains { $0.value.contains(table) } } })  // no query text as a label
+        // The text is in the JSON API instead, normalised, with the same queryid and calls.
+        #expect(texts.document(target: "primary").contains(
+            #"{"target":"primary","queryid":"\#(queryid)","datname":"postgres","usename":"postgres","calls":100,"#))
+        #expect(texts.document(target: "primary").contains("SELECT count(*) FROM \(table) WHERE id > $1"))
+    }
+
+    @Test func aPasswordInAUtilityStatementIsMaskedInTheQueryText() async throws {
+        let admin = try TestCluster.adminPrimary()
+        let role = TestCluster.uniqueName("stmtrole")
+        _ = try admin.query("CREATE ROLE \(role)", [])
+        defer { _ = try? admin.query("DROP ROLE \(role)", []) }
+        _ = try admin.query("ALTER ROLE \(role) PASSWORD 'hunter2-secret'", [])
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
+        let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
+        let texts = StatementTextCatalog()
+        _ = try await StatementsCollector(limit: 100_000, texts: texts, target: "primary").collect(session, server: server)
+        let document = texts.document(target: nil)
+        #expect(document.contains("ALTER ROLE \(role) PASSWORD '***'"))
+        #expect(!document.contains("hunter2"))
     }
 
     @Test func withoutTheExtensionTheCollectorFailsWithTheReason() async throws {

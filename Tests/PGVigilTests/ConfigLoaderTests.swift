@@ -46,7 +46,7 @@ import Testing
         #expect(config.targets.map(\.name) == ["primary", "replica.example:5433"])
         #expect(config.targets[0].labels == ["cluster": "main"])
         #expect(config.targets[1].databases == .list(["app", "billing"]))
-        let schedule = CollectorRegistry.schedule(for: config)
+        let schedule = CollectorRegistry.schedule(for: config, context: .unitTest)
         #expect(schedule.map(\.collector.name) == ["activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "settings", "vacuum", "indexes", "partitions"])
         #expect(schedule.map(\.interval) == [.seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(300), .seconds(60), .seconds(300), .seconds(300)])
         #expect((schedule[2].collector as? TableSizesCollector)?.limit == 20)
@@ -143,7 +143,7 @@ import Testing
     @Test func pgBouncerTargetsGetOnlyThePgBouncerCollector() throws {
         let config = try load("targets: [{ name: b, type: pgbouncer, dsn: \"host=a port=6432 dbname=pgbouncer\" }]\n")
         #expect(config.targets[0].type == .pgbouncer)
-        #expect(CollectorRegistry.schedule(for: config, kind: .pgbouncer).map(\.collector.name) == ["pgbouncer"])
+        #expect(CollectorRegistry.schedule(for: config, kind: .pgbouncer, context: .unitTest).map(\.collector.name) == ["pgbouncer"])
         let unknown = try #require(loadError("targets: [{ type: pgpool, dsn: \"host=a\" }]\n"))
         #expect(unknown.field == "targets[0].type")
         #expect(unknown.message.contains("postgresql, pgbouncer"))

@@ -16,7 +16,7 @@ import Testing
         return status
     }
 
-    private func router(_ statuses: [TargetStatus], archive: SeriesArchive = SeriesArchive()) -> Router {
+    private func router(_ statuses: [TargetStatus], archive: SeriesArchive = SeriesArchive(), texts: StatementTextCatalog = StatementTextCatalog()) -> Router {
         let families = [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: statuses.map { Sample(labels: $0.labels, value: $0.up ? 1 : 0) })]
         let exposition = RenderedExposition(families: families, lastSuccess: statuses.map { ($0.labels, $0.lastSuccess) })
         var perTarget: [String: RenderedExposition] = [:]
@@ -28,7 +28,7 @@ import Testing
         let now = self.now
         return Router(
             state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses, alertsJSON: ServedSnapshot.noAlertsJSON)),
-            seriesHistory: SeriesHistoryAPI(archive: archive, history: 3600),
+            seriesHistory: SeriesHistoryAPI(archive: archive, history: 3600), statementTexts: texts,
             wallClock: { now })
     }
 
@@ -118,5 +118,15 @@ import Testing
         #expect(badSelector.contains(#""errorType":"bad_data","error":"match: column 14: expected a quoted value""#))
         let badWindow = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_up&window=soon")).body)
         #expect(badWindow.contains(#"window: \"soon\" is not a duration"#))
+    }
+
+    @Test func statementsServesTheCatalogPerTarget() {
+        let texts = StatementTextCatalog()
+        texts.update(target: "a", statements: [StatementText(queryid: "7", datname: "app", usename: "web", calls: 2, execTimeSeconds: 0.5, query: "SELECT $1")])
+        let router = router([status("a", lastSuccess: now)], texts: texts)
+        let response = router.respond(to: request(.GET, "/api/v1/statements?target=a"))
+        #expect(response.status == .ok)
+        #expect(String(buffer: response.body).contains(#""queryid":"7","datname":"app","usename":"web","calls":2,"exec_time_seconds":0.5,"query":"SELECT $1""#))
+        #expect(!String(buffer: router.respond(to: request(.GET, "/api/v1/statements?target=b")).body).contains("queryid"))
     }
 }

@@ -150,9 +150,9 @@ import Testing
 
     @Test func statementsAreOffUnlessEnabled() {
         var config = AgentConfig()
-        #expect(!CollectorRegistry.schedule(for: config).contains { $0.collector.name == "statements" })
+        #expect(!CollectorRegistry.schedule(for: config, context: .unitTest).contains { $0.collector.name == "statements" })
         config.collectors["statements"] = CollectorOptions(enabled: true)
-        #expect(CollectorRegistry.schedule(for: config).contains { $0.collector.name == "statements" })
+        #expect(CollectorRegistry.schedule(for: config, context: .unitTest).contains { $0.collector.name == "statements" })
     }
 }
 

@@ -3,7 +3,8 @@ import CompressNIO
 import NIOCore
 import NIOHTTP1
 
-/// Answers requests: /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series; 404 for
+/// Answers requests: /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series,
+/// /api/v1/statements; 404 for
 /// unknown paths, 405 for methods other than GET and HEAD. Reads only the pre-rendered snapshot and
 /// the ring buffers: it never waits on PostgreSQL.
 struct Router: Sendable {
@@ -11,15 +12,17 @@ struct Router: Sendable {
     let state: ServedState
     /// History queries over the ring buffers.
     let seriesHistory: SeriesHistoryAPI
+    /// The query texts of the statements collector's top statements.
+    let statementTexts: StatementTextCatalog
     /// Wall-clock seconds since 1970, for the age family and readiness.
     let wallClock: @Sendable () -> Double
 
     /// The response to `head`.
     func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
-        let known = ["/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series"]
+        let known = ["/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series", "/api/v1/statements"]
         guard known.contains(path) else {
-            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME)")
+            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME, /api/v1/statements)")
         }
         guard head.method == .GET || head.method == .HEAD else {
             return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
@@ -44,6 +47,8 @@ struct Router: Sendable {
             return .json(.ok, snapshot.alertsJSON)
         case "/api/v1/series":
             return seriesHistory.respond(query: query, now: now)
+        case "/api/v1/statements":
+            return .json(.ok, statementTexts.document(target: query["target"]))
         default:
             return readiness(snapshot.targets, now: now)
         }

@@ -20,8 +20,8 @@ struct MonitoredTarget: Sendable {
         schedule.map(\.interval).min() ?? .seconds(15)
     }
 
-    /// Resolves every target of `config`.
-    static func all(from config: AgentConfig, environment: [String: String]) throws -> [MonitoredTarget] {
+    /// Resolves every target of `config`; their statements collectors report query texts into `statementTexts`.
+    static func all(from config: AgentConfig, environment: [String: String], statementTexts: StatementTextCatalog) throws -> [MonitoredTarget] {
         return try config.targets.map { target in
             let name = target.name ?? ""
             return MonitoredTarget(
@@ -31,7 +31,8 @@ struct MonitoredTarget: Sendable {
                     connectionString: try ConnectionString(target.dsn), timeout: config.timeout.duration,
                     databases: target.databases, excludeDatabases: target.excludeDatabases, kind: target.type,
                     environmentSetsConnectTimeout: environment["PGCONNECT_TIMEOUT"] != nil),
-                schedule: CollectorRegistry.schedule(for: config, kind: target.type),
+                schedule: CollectorRegistry.schedule(
+                    for: config, kind: target.type, context: CollectorContext(target: name, statementTexts: statementTexts)),
                 history: config.history.duration,
                 kind: target.type)
         }
