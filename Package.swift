@@ -45,7 +45,7 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        .testTarget(name: "PGVigilTests", dependencies: ["PGVigil"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(name: "PGVigilTests", dependencies: ["PGVigil", .product(name: "Yams", package: "Yams")], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "IntegrationTests", dependencies: ["PGVigil"], swiftSettings: [.swiftLanguageMode(.v6)]),
     ]
 )

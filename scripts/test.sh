@@ -19,6 +19,10 @@ swift build --build-tests
 echo "== unit tests"
 swift test --skip-build --filter PGVigilTests
 
+echo "== Prometheus alert rules (promtool)"
+promtool check rules alerts/*.rules.yml
+promtool test rules alerts/*_test.yml
+
 # integration PG_BIN: the integration suite against a primary + replica of that build.
 integration() {
   export PG_BIN=$1
