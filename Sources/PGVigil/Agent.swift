@@ -46,7 +46,8 @@ final class Agent: Sendable {
             address: address,
             router: Router(
                 state: state, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
-                statementTexts: statementTexts, wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+                statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
+                wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         self.logger = logger
         self.wallClock = wallClock
     }

@@ -11,7 +11,8 @@ import Testing
         let state = ServedState(.initial([]))
         let server = HTTPServer(
             address: try #require(ListenAddress("127.0.0.1:0")),
-            router: Router(state: state, seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600), statementTexts: StatementTextCatalog(), wallClock: { 0 }),
+            router: Router(state: state, seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600), statementTexts: StatementTextCatalog(),
+            statusPage: StatusPage(archive: SeriesArchive(), history: 3600), wallClock: { 0 }),
             limits: HTTPServer.Limits(maxConnections: 2, idleTimeout: idleTimeout, maxBodyBytes: 1024),
             group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()

@@ -27,8 +27,9 @@ import Testing
         }
         let now = self.now
         return Router(
-            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses, alertsJSON: ServedSnapshot.noAlertsJSON)),
+            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses, alerts: [])),
             seriesHistory: SeriesHistoryAPI(archive: archive, history: 3600), statementTexts: texts,
+            statusPage: StatusPage(archive: archive, history: 3600),
             wallClock: { now })
     }
 

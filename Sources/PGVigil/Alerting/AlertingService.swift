@@ -100,27 +100,21 @@ struct AlertingService: Service {
         }
     }
 
-    /// Publishes the alerting families and the /api/v1/alerts document.
+    /// Publishes the alerting families and the pending and firing alerts.
     private func publish(now: Double) async {
         let instances = await book.instances
-        await publisher.publishAlerting(families: await families(instances), alertsJSON: alertsDocument(instances))
+        await publisher.publishAlerting(families: await families(instances), alerts: activeAlerts(instances))
     }
 
-    /// The pending and firing alerts, in the shape of Prometheus's /api/v1/alerts.
-    private func alertsDocument(_ instances: [AlertEvaluator.Instance]) -> String {
+    /// The pending and firing alerts with their rendered annotations.
+    private func activeAlerts(_ instances: [AlertEvaluator.Instance]) -> [ActiveAlert] {
         let rules = Dictionary(plan.rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let alerts = instances.map { instance in
-            let annotations = (rules[instance.rule]?.annotations ?? [:]).mapValues { $0.render(labels: instance.labels, value: instance.value) }
-            return "{" + [
-                "\"labels\":" + JSONText.object(instance.labels),
-                "\"annotations\":" + JSONText.object(annotations),
-                "\"state\":" + JSONText.string(instance.state.rawValue),
-                "\"activeAt\":" + JSONText.string(PayloadFormat.timestamp(instance.activeAt)),
-                "\"value\":" + JSONText.string(PrometheusTextEncoder.formatValue(instance.value)),
-                "\"fingerprint\":" + JSONText.string(instance.fingerprint),
-            ].joined(separator: ",") + "}"
+        return instances.map { instance in
+            ActiveAlert(
+                name: instance.rule, labels: instance.labels,
+                annotations: (rules[instance.rule]?.annotations ?? [:]).mapValues { $0.render(labels: instance.labels, value: instance.value) },
+                state: instance.state, activeAt: instance.activeAt, value: instance.value, fingerprint: instance.fingerprint)
         }
-        return #"{"status":"success","data":{"alerts":["# + alerts.joined(separator: ",") + "]}}"
     }
 
     /// The alerting families for `instances`.

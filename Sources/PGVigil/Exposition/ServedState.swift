@@ -9,15 +9,12 @@ struct ServedSnapshot: Sendable {
     var perTarget: [String: RenderedExposition]
     /// Each target's latest status, in config order (for /readyz).
     var targets: [TargetStatus]
-    /// The pending and firing alerts as a JSON document (for /api/v1/alerts).
-    var alertsJSON: String
-
-    /// The /api/v1/alerts document with no alerts.
-    static let noAlertsJSON = #"{"status":"success","data":{"alerts":[]}}"#
+    /// The pending and firing alerts (for /api/v1/alerts and the status page).
+    var alerts: [ActiveAlert]
 
     /// Before the first cycle: nothing sampled, every target not ready.
     static func initial(_ targets: [TargetStatus]) -> ServedSnapshot {
-        ServedSnapshot(exposition: .empty, perTarget: [:], targets: targets, alertsJSON: noAlertsJSON)
+        ServedSnapshot(exposition: .empty, perTarget: [:], targets: targets, alerts: [])
     }
 }
 

@@ -3,7 +3,7 @@ import CompressNIO
 import NIOCore
 import NIOHTTP1
 
-/// Answers requests: /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series,
+/// Answers requests: / (the status page), /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series,
 /// /api/v1/statements; 404 for
 /// unknown paths, 405 for methods other than GET and HEAD. Reads only the pre-rendered snapshot and
 /// the ring buffers: it never waits on PostgreSQL.
@@ -14,15 +14,17 @@ struct Router: Sendable {
     let seriesHistory: SeriesHistoryAPI
     /// The query texts of the statements collector's top statements.
     let statementTexts: StatementTextCatalog
+    /// The HTML page at /.
+    let statusPage: StatusPage
     /// Wall-clock seconds since 1970, for the age family and readiness.
     let wallClock: @Sendable () -> Double
 
     /// The response to `head`.
     func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
-        let known = ["/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series", "/api/v1/statements"]
+        let known = ["/", "/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series", "/api/v1/statements"]
         guard known.contains(path) else {
-            return .text(.notFound, "not found: \(path) (try /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME, /api/v1/statements)")
+            return .text(.notFound, "not found: \(path) (try /, /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME, /api/v1/statements)")
         }
         guard head.method == .GET || head.method == .HEAD else {
             return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
@@ -44,9 +46,11 @@ struct Router: Sendable {
         case "/healthz":
             return .text(.ok, "ok")
         case "/api/v1/alerts":
-            return .json(.ok, snapshot.alertsJSON)
+            return .json(.ok, ActiveAlert.document(snapshot.alerts))
         case "/api/v1/series":
             return seriesHistory.respond(query: query, now: now)
+        case "/":
+            return HTTPResponse(status: .ok, contentType: "text/html; charset=utf-8", body: ByteBuffer(string: statusPage.render(snapshot, now: now)))
         case "/api/v1/statements":
             return .json(.ok, statementTexts.document(target: query["target"]))
         default:

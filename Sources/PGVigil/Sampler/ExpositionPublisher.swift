@@ -18,7 +18,7 @@ actor ExpositionPublisher {
     private var perTargetEncoded: [String: EncodedFamilies] = [:]
     private var agentEncoded = EncodedFamilies([])
     private let buildInfo = EncodedFamilies([SelfMetrics.buildInfo])
-    private var alertsJSON = ServedSnapshot.noAlertsJSON
+    private var alerts: [ActiveAlert] = []
 
     /// Creates a publisher for targets in config order, serving into `state`.
     init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState) {
@@ -37,10 +37,10 @@ actor ExpositionPublisher {
         changed()
     }
 
-    /// Replaces alerting's families (they belong to no target) and the alerts document, and re-renders.
-    func publishAlerting(families: [MetricFamily], alertsJSON: String) {
+    /// Replaces alerting's families (they belong to no target) and the pending and firing alerts, and re-renders.
+    func publishAlerting(families: [MetricFamily], alerts: [ActiveAlert]) {
         agentEncoded = EncodedFamilies(families)
-        self.alertsJSON = alertsJSON
+        self.alerts = alerts
         changed()
     }
 
@@ -72,6 +72,6 @@ actor ExpositionPublisher {
             exposition: RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
             perTarget: perTarget,
             targets: ordered,
-            alertsJSON: alertsJSON))
+            alerts: alerts))
     }
 }
