@@ -27,7 +27,7 @@ struct StatusPage: Sendable {
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="\(refresh)">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
             <title>pgvigil: \(HTMLText.escaped(headline))</title><style>\(Self.style)</style></head>
             <body><header><h1>pgvigil</h1><p class="\(down + firing == 0 ? "ok" : "bad")" id="headline">\(HTMLText.escaped(headline))</p>
             <p class="meta">version \(SelfMetrics.version) · history \(ValueText.duration(history)) · refreshes every \(refresh)s ·
@@ -72,9 +72,14 @@ struct StatusPage: Sendable {
         let charts = KeySeries.allCases.map { series in
             let points = series.points(in: archive, target: target.name, window: history, now: now)
             let latest = points.last.map { ValueText.format($0.value, unit: series.unit) } ?? "–"
+            let values = points.map(\.value)
+            let range = values.min().flatMap { low in values.max().map { high in
+                "<span class=\"range\">\(ValueText.format(low, unit: series.unit)) – \(ValueText.format(high, unit: series.unit))</span>"
+            } } ?? ""
             return "<figure><figcaption>\(series.title) <b>\(latest)</b></figcaption>"
-                + sparkline.svg(points, start: max(now - history, points.first?.timestamp ?? now), end: now, label: "\(target.name): \(series.title)")
-                + "</figure>"
+                + sparkline.svg(points, start: max(now - history, points.first?.timestamp ?? now), end: now, scale: series.scale,
+                                label: "\(target.name): \(series.title)")
+                + range + "</figure>"
         }
         return """
             <section class="target" id="target-\(HTMLText.escaped(target.name))"><h2>\(HTMLText.escaped(target.name))
@@ -93,7 +98,7 @@ struct StatusPage: Sendable {
         section{margin-bottom:1.2em}.target{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em}
         .state{font-weight:bold;padding:0 .4em;border-radius:3px;color:#fff}.state.up{background:#1a7f37}.state.down{background:#c62828}
         .reason{color:#c62828;margin:.3em 0}.charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}
-        figcaption{color:#5b6571}figcaption b{color:#1d232a}
+        figcaption{color:#5b6571}figcaption b{color:#1d232a}.range{display:block;color:#8a939d;font-size:11px}
         .sparkline{display:block;background:#f6f7f9;border-radius:3px}.sparkline path{fill:none;stroke:#1f6feb;stroke-width:1.5}
         .sparkline text{fill:#8a939d;font-size:11px}
         """

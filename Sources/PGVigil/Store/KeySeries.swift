@@ -40,6 +40,11 @@ enum KeySeries: CaseIterable, Sendable {
         }
     }
 
+    /// The fixed range of the y axis, when the values have natural bounds (nil: the data's own range).
+    var scale: ClosedRange<Double>? {
+        self == .cacheHitRatio ? 0...1 : nil
+    }
+
     /// The series' points for `target` within the last `window` seconds before `now`, oldest first.
     func points(in archive: SeriesArchive, target: String, window: Double, now: Double) -> [SeriesPoint] {
         let sum = { (name: String) in Self.combined(archive, name, target: target, window: window, now: now, by: +) }
