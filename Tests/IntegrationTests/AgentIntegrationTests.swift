@@ -46,25 +46,6 @@ struct AgentIntegrationTests {
         }
     }
 
-    @Test func everyDefaultRuleSelectsAMetricTheAgentExports() async throws {
-        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("examples/pgvigil.yaml").path
-        let rules = try AlertingPlan.make(
-            from: try ConfigLoader.load(overrides: ConfigOverrides(configFile: example), environment: [:]), environment: [:]).rules
-        let admin = try TestCluster.adminPrimary()
-        // A range-partitioned table, so the partition families have a sample.
-        let partitioned = TestCluster.uniqueName("ranged")
-        _ = try admin.query("CREATE TABLE \(partitioned) (at date NOT NULL) PARTITION BY RANGE (at)", [])
-        _ = try admin.query("CREATE TABLE \(partitioned)_now PARTITION OF \(partitioned) FOR VALUES FROM ('2000-01-01') TO ('2100-01-01')", [])
-        _ = try admin.query("BEGIN", [])  // a client session, so the activity families have samples
-        defer { _ = try? admin.query("ROLLBACK", []) }
-        try await RunningAgent.with(testConfig(targets: [primary, replica])) { agent in
-            let metrics = Set(rules.map(\.expression.metric))
-            let scrape = try await agent.scrape(until: { metrics.isSubset(of: $0.familyNames) })
-            #expect(metrics.subtracting(scrape.familyNames).isEmpty, "default rules select unexported metrics: \(metrics.subtracting(scrape.familyNames).sorted())")
-        }
-    }
-
     @Test func unreachableTargetIsDownAndNotReadyWhileTheOtherIsServed() async throws {
         let nowhere = TargetConfig(name: "nowhere", dsn: "host=127.0.0.1 port=1 user=pgvigil password=never-logged-secret dbname=postgres connect_timeout=2")
         try await RunningAgent.with(testConfig(targets: [primary, nowhere])) { agent in

@@ -1,0 +1,55 @@
+// Keeps what ships beside the binary true: every metric a dashboard, a Prometheus rule or a default
+// agent rule reads is one a running agent exports.
+import Foundation
+import Testing
+@testable import PGVigil
+
+@Suite struct PromQLMetricNameTests {
+    @Test func namesAreFoundOutsideMatchersFunctionsAndGroupings() {
+        let expr = #"sum by (target, datname) (rate(pg_stat_database_xact_commit_total{target=~"$target",datname!="x"}[$__rate_interval]))"#
+            + #" / on(target) group_left pg_settings_max_connections > 0.5 or ALERTS{alertname="A b"} and topk(15, delta(x_bytes[1h]))"#
+        #expect(ShippedQueries.metricNames(in: expr) == ["pg_stat_database_xact_commit_total", "pg_settings_max_connections", "ALERTS", "x_bytes"])
+    }
+}
+
+@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+struct MetricReferenceTests {
+    @Test func everyShippedQueryReadsMetricsTheAgentExports() async throws {
+        let example = ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path
+        let agentRules = try AlertingPlan.make(
+            from: try ConfigLoader.load(overrides: ConfigOverrides(configFile: example), environment: [:]), environment: [:]).rules
+        var referenced: [String: Set<String>] = [:]  // metric → where
+        for query in try ShippedQueries.dashboards() + ShippedQueries.rules() {
+            for name in ShippedQueries.metricNames(in: query.expr) where !ShippedQueries.madeByPrometheus.contains(name) {
+                referenced[name, default: []].insert(query.source)
+            }
+        }
+        for rule in agentRules { referenced[rule.expression.metric, default: []].insert("examples/pgvigil.yaml: \(rule.name)") }
+        #expect(referenced.count > 30, "too few references found: the extraction is broken")
+
+        let admin = try TestCluster.adminPrimary()
+        // A range-partitioned table and a user table, so the partition and table families have samples.
+        let partitioned = TestCluster.uniqueName("ranged")
+        _ = try admin.query("CREATE TABLE \(partitioned) (at date NOT NULL) PARTITION BY RANGE (at)", [])
+        _ = try admin.query("CREATE TABLE \(partitioned)_now PARTITION OF \(partitioned) FOR VALUES FROM ('2000-01-01') TO ('2100-01-01')", [])
+        // Tuples, for the dead tuple ratio, flushed to the statistics before the session idles in a transaction.
+        _ = try admin.query("INSERT INTO \(partitioned) VALUES (current_date)", [])
+        _ = try admin.query("SELECT pg_stat_force_next_flush()", [])
+        _ = try admin.query("BEGIN", [])  // a client session, so the activity families have samples
+        defer { _ = try? admin.query("ROLLBACK", []) }
+        let receiver = try await WebhookReceiver()
+        var config = testConfig(targets: [
+            TargetConfig(name: "primary", dsn: TestCluster.primaryDSN), TargetConfig(name: "replica", dsn: TestCluster.replicaDSN),
+        ])
+        // Alerting on, so its families (pgvigil_alerts_firing, pgvigil_notifications_total) exist.
+        config.alerts.spool = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-spool-\(UUID().uuidString)").path
+        config.alerts.rules = [AlertRuleConfig(alert: "Down", expr: "pg_up == 0")]
+        config.alerts.receivers = [ReceiverConfig(name: "oncall", url: receiver.url())]
+        try await RunningAgent.with(config) { agent in
+            let wanted = Set(referenced.keys)
+            let scrape = try await agent.scrape(until: { wanted.isSubset(of: $0.familyNames) })
+            let missing = wanted.subtracting(scrape.familyNames).sorted()
+            #expect(missing.isEmpty, "referenced but not exported: \(missing.map { "\($0) (\(referenced[$0, default: []].sorted().joined(separator: "; ")))" })")
+        }
+    }
+}
