@@ -1,0 +1,116 @@
+// A real Prometheus (Debian's) on loopback scraping a real agent, with alerts/ loaded and every
+// dashboard query evaluated: what users run beside pgvigil, working with it.
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import PGVigil
+
+@Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus"),
+                "needs the test servers and prometheus"))
+struct PrometheusEndToEndTests {
+    /// A Prometheus process on a loopback port.
+    struct RunningPrometheus {
+        var process: Process
+        var port: Int
+
+        /// GETs `path` of Prometheus's HTTP API and decodes the JSON answer.
+        func api(_ path: String, _ parameters: [String: String] = [:]) async throws -> [String: Any] {
+            var components = try #require(URLComponents(string: "http://127.0.0.1:\(port)\(path)"))
+            components.queryItems = parameters.map { URLQueryItem(name: $0.key, value: $0.value) }
+            let (data, _) = try await URLSession.shared.data(from: try #require(components.url))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+
+        /// The instant vector of `query`, as (labels, value) pairs.
+        func query(_ query: String) async throws -> [([String: String], Double)] {
+            let answer = try await api("/api/v1/query", ["query": query])
+            let result = (answer["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+            return result.compactMap { sample in
+                guard let labels = sample["metric"] as? [String: String], let value = (sample["value"] as? [Any])?.last as? String,
+                      let number = Double(value) else { return nil }
+                return (labels, number)
+            }
+        }
+    }
+
+    /// Starts Prometheus with `config` in `directory` on a free loopback port.
+    private func startPrometheus(config: String, in directory: String) async throws -> RunningPrometheus {
+        let file = directory + "/prometheus.yml"
+        try config.write(toFile: file, atomically: true, encoding: .utf8)
+        for _ in 0..<5 {
+            let port = Int.random(in: 41000...48999)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+            process.arguments = [
+                "--config.file=\(file)", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+            ]
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            let ready = try await waitUntil(timeout: .seconds(20)) {
+                guard process.isRunning, let url = URL(string: "http://127.0.0.1:\(port)/-/ready") else { return !process.isRunning }
+                return ((try? await URLSession.shared.data(from: url))?.1 as? HTTPURLResponse)?.statusCode == 200
+            }
+            if ready && process.isRunning { return RunningPrometheus(process: process, port: port) }
+            process.terminate()
+        }
+        throw PrometheusStartError()
+    }
+
+    struct PrometheusStartError: Error {}
+
+    @Test func prometheusScrapesTheAgentLoadsTheRulesAndEvaluatesEveryDashboardQuery() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-prometheus-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let maxConnections = try #require(try TestCluster.adminPrimary().query("SELECT setting::float8 AS value FROM pg_settings WHERE name = 'max_connections'", [])
+            .rows.first?.double("value"))
+        let config = testConfig(targets: [
+            TargetConfig(name: "primary", dsn: TestCluster.primaryDSN), TargetConfig(name: "replica", dsn: TestCluster.replicaDSN),
+        ])
+        try await RunningAgent.with(config) { agent in
+            let rules = try ShippedQueries.files("alerts", suffix: ".rules.yml").map { "  - \($0.path)" }.joined(separator: "\n")
+            let prometheus = try await startPrometheus(config: """
+                global: { scrape_interval: 1s, evaluation_interval: 1s }
+                rule_files:
+                \(rules)
+                scrape_configs:
+                  - job_name: pgvigil
+                    static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
+                """, in: directory)
+            defer { prometheus.process.terminate(); prometheus.process.waitUntilExit() }
+
+            // Two scrapes, both up.
+            let scraped = try await waitUntil(timeout: .seconds(30)) {
+                try await prometheus.query(#"count_over_time(up{job="pgvigil"}[1m])"#).first?.1 ?? 0 >= 2
+            }
+            #expect(scraped)
+            #expect(try await prometheus.query(#"up{job="pgvigil"}"#).first?.1 == 1)
+            // pgvigil's series, with the values PostgreSQL itself reports.
+            let limit = try await prometheus.query(#"pg_settings_max_connections{target="primary"}"#)
+            #expect(limit.first?.1 == maxConnections)
+            #expect(limit.first?.0["instance"] == "127.0.0.1:\(agent.port)")
+            #expect(try await prometheus.query(#"pg_in_recovery{target="replica"}"#).first?.1 == 1)
+            #expect(try await prometheus.query(#"pg_in_recovery{target="primary"}"#).first?.1 == 0)
+
+            // alerts/ loads, and every rule evaluates without error.
+            var rulesHealth: [(String, String)] = []
+            let evaluated = try await waitUntil(timeout: .seconds(20)) {
+                let groups = ((try await prometheus.api("/api/v1/rules"))["data"] as? [String: Any])?["groups"] as? [[String: Any]] ?? []
+                rulesHealth = groups.flatMap { ($0["rules"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["health"] as? String ?? "") } }
+                return !rulesHealth.isEmpty && rulesHealth.allSatisfy { $0.1 == "ok" }
+            }
+            #expect(evaluated, "rules: \(rulesHealth)")
+            #expect(rulesHealth.count == (try ShippedQueries.rules()).count)
+
+            // Every dashboard query (its variables set to "all") is valid PromQL that Prometheus evaluates.
+            for query in try ShippedQueries.dashboards() {
+                let expr = query.expr.replacingOccurrences(of: "$__rate_interval", with: "1m")
+                    .replacingOccurrences(of: "$target", with: ".*").replacingOccurrences(of: "$datname", with: ".*")
+                let answer = try await prometheus.api("/api/v1/query", ["query": expr])
+                #expect(answer["status"] as? String == "success", "\(query.source): \(expr): \(answer["error"] ?? "")")
+            }
+        }
+    }
+}
