@@ -23,6 +23,13 @@ echo "== Prometheus alert rules (promtool)"
 promtool check rules alerts/*.rules.yml
 promtool test rules alerts/*_test.yml
 
+if [ "$(id -u)" = 0 ]; then
+  echo "== deployment files (Dockerfile, runtime libraries, systemd unit)"
+  scripts/check-deploy.sh
+else
+  echo "== deployment files: skipped (scripts/check-deploy.sh needs root for chroot)"
+fi
+
 # integration PG_BIN: the integration suite against a primary + replica of that build.
 integration() {
   export PG_BIN=$1

@@ -1,0 +1,48 @@
+# pgvigil in a container: a static-stdlib release build on the official Swift image, run on slim
+# Debian with only the C libraries it links (libpq, libcurl). scripts/check-runtime-image.sh builds
+# the same binary and proves it runs with only RUNTIME_PACKAGES' files (CI runs it; no Docker needed).
+#
+#   docker build -t pgvigil .
+#   docker run -p 9432:9432 -e PGVIGIL_DSN="host=db user=pgvigil dbname=postgres" -e PGPASSWORD=... pgvigil
+#   docker run -p 9432:9432 -v ./pgvigil.yaml:/etc/pgvigil/pgvigil.yaml:ro -v pgvigil-spool:/var/lib/pgvigil pgvigil
+
+FROM swift:6.3-bookworm AS build
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev zlib1g-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Dependencies first, so a source change does not fetch them again.
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources ./Sources
+RUN swift build -c release --static-swift-stdlib --product pgvigil \
+    && install -D -m 0755 "$(swift build -c release --show-bin-path)/pgvigil" /out/pgvigil
+
+FROM debian:bookworm-slim
+# The only packages the binary needs (ldd-checked by scripts/check-runtime-image.sh); curl is for HEALTHCHECK.
+ARG RUNTIME_PACKAGES="libpq5 libcurl4 libstdc++6 ca-certificates curl"
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --system --gid 10001 pgvigil \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/pgvigil --shell /usr/sbin/nologin pgvigil \
+    && install -d -o pgvigil -g pgvigil -m 0700 /var/lib/pgvigil /var/lib/pgvigil/spool \
+    && install -d -m 0755 /etc/pgvigil
+COPY --from=build /out/pgvigil /usr/local/bin/pgvigil
+COPY examples/pgvigil.yaml /usr/share/doc/pgvigil/pgvigil.yaml
+
+# Configuration: PGVIGIL_DSN (and libpq's PG* variables) for a single target, or a config file
+# mounted at /etc/pgvigil/pgvigil.yaml and named by PGVIGIL_CONFIG. The spool survives restarts on
+# the volume (set `alerts.spool: /var/lib/pgvigil/spool` in the file).
+ENV PGVIGIL_LISTEN=":9432"
+# Numeric, so Kubernetes' runAsNonRoot can check it.
+USER 10001:10001
+WORKDIR /var/lib/pgvigil
+VOLUME ["/var/lib/pgvigil"]
+EXPOSE 9432
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:9432/healthz"]
+ENTRYPOINT ["/usr/local/bin/pgvigil"]
+CMD ["run"]

@@ -1,0 +1,46 @@
+// Keeps README.md's configuration reference true to the config types and the collector registry.
+import Foundation
+import Testing
+@testable import PGVigil
+
+@Suite struct ConfigReferenceTests {
+    /// README.md's rows, each as its first cell (the field or collector, in backticks).
+    static let readmeRows: [String: String] = {
+        let readme = URL(fileURLWithPath: ExampleConfigTests.examplePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let text = (try? String(contentsOf: readme, encoding: .utf8)) ?? ""
+        var rows: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            if cells.count > 2 { rows[cells[1], default: String(line)] = String(line) }
+        }
+        return rows
+    }()
+
+    /// Every field path of the config file, from the types' own CodingKeys.
+    static var fieldPaths: [String] {
+        let top = AgentConfig.CodingKeys.allCases.map(\.stringValue).filter { !["targets", "collectors", "alerts"].contains($0) }
+        return top
+            + TargetConfig.CodingKeys.allCases.map { "targets[].\($0.stringValue)" }
+            + CollectorOptions.CodingKeys.allCases.map { "collectors.NAME.\($0.stringValue)" }
+            + AlertsConfig.CodingKeys.allCases.map(\.stringValue).filter { !["rules", "receivers"].contains($0) }.map { "alerts.\($0)" }
+            + AlertRuleConfig.CodingKeys.allCases.map { "alerts.rules[].\($0.stringValue)" }
+            + ReceiverConfig.CodingKeys.allCases.map { "alerts.receivers[].\($0.stringValue)" }
+    }
+
+    @Test func everyConfigFieldHasAReferenceRow() {
+        let missing = Self.fieldPaths.filter { Self.readmeRows["`\($0)`"] == nil }
+        #expect(missing.isEmpty, "README.md's configuration reference lacks: \(missing)")
+        #expect(Self.fieldPaths.count > 25)
+    }
+
+    @Test func everyCollectorIsListedWithItsIntervalOptionsAndKind() {
+        for entry in CollectorRegistry.entries {
+            let collector = entry.make(CollectorOptions(), .unitTest)
+            let interval = collector.defaultInterval.map { ConfigDuration($0).description } ?? "interval"
+            let options = entry.extraOptions.map(\.stringValue).sorted().map { "`\($0)`" }.joined(separator: ", ")
+            let expected = "| `\(entry.name)` | `\(interval)` | \(options) | \(entry.kind.rawValue) | \(entry.enabledByDefault ? "yes" : "no") |"
+            #expect(Self.readmeRows["`\(entry.name)`"] == expected)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Proves, without Docker, that the Dockerfile's runtime stage holds everything the binary needs:
+# builds the release binary as the build stage does, unpacks only the Dockerfile's RUNTIME_PACKAGES
+# and what they depend on (from Debian's registry) into an empty root, and runs the binary in it.
+# The dynamic loader must find every library; the binary must start, read a config and use libpq.
+#
+#   scripts/check-runtime-image.sh        (as root: needs chroot and apt-get download)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=$(sed -n 's/^ARG RUNTIME_PACKAGES="\(.*\)"$/\1/p' Dockerfile)
+[ -n "$packages" ] || { echo "Dockerfile: no ARG RUNTIME_PACKAGES=\"...\" line" >&2; exit 1; }
+echo "runtime packages: $packages"
+
+swift build -c release --static-swift-stdlib --product pgvigil
+binary="$(swift build -c release --show-bin-path)/pgvigil"
+
+work=$(mktemp -d /tmp/pgvigil-runtime.XXXXXX)
+cleanup() {
+  umount "$work/root/proc" "$work/root/dev" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# What `apt-get install --no-install-recommends $packages` brings: the packages and their
+# Depends/Pre-Depends, recursively (virtual packages resolved through the alternatives listed).
+# shellcheck disable=SC2086
+closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances $packages \
+  | grep -v '^[ <]' | sort -u)
+apt-get update -qq
+# shellcheck disable=SC2086
+(cd "$work" && apt-get download -qq $closure 2>/dev/null)
+echo "unpacked $(ls "$work"/*.deb | wc -l) packages into an empty root"
+for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/root"; done
+install -D -m 0755 "$binary" "$work/root/usr/local/bin/pgvigil"
+install -d "$work/root/tmp" "$work/root/proc" "$work/root/dev"
+# A container has /proc and /dev; Swift reads its arguments from /proc/self/cmdline.
+mount --bind /proc "$work/root/proc"
+mount --bind /dev "$work/root/dev"
+cp examples/pgvigil.yaml "$work/root/pgvigil.yaml"
+
+if ! listing=$(chroot "$work/root" /lib64/ld-linux-x86-64.so.2 --list /usr/local/bin/pgvigil 2>&1) || grep -q "not found" <<<"$listing"; then
+  echo "$listing" >&2
+  echo "FAIL: libraries missing from the runtime stage: add their packages to RUNTIME_PACKAGES" >&2
+  exit 1
+fi
+echo "$listing"
+version=$(chroot "$work/root" /usr/local/bin/pgvigil version)
+echo "$version"
+grep -q "^pgvigil [0-9]" <<<"$version" || { echo "FAIL: version printed \"$version\"" >&2; exit 1; }
+chroot "$work/root" /usr/local/bin/pgvigil check-config --config /pgvigil.yaml | grep -q "^listen:" \
+  || { echo "FAIL: check-config did not print the effective config" >&2; exit 1; }
+echo "check-config: ok"
+# libpq loads and works: nothing listens on loopback port 1, so this is a clean runtime failure (exit 1).
+set +e
+message=$(chroot "$work/root" /usr/local/bin/pgvigil once --dsn "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2" 2>&1 >/dev/null)
+status=$?
+set -e
+echo "once against a closed port: exit $status: $(grep -o 'Connection refused' <<<"$message" | head -1)"
+[ "$status" = 1 ] && grep -q "Connection refused" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
+echo "runtime image check: ok"
