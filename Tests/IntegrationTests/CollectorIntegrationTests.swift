@@ -63,4 +63,23 @@ struct CollectorIntegrationTests {
         let visited = try await session.forEachDatabase(["postgres", database]) { try await $0.query("SELECT 1 AS one").rows.count }
         #expect(visited.map(\.database) == ["postgres"])
     }
+
+    @Test func aTerminatedChildConnectionIsRetriedNotReportedAsAFailure() async throws {
+        let admin = try TestCluster.adminPrimary()
+        let database = TestCluster.uniqueName("terminated")
+        _ = try admin.query("CREATE DATABASE \(database)", [])
+        defer { _ = try? admin.query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([database]))
+        let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
+        _ = try await TableSizesCollector().collect(session, server: server)  // opens the child connection
+        // As DROP DATABASE ... WITH (FORCE) or a DBA would: end the child's backend.
+        _ = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [database])
+        let gone = try await waitUntil(timeout: .seconds(10)) {
+            try admin.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1", [database]).rows.isEmpty
+        }
+        #expect(gone)
+        await session.startCycle()
+        let families = try await TableSizesCollector().collect(session, server: server)
+        #expect(value("pg_database_size_bytes", [Label("datname", database)], in: families) ?? 0 > 0)
+    }
 }

@@ -32,8 +32,10 @@ struct MetricReferenceTests {
         let partitioned = TestCluster.uniqueName("ranged")
         _ = try admin.query("CREATE TABLE \(partitioned) (at date NOT NULL) PARTITION BY RANGE (at)", [])
         _ = try admin.query("CREATE TABLE \(partitioned)_now PARTITION OF \(partitioned) FOR VALUES FROM ('2000-01-01') TO ('2100-01-01')", [])
-        // Tuples, for the dead tuple ratio, flushed to the statistics before the session idles in a transaction.
-        _ = try admin.query("INSERT INTO \(partitioned) VALUES (current_date)", [])
+        // Live and dead tuples, so this table ranks among the vacuum collector's top tables by dead
+        // tuples and has a dead tuple ratio; flushed to the statistics before the session idles in a transaction.
+        _ = try admin.query("INSERT INTO \(partitioned) SELECT current_date FROM generate_series(1, 1000)", [])
+        _ = try admin.query("DELETE FROM \(partitioned) WHERE ctid IN (SELECT ctid FROM \(partitioned)_now LIMIT 500)", [])
         _ = try admin.query("SELECT pg_stat_force_next_flush()", [])
         _ = try admin.query("BEGIN", [])  // a client session, so the activity families have samples
         defer { _ = try? admin.query("ROLLBACK", []) }

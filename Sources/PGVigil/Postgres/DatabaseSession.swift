@@ -66,15 +66,22 @@ actor DatabaseSession {
         discovery = nil
     }
 
-    /// Runs `body` on a child session of each of `databases`. A database dropped since this
-    /// cycle's discovery is skipped; any other failure fails the collector (an error that names
-    /// the database), never the target: a lost child connection says nothing about the server,
-    /// whose health the sampler checks on the main session.
+    /// Runs `body` on a child session of each of `databases`. A lost child connection (its
+    /// backend terminated, as `DROP DATABASE … WITH (FORCE)` does before it drops) is retried once
+    /// on a fresh connection; a database dropped since this cycle's discovery is skipped; any
+    /// other failure fails the collector (an error that names the database), never the target: a
+    /// lost child connection says nothing about the server, whose health the sampler checks on
+    /// the main session.
     func forEachDatabase<T: Sendable>(_ databases: [String], _ body: (DatabaseSession) async throws -> T) async throws -> [(database: String, result: T)] {
         var results: [(database: String, result: T)] = []
         for database in databases {
             do {
-                results.append((database, try await body(session(forDatabase: database))))
+                let child = session(forDatabase: database)
+                do {
+                    results.append((database, try await body(child)))
+                } catch let error as PostgresError where error.kind == .connection {
+                    results.append((database, try await body(child)))
+                }
             } catch let error as PostgresError {
                 let stillThere = try await query(
                     "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn AND NOT datistemplate", [database]).rows
