@@ -9,40 +9,24 @@ import Testing
 @Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus-alertmanager"),
                 "needs the test servers and prometheus-alertmanager"))
 struct AlertmanagerPeerTests {
-    /// Starts Alertmanager on a loopback port with a route to nowhere; returns the process and port.
-    private func startAlertmanager(in directory: String) async throws -> (Process, Int) {
+    /// Starts Alertmanager on a loopback port with a route to nowhere.
+    private func startAlertmanager(in directory: String) async throws -> PeerProcess {
         let config = directory + "/alertmanager.yml"
         try "route:\n  receiver: nowhere\nreceivers:\n  - name: nowhere\n".write(toFile: config, atomically: true, encoding: .utf8)
-        for _ in 0..<5 {
-            let port = Int.random(in: 41000...48999)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus-alertmanager")
-            process.arguments = [
+        return try await PeerProcess.start("/usr/bin/prometheus-alertmanager") { port in
+            [
                 "--config.file=\(config)", "--storage.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)",
                 "--cluster.listen-address=", "--log.level=warn",
             ]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let ready = try await waitUntil(timeout: .seconds(15)) {
-                guard process.isRunning, let url = URL(string: "http://127.0.0.1:\(port)/-/ready") else { return !process.isRunning }
-                return ((try? await URLSession.shared.data(from: url))?.1 as? HTTPURLResponse)?.statusCode == 200
-            }
-            if ready && process.isRunning { return (process, port) }
-            process.terminate()
         }
-        throw AlertmanagerStartError()
     }
-
-    struct AlertmanagerStartError: Error {}
 
     @Test func alertsArriveInAlertmanagerWithTheSameFingerprint() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-am-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let (alertmanager, port) = try await startAlertmanager(in: directory)
-        defer {
-            alertmanager.terminate()
-            alertmanager.waitUntilExit()
-        }
+        let alertmanager = try await startAlertmanager(in: directory)
+        defer { alertmanager.stop() }
+        let port = alertmanager.port
         var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN)])
         config.alerts.evaluationInterval = ConfigDuration(.milliseconds(500))
         config.alerts.spool = directory + "/spool"

@@ -12,8 +12,8 @@ import Testing
 struct PrometheusEndToEndTests {
     /// A Prometheus process on a loopback port.
     struct RunningPrometheus {
-        var process: Process
-        var port: Int
+        var peer: PeerProcess
+        var port: Int { peer.port }
 
         /// GETs `path` of Prometheus's HTTP API and decodes the JSON answer.
         func api(_ path: String, _ parameters: [String: String] = [:]) async throws -> [String: Any] {
@@ -39,26 +39,10 @@ struct PrometheusEndToEndTests {
     private func startPrometheus(config: String, in directory: String) async throws -> RunningPrometheus {
         let file = directory + "/prometheus.yml"
         try config.write(toFile: file, atomically: true, encoding: .utf8)
-        for _ in 0..<5 {
-            let port = Int.random(in: 41000...48999)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-            process.arguments = [
-                "--config.file=\(file)", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
-            ]
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            let ready = try await waitUntil(timeout: .seconds(20)) {
-                guard process.isRunning, let url = URL(string: "http://127.0.0.1:\(port)/-/ready") else { return !process.isRunning }
-                return ((try? await URLSession.shared.data(from: url))?.1 as? HTTPURLResponse)?.statusCode == 200
-            }
-            if ready && process.isRunning { return RunningPrometheus(process: process, port: port) }
-            process.terminate()
-        }
-        throw PrometheusStartError()
+        return RunningPrometheus(peer: try await PeerProcess.start("/usr/bin/prometheus") { port in
+            ["--config.file=\(file)", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
+        })
     }
-
-    struct PrometheusStartError: Error {}
 
     @Test func prometheusScrapesTheAgentLoadsTheRulesAndEvaluatesEveryDashboardQuery() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-prometheus-\(UUID().uuidString)").path
@@ -79,7 +63,7 @@ struct PrometheusEndToEndTests {
                   - job_name: pgvigil
                     static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
                 """, in: directory)
-            defer { prometheus.process.terminate(); prometheus.process.waitUntilExit() }
+            defer { prometheus.peer.stop() }
 
             // Two scrapes, both up.
             let scraped = try await waitUntil(timeout: .seconds(30)) {
