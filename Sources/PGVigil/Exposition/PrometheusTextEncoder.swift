@@ -1,26 +1,27 @@
-// Writes metric families in the Prometheus text exposition format 0.0.4.
+// Writes metric families in the Prometheus text exposition format 0.0.4 (and OpenMetrics 1.0.0's metadata).
 import NIOCore
 
 /// Encodes families as Prometheus text format 0.0.4: `# HELP`, `# TYPE`, then one line per sample,
-/// label values and help text escaped, no timestamps.
+/// label values and help text escaped, no timestamps. The same sample lines serve OpenMetrics;
+/// only the header differs (see `ExpositionFormat`).
 enum PrometheusTextEncoder {
-    /// The Content-Type of this format.
-    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-
     /// Appends `family` to `buffer`. The family must already be merged (see `FamilyMerger`).
-    static func write(_ family: MetricFamily, into buffer: inout ByteBuffer) {
-        writeHeader(name: family.name, help: family.help, type: family.type, into: &buffer)
+    static func write(_ family: MetricFamily, format: ExpositionFormat = .prometheusText, into buffer: inout ByteBuffer) {
+        writeHeader(name: family.name, help: family.help, type: family.type, format: format, into: &buffer)
         writeSamples(of: family, into: &buffer)
     }
 
-    /// Appends the `# HELP` and `# TYPE` lines of a family.
-    static func writeHeader(name: String, help: String, type: MetricType, into buffer: inout ByteBuffer) {
+    /// Appends the `# HELP` and `# TYPE` lines of a family. In OpenMetrics a counter's family
+    /// name drops the `_total` its samples carry, and HELP escapes quotes.
+    static func writeHeader(name: String, help: String, type: MetricType, format: ExpositionFormat = .prometheusText, into buffer: inout ByteBuffer) {
+        let openMetrics = format == .openMetrics
+        let familyName = openMetrics && type == .counter && name.hasSuffix("_total") ? String(name.dropLast(6)) : name
         buffer.writeStaticString("# HELP ")
-        buffer.writeString(name)
+        buffer.writeString(familyName)
         buffer.writeStaticString(" ")
-        writeEscaped(help, escapingQuotes: false, into: &buffer)
+        writeEscaped(help, escapingQuotes: openMetrics, into: &buffer)
         buffer.writeStaticString("\n# TYPE ")
-        buffer.writeString(name)
+        buffer.writeString(familyName)
         buffer.writeStaticString(type == .counter ? " counter\n" : " gauge\n")
     }
 

@@ -4,21 +4,28 @@ import NIOCore
 /// The exposition of a completed sampling cycle, rendered once and served as is.
 ///
 /// `pgvigil_last_sample_age_seconds` must be true at the moment of the scrape, so it is not
-/// rendered here: the body is split where that family sorts, and the server writes
-/// `head`, the age family, then `tail`.
+/// rendered here: the body is split where that family sorts, and the server writes the head,
+/// the age family, then the tail. Both formats are rendered (the sample lines twice, the
+/// headers per format), so a scrape in either only copies bytes.
 struct RenderedExposition: Sendable {
     /// The name of the family rendered at scrape time.
     static let ageFamilyName = "pgvigil_last_sample_age_seconds"
 
-    /// Families that sort before the age family.
-    var head: ByteBuffer
-    /// Families that sort after the age family.
-    var tail: ByteBuffer
+    /// One format's body around the age family.
+    private struct Halves: Sendable {
+        /// Families that sort before the age family.
+        var head = ByteBuffer()
+        /// Families that sort after the age family.
+        var tail = ByteBuffer()
+    }
+
+    private var text: Halves
+    private var openMetrics: Halves
     /// Per target: its labels and the wall-clock time of its last successful cycle, if any.
     var lastSuccess: [(labels: [Label], timestamp: Double?)]
 
     /// An exposition with no families at all (before the first cycle).
-    static let empty = RenderedExposition(head: ByteBuffer(), tail: ByteBuffer(), lastSuccess: [])
+    static let empty = RenderedExposition(text: Halves(), openMetrics: Halves(), lastSuccess: [])
 
     /// Renders `families` (which must not contain the age family).
     init(families: [MetricFamily], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
@@ -28,33 +35,35 @@ struct RenderedExposition: Sendable {
     /// Renders already encoded sources: per family name, sorted, one header (from the first
     /// source that has it) and every source's lines in order.
     init(encoded sources: [EncodedFamilies], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
-        var head = ByteBuffer()
-        var tail = ByteBuffer()
+        var text = Halves()
+        var openMetrics = Halves()
         let names = Set(sources.flatMap(\.families.keys)).sorted()
         for name in names {
             let parts = sources.compactMap { $0.families[name] }
             if name < Self.ageFamilyName {
-                Self.append(name, parts, to: &head)
+                Self.append(name, parts, format: .prometheusText, to: &text.head)
+                Self.append(name, parts, format: .openMetrics, to: &openMetrics.head)
             } else {
-                Self.append(name, parts, to: &tail)
+                Self.append(name, parts, format: .prometheusText, to: &text.tail)
+                Self.append(name, parts, format: .openMetrics, to: &openMetrics.tail)
             }
         }
-        self.init(head: head, tail: tail, lastSuccess: lastSuccess)
+        self.init(text: text, openMetrics: openMetrics, lastSuccess: lastSuccess)
     }
 
     /// Writes one family: the header from the first part, then every part's lines.
-    private static func append(_ name: String, _ parts: [EncodedFamilies.Family], to buffer: inout ByteBuffer) {
+    private static func append(_ name: String, _ parts: [EncodedFamilies.Family], format: ExpositionFormat, to buffer: inout ByteBuffer) {
         guard let first = parts.first else { return }
-        PrometheusTextEncoder.writeHeader(name: name, help: first.help, type: first.type, into: &buffer)
+        PrometheusTextEncoder.writeHeader(name: name, help: first.help, type: first.type, format: format, into: &buffer)
         for part in parts {
             var lines = part.lines
             buffer.writeBuffer(&lines)
         }
     }
 
-    private init(head: ByteBuffer, tail: ByteBuffer, lastSuccess: [(labels: [Label], timestamp: Double?)]) {
-        self.head = head
-        self.tail = tail
+    private init(text: Halves, openMetrics: Halves, lastSuccess: [(labels: [Label], timestamp: Double?)]) {
+        self.text = text
+        self.openMetrics = openMetrics
         self.lastSuccess = lastSuccess
     }
 
@@ -69,16 +78,18 @@ struct RenderedExposition: Sendable {
             })
     }
 
-    /// The complete body as of `now`, in one buffer.
-    func body(now: Double) -> ByteBuffer {
+    /// The complete body in `format` as of `now`, in one buffer.
+    func body(now: Double, format: ExpositionFormat = .prometheusText) -> ByteBuffer {
+        let halves = format == .openMetrics ? openMetrics : text
         var body = ByteBuffer()
-        body.reserveCapacity(head.readableBytes + tail.readableBytes + 128 * lastSuccess.count)
-        var headCopy = head
-        body.writeBuffer(&headCopy)
+        body.reserveCapacity(halves.head.readableBytes + halves.tail.readableBytes + 128 * lastSuccess.count + 8)
+        var head = halves.head
+        body.writeBuffer(&head)
         let age = ageFamily(now: now)
-        if !age.samples.isEmpty { PrometheusTextEncoder.write(age, into: &body) }
-        var tailCopy = tail
-        body.writeBuffer(&tailCopy)
+        if !age.samples.isEmpty { PrometheusTextEncoder.write(age, format: format, into: &body) }
+        var tail = halves.tail
+        body.writeBuffer(&tail)
+        if format == .openMetrics { body.writeStaticString("# EOF\n") }
         return body
     }
 }

@@ -59,13 +59,14 @@ struct Router: Sendable {
     }
 
     private func metrics(_ exposition: RenderedExposition, now: Double, head: HTTPRequestHead) -> HTTPResponse {
-        var body = exposition.body(now: now)
-        var headers: HTTPHeaders = ["Vary": "Accept-Encoding"]
+        let format = ExpositionFormat.negotiate(accept: head.headers["Accept"])
+        var body = exposition.body(now: now, format: format)
+        var headers: HTTPHeaders = ["Vary": "Accept, Accept-Encoding"]
         if Self.acceptsGzip(head.headers), let compressed = try? body.compress(with: .gzip()) {
             body = compressed
             headers.add(name: "Content-Encoding", value: "gzip")
         }
-        return HTTPResponse(status: .ok, contentType: PrometheusTextEncoder.contentType, body: body, headers: headers)
+        return HTTPResponse(status: .ok, contentType: format.contentType, body: body, headers: headers)
     }
 
     private func readiness(_ targets: [TargetStatus], now: Double) -> HTTPResponse {
