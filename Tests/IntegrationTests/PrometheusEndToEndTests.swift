@@ -71,8 +71,14 @@ struct PrometheusEndToEndTests {
             }
             #expect(scraped)
             #expect(try await prometheus.query(#"up{job="pgvigil"}"#).first?.1 == 1)
-            // pgvigil's series, with the values PostgreSQL itself reports.
-            let limit = try await prometheus.query(#"pg_settings_max_connections{target="primary"}"#)
+            // pgvigil's series, with the values PostgreSQL itself reports (once the agent's first
+            // cycle is done: its first scrapes may come before).
+            var limit: [([String: String], Double)] = []
+            _ = try await waitUntil(timeout: .seconds(30)) {
+                limit = try await prometheus.query(#"pg_settings_max_connections{target="primary"}"#)
+                let roles = try await prometheus.query(#"pg_in_recovery"#)
+                return !limit.isEmpty && roles.count == 2
+            }
             #expect(limit.first?.1 == maxConnections)
             #expect(limit.first?.0["instance"] == "127.0.0.1:\(agent.port)")
             #expect(try await prometheus.query(#"pg_in_recovery{target="replica"}"#).first?.1 == 1)
