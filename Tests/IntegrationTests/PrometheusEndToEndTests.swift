@@ -50,10 +50,15 @@ struct PrometheusEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let maxConnections = try #require(try TestCluster.adminPrimary().query("SELECT setting::float8 AS value FROM pg_settings WHERE name = 'max_connections'", [])
             .rows.first?.double("value"))
-        let config = testConfig(targets: [
+        var config = testConfig(targets: [
             TargetConfig(name: "primary", dsn: TestCluster.primaryDSN), TargetConfig(name: "replica", dsn: TestCluster.replicaDSN),
         ])
+        // Scrapes need the bearer token, as a deployment exposed beyond localhost would set up.
+        let token = "e2e-\(UUID().uuidString)"
+        config.auth = HTTPAuthConfig(bearerToken: token)
         try await RunningAgent.with(config) { agent in
+            #expect(try await agent.get("/metrics").status == 401)
+            #expect(try await agent.get("/healthz").status == 200)
             let rules = try ShippedQueries.files("alerts", suffix: ".rules.yml").map { "  - \($0.path)" }.joined(separator: "\n")
             let prometheus = try await startPrometheus(config: """
                 global: { scrape_interval: 1s, evaluation_interval: 1s }
@@ -61,11 +66,12 @@ struct PrometheusEndToEndTests {
                 \(rules)
                 scrape_configs:
                   - job_name: pgvigil
+                    authorization: { credentials: "\(token)" }
                     static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
                 """, in: directory)
             defer { prometheus.peer.stop() }
 
-            // Two scrapes, both up.
+            // Two scrapes with the token, both up.
             let scraped = try await waitUntil(timeout: .seconds(30)) {
                 try await prometheus.query(#"count_over_time(up{job="pgvigil"}[1m])"#).first?.1 ?? 0 >= 2
             }

@@ -90,17 +90,17 @@ struct AlertingPlan: Sendable {
     private static func resolve(_ receiver: ReceiverConfig, at path: [any CodingKey], environment: [String: String]) throws(ConfigValidator.Problem) -> ReceiverSettings {
         typealias Key = ReceiverConfig.CodingKeys
         guard !receiver.name.isEmpty else { throw ConfigValidator.Problem(path: path + [Key.name], message: "must not be empty") }
-        let url = try expand(receiver.url, at: path + [Key.url], environment: environment)
+        let url = try EnvironmentReferences.expand(receiver.url, at: path + [Key.url], environment: environment)
         guard isHTTPURL(url) else {
             throw ConfigValidator.Problem(path: path + [Key.url], message: "is not an http:// or https:// URL")
         }
         var headers: [(name: String, value: String)] = []
         for (name, value) in (receiver.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
-            headers.append((name, try expand(value, at: path + [Key.headers, AnyCodingKey(stringValue: name)], environment: environment)))
+            headers.append((name, try EnvironmentReferences.expand(value, at: path + [Key.headers, AnyCodingKey(stringValue: name)], environment: environment)))
         }
         let format = receiver.format ?? .alertmanager
         let routingKey = try receiver.routingKey.map { key throws(ConfigValidator.Problem) in
-            try expand(key, at: path + [Key.routingKey], environment: environment)
+            try EnvironmentReferences.expand(key, at: path + [Key.routingKey], environment: environment)
         }
         if format == .pagerduty, (routingKey ?? "").isEmpty {
             throw ConfigValidator.Problem(path: path + [Key.routingKey], message: "format pagerduty needs the integration's routing_key")
@@ -108,25 +108,6 @@ struct AlertingPlan: Sendable {
         let timeout = receiver.timeout?.duration ?? .seconds(10)
         if timeout <= .zero { throw ConfigValidator.Problem(path: path + [Key.timeout], message: "must be greater than 0s") }
         return ReceiverSettings(name: receiver.name, url: url, format: format, headers: headers, timeout: timeout, routingKey: routingKey)
-    }
-
-    /// `text` with every `${NAME}` replaced by the environment variable NAME, which must be set.
-    static func expand(_ text: String, at path: [any CodingKey], environment: [String: String]) throws(ConfigValidator.Problem) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let open = rest.firstRange(of: "${") {
-            result += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-                throw ConfigValidator.Problem(path: path, message: "\"${\" without a closing \"}\"")
-            }
-            let name = String(rest[open.upperBound..<close])
-            guard let value = environment[name] else {
-                throw ConfigValidator.Problem(path: path, message: "environment variable \(name) is not set")
-            }
-            result += value
-            rest = rest[rest.index(after: close)...]
-        }
-        return result + rest
     }
 
     private static func isHTTPURL(_ text: String) -> Bool {

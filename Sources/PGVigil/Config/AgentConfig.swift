@@ -16,6 +16,8 @@ struct AgentConfig: Sendable, Hashable, Codable {
     var collectors: [String: CollectorOptions] = [:]
     /// Alert rules and receivers.
     var alerts = AlertsConfig()
+    /// Credentials the HTTP server requires (on every path but /healthz); none by default.
+    var auth: HTTPAuthConfig?
 
     /// The defaults.
     init() {}
@@ -31,10 +33,11 @@ struct AgentConfig: Sendable, Hashable, Codable {
         targets = try container.decodeIfPresent([TargetConfig].self, forKey: .targets) ?? []
         collectors = try container.decodeIfPresent([String: CollectorOptions].self, forKey: .collectors) ?? [:]
         alerts = try container.decodeIfPresent(AlertsConfig.self, forKey: .alerts) ?? AlertsConfig()
+        auth = try container.decodeIfPresent(HTTPAuthConfig.self, forKey: .auth)
     }
 
     /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, interval, history, timeout, targets, collectors, alerts
+        case listen, interval, history, timeout, targets, collectors, alerts, auth
     }
 }

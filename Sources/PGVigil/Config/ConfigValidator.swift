@@ -8,7 +8,7 @@ enum ConfigValidator {
         var message: String
     }
 
-    /// Throws the first problem found in `config`; `environment` fills `${VAR}` in receivers.
+    /// Throws the first problem found in `config`; `environment` fills `${VAR}` in receivers and `auth`.
     static func validate(_ config: AgentConfig, environment: [String: String]) throws(Problem) {
         typealias Key = AgentConfig.CodingKeys
         if ListenAddress(config.listen) == nil {
@@ -30,6 +30,7 @@ enum ConfigValidator {
             try validate(options, named: name, at: [Key.collectors, AnyCodingKey(stringValue: name)])
         }
         _ = try AlertingPlan.make(from: config, environment: environment)
+        _ = try HTTPAuthenticator.resolve(config.auth, environment: environment)
     }
 
     private static func validate(_ target: TargetConfig, at path: [any CodingKey], names: inout Set<String>) throws(Problem) {

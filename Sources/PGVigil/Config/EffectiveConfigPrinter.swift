@@ -3,10 +3,12 @@ import Yams
 
 /// Renders an effective config for people to read; secrets never appear in it.
 enum EffectiveConfigPrinter {
-    /// `config` as YAML, DSN passwords, receiver header values, routing keys and URL secrets
-    /// (user info, query, a Slack webhook's path) replaced by `***`.
+    /// `config` as YAML, DSN passwords, receiver header values, routing keys, URL secrets
+    /// (user info, query, a Slack webhook's path) and the HTTP credentials replaced by `***`.
     static func yaml(_ config: AgentConfig) throws -> String {
         var masked = config
+        if masked.auth?.bearerToken != nil { masked.auth?.bearerToken = "***" }
+        masked.auth?.basicAuth?.password = "***"
         for index in masked.targets.indices {
             masked.targets[index].dsn = ConnectionString.redact(masked.targets[index].dsn)
         }

@@ -16,12 +16,18 @@ struct Router: Sendable {
     let statementTexts: StatementTextCatalog
     /// The HTML page at /.
     let statusPage: StatusPage
+    /// The credentials required on every path but /healthz; nil: none.
+    var authenticator: HTTPAuthenticator? = nil
     /// Wall-clock seconds since 1970, for the age family and readiness.
     let wallClock: @Sendable () -> Double
 
     /// The response to `head`.
     func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
+        // /healthz stays open: it says only that the process runs, and orchestrators probe it bare.
+        if path != "/healthz", let authenticator, !authenticator.permits(head.headers) {
+            return .text(.unauthorized, "authentication required", headers: ["WWW-Authenticate": authenticator.challenge])
+        }
         let known = ["/", "/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series", "/api/v1/statements"]
         guard known.contains(path) else {
             return .text(.notFound, "not found: \(path) (try /, /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME, /api/v1/statements)")

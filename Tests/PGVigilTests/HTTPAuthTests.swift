@@ -1,0 +1,70 @@
+// Unit tests of the optional HTTP credentials: config, masking, and which requests get through.
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+@testable import PGVigil
+
+@Suite struct HTTPAuthTests {
+    private func router(_ authenticator: HTTPAuthenticator?) -> Router {
+        Router(
+            state: ServedState(.initial([])), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 60),
+            statementTexts: StatementTextCatalog(), statusPage: StatusPage(archive: SeriesArchive(), history: 60),
+            authenticator: authenticator, wallClock: { 0 })
+    }
+
+    private func status(_ router: Router, _ uri: String, authorization: String? = nil) -> HTTPResponseStatus {
+        var headers = HTTPHeaders()
+        if let authorization { headers.add(name: "Authorization", value: authorization) }
+        return router.respond(to: HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)).status
+    }
+
+    @Test func base64MatchesRFC4648() {
+        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        for (input, expected) in vectors { #expect(Base64.encode(input.utf8) == expected) }
+    }
+
+    @Test func everyPathButHealthzNeedsTheTokenOrThePassword() throws {
+        let authenticator = try #require(HTTPAuthenticator(
+            bearerToken: "s3cret", basicAuth: HTTPAuthConfig.BasicAuth(username: "prometheus", password: "pa:ss")))
+        let router = router(authenticator)
+        #expect(status(router, "/healthz") == .ok)
+        for path in ["/metrics", "/", "/readyz", "/api/v1/alerts", "/probe?target=x", "/nope"] {
+            #expect(status(router, path) == .unauthorized, "\(path)")
+        }
+        let denied = router.respond(to: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/metrics"))
+        #expect(denied.headers["WWW-Authenticate"] == [#"Basic realm="pgvigil", charset="UTF-8""#])
+        #expect(status(router, "/metrics", authorization: "Bearer s3cret") == .ok)
+        #expect(status(router, "/metrics", authorization: "Bearer s3cret2") == .unauthorized)
+        #expect(status(router, "/metrics", authorization: "Basic " + Base64.encode("prometheus:pa:ss".utf8)) == .ok)
+        #expect(status(router, "/metrics", authorization: "Basic " + Base64.encode("prometheus:wrong".utf8)) == .unauthorized)
+        #expect(status(self.router(nil), "/metrics") == .ok)
+    }
+
+    @Test func credentialsComeFromTheEnvironmentAndAreMaskedWhenPrinted() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
+        try """
+            targets: [{ dsn: "host=x" }]
+            auth:
+              bearer_token: "${SCRAPE_TOKEN}"
+              basic_auth: { username: prometheus, password: "${SCRAPE_PASSWORD}" }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let environment = ["SCRAPE_TOKEN": "t0k3n-value", "SCRAPE_PASSWORD": "pw-value"]
+        let config = try ConfigLoader.load(overrides: ConfigOverrides(configFile: path), environment: environment)
+        let authenticator = try #require(try HTTPAuthenticator.resolve(config.auth, environment: environment))
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer t0k3n-value")
+        #expect(authenticator.permits(headers))
+        let printed = try EffectiveConfigPrinter.yaml(config)
+        #expect(!printed.contains("t0k3n") && !printed.contains("pw-value") && !printed.contains("SCRAPE_PASSWORD"))
+        #expect(printed.contains("username: prometheus"))
+        do {
+            _ = try ConfigLoader.load(overrides: ConfigOverrides(configFile: path), environment: ["SCRAPE_TOKEN": "t"])
+            Issue.record("a missing environment variable must be a config error")
+        } catch {
+            #expect(error.field == "auth.basic_auth.password")
+            #expect(error.message == "environment variable SCRAPE_PASSWORD is not set")
+        }
+    }
+}
