@@ -28,11 +28,29 @@ import Testing
         #expect(try family("pg_connections_used_ratio", in: families).samples == [Sample(value: 0.04)])
     }
 
-    @Test func standbyLagIsOmittedWhenUnknown() throws {
+    @Test func standbyRowGivesPositionAndReplayAgeAndOmitsUnknowns() throws {
         let families = try ReplicationCollector.families(
-            standbyRows: [Row(["lag_bytes": nil, "lag_seconds": "4.5"])], standbysRows: [], slotRows: [])
-        #expect(try family("pg_replication_lag_seconds", in: families).samples == [Sample(value: 4.5)])
+            standbyRows: [Row(["lag_bytes": nil, "receive_lsn": "50331648", "replay_age": "4.5"])], standbysRows: [], slotRows: [])
+        #expect(try family("pg_replication_last_replay_age_seconds", in: families).samples == [Sample(value: 4.5)])
+        #expect(try family("pg_replication_receive_lsn_bytes", in: families).samples == [Sample(value: 50_331_648)])
         #expect(try family("pg_replication_lag_bytes", in: families).samples.isEmpty)
+    }
+
+    @Test func standbyLagIsZeroWhenCaughtUpAndBoundedAfterAnIdlePrimary() {
+        let lag = ReplicationCollector.standbyLagSeconds
+        // Everything received is replayed: 0, however old the last replayed commit is.
+        #expect(lag(0, 1000, 3600, [], 100) == 0)
+        // An hour of quiet, then a write not yet replayed: the last replayed commit is an hour old,
+        // but at t=90 the standby had received no more than it has replayed now: at most 10 s.
+        let quiet = (0...9).map { SeriesPoint(timestamp: Double($0) * 10, value: 1000) }
+        #expect(lag(500, 1500, 3600, quiet, 100) == 10)
+        // Replay stuck for long: received positions moved on at every sample since t=20.
+        let moving = (0...9).map { SeriesPoint(timestamp: Double($0) * 10, value: $0 < 3 ? 1000 : 1000 + Double($0) * 100) }
+        #expect(lag(1000, 2000, 75, moving, 100) == 75)   // the commit age is smaller: it wins
+        #expect(lag(1000, 2000, 500, moving, 100) == 80)  // the last point at ≤ 1000 is t=20
+        // No history yet: the commit age; neither known: omitted.
+        #expect(lag(500, 1500, 42, [], 100) == 42)
+        #expect(lag(500, 1500, nil, [], 100) == nil)
     }
 
     @Test func caughtUpIdleStandbyHasZeroLagTimesInsteadOfNull() throws {

@@ -2,20 +2,31 @@
 
 /// Reports replication lag as a standby sees it (`pg_last_wal_*`), as a primary sees its standbys
 /// (`pg_stat_replication`), and the WAL each replication slot holds back.
+///
+/// A standby's lag in seconds is derived, not read: 0 when everything received is replayed; else
+/// the smaller of the last replayed commit's age and the time since the standby had received no
+/// more than it has replayed now (from the ring buffer of received positions). The first alone
+/// lies after an idle period: the first write after an hour of quiet would read as an hour of
+/// lag until replayed. The second bounds that by one sampling interval.
 struct ReplicationCollector: Collector {
     let name = "replication"
     let defaultInterval: Duration? = nil
     let minimumServerVersion = 130000
 
-    /// Standby side. Seconds are 0 when everything received is replayed: on an idle primary,
-    /// "now − last replayed commit" grows without any real lag.
+    /// Standby side: bytes received but not replayed, the received position, and the age of the
+    /// last replayed commit (the classic "lag", which grows on an idle primary).
     static let standbyQuery = """
         SELECT GREATEST(0, pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()))::float8 AS lag_bytes,
-               CASE WHEN pg_last_wal_receive_lsn() IS NOT NULL
-                         AND pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
-                    ELSE GREATEST(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))
-               END::float8 AS lag_seconds
+               pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::float8 AS receive_lsn,
+               GREATEST(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))::float8 AS replay_age
         """
+
+    /// The standby's received WAL position, kept in the ring buffer to bound the lag.
+    static let receiveLSNName = "pg_replication_receive_lsn_bytes"
+    /// The standby's not-yet-replayed bytes.
+    static let lagBytesName = "pg_replication_lag_bytes"
+    /// The age of the standby's last replayed commit.
+    static let replayAgeName = "pg_replication_last_replay_age_seconds"
 
     /// Primary side (also a cascading standby's own standbys): per standby, bytes behind and lag times.
     static func standbysQuery(inRecovery: Bool) -> String {
@@ -53,14 +64,17 @@ struct ReplicationCollector: Collector {
 
     /// Turns the rows of the three queries into families; undefined values are omitted.
     static func families(standbyRows: [Row], standbysRows: [Row], slotRows: [Row]) throws -> [MetricFamily] {
-        var lagSeconds = MetricFamily(
-            name: "pg_replication_lag_seconds", help: "Standby: how far replay is behind, in seconds (0 when all received WAL is replayed).",
+        var lagBytes = MetricFamily(name: lagBytesName, help: "Standby: WAL received but not yet replayed, in bytes.", type: .gauge)
+        var receiveLSN = MetricFamily(
+            name: receiveLSNName, help: "Standby: the WAL position received from the primary, in bytes since 0/0.", type: .gauge)
+        var replayAge = MetricFamily(
+            name: replayAgeName,
+            help: "Standby: seconds since the last replayed transaction committed on the primary (grows while the primary is idle).",
             type: .gauge)
-        var lagBytes = MetricFamily(
-            name: "pg_replication_lag_bytes", help: "Standby: WAL received but not yet replayed, in bytes.", type: .gauge)
         for row in standbyRows {
-            if let seconds = try row.double("lag_seconds") { lagSeconds.samples.append(Sample(value: seconds)) }
             if let bytes = try row.double("lag_bytes") { lagBytes.samples.append(Sample(value: bytes)) }
+            if let position = try row.double("receive_lsn") { receiveLSN.samples.append(Sample(value: position)) }
+            if let age = try row.double("replay_age") { replayAge.samples.append(Sample(value: age)) }
         }
 
         var standbyBytes = MetricFamily(
@@ -97,6 +111,39 @@ struct ReplicationCollector: Collector {
                 Label("active", (try row.bool("active") ?? false) ? "true" : "false"),
             ], value: bytes))
         }
-        return [lagSeconds, lagBytes, standbyBytes] + lagTimes.map(\.1) + [retained]
+        return [lagBytes, receiveLSN, replayAge, standbyBytes] + lagTimes.map(\.1) + [retained]
+    }
+
+    func derive(from families: [MetricFamily], history: some SeriesHistory, now: Double) async -> [MetricFamily] {
+        let value = { (name: String) in families.first { $0.name == name }?.samples.first?.value }
+        guard let lagBytes = value(Self.lagBytesName) else { return [] }  // not a standby, or nothing received yet
+        let receivedBefore = await history.points(name: Self.receiveLSNName, labels: [], window: .seconds(7 * 86400), now: now)
+        let seconds = Self.standbyLagSeconds(
+            lagBytes: lagBytes, receiveLSN: value(Self.receiveLSNName), replayAge: value(Self.replayAgeName),
+            receivedBefore: receivedBefore.filter { $0.timestamp < now }, now: now)
+        var lag = MetricFamily(
+            name: "pg_replication_lag_seconds",
+            help: "Standby: how far replay is behind, in seconds (0 when all received WAL is replayed).", type: .gauge)
+        if let seconds { lag.samples.append(Sample(value: seconds)) }
+        return [lag]
+    }
+
+    /// The standby's lag in seconds: 0 when nothing received is unreplayed; else the smaller of
+    /// `replayAge` and `now` minus the last time in `receivedBefore` (earlier received positions,
+    /// oldest first) at which the standby had received no more than it has replayed now; nil
+    /// when neither is known.
+    static func standbyLagSeconds(lagBytes: Double, receiveLSN: Double?, replayAge: Double?, receivedBefore: [SeriesPoint], now: Double) -> Double? {
+        guard lagBytes > 0 else { return 0 }
+        var bound: Double?
+        if let receiveLSN {
+            let replayLSN = receiveLSN - lagBytes
+            if let last = receivedBefore.last(where: { $0.value <= replayLSN }) { bound = max(0, now - last.timestamp) }
+        }
+        switch (replayAge, bound) {
+        case let (age?, bound?): return min(age, bound)
+        case let (age?, nil): return age
+        case let (nil, bound?): return bound
+        case (nil, nil): return nil
+        }
     }
 }
