@@ -5,9 +5,12 @@
 struct HTTPAuthConfig: Sendable, Hashable, Codable {
     /// A username and password for HTTP basic authentication.
     struct BasicAuth: Sendable, Hashable, Codable {
+        /// The user name clients send.
         var username: String
+        /// The password clients send (masked by `check-config`).
         var password: String
 
+        /// Creates the credentials.
         init(username: String, password: String) {
             self.username = username
             self.password = password
@@ -31,6 +34,7 @@ struct HTTPAuthConfig: Sendable, Hashable, Codable {
     /// `Authorization: Basic …`.
     var basicAuth: BasicAuth?
 
+    /// Creates the section; nil fields are not accepted credentials.
     init(bearerToken: String? = nil, basicAuth: BasicAuth? = nil) {
         self.bearerToken = bearerToken
         self.basicAuth = basicAuth
