@@ -1,10 +1,14 @@
 // Keeps what ships beside the binary true: every metric a dashboard, a Prometheus rule or a default
-// agent rule reads is one a running agent exports.
+// agent rule reads is one a running agent exports, and every family it exports is in README.md.
 import Foundation
 import Testing
 @testable import PGVigil
 
 @Suite struct PromQLMetricNameTests {
+    @Test func readmeShorthandsExpand() {
+        #expect(ReadmeMetricTable.expandBraces("a_{x,y}_total") == ["a_x_total", "a_y_total"])
+    }
+
     @Test func namesAreFoundOutsideMatchersFunctionsAndGroupings() {
         let expr = #"sum by (target, datname) (rate(pg_stat_database_xact_commit_total{target=~"$target",datname!="x"}[$__rate_interval]))"#
             + #" / on(target) group_left pg_settings_max_connections > 0.5 or ALERTS{alertname="A b"} and topk(15, delta(x_bytes[1h]))"#
@@ -43,15 +47,28 @@ struct MetricReferenceTests {
         var config = testConfig(targets: [
             TargetConfig(name: "primary", dsn: TestCluster.primaryDSN), TargetConfig(name: "replica", dsn: TestCluster.replicaDSN),
         ])
+        // The optional parts too, so the README check below sees their families: statements and a PgBouncer.
+        config.collectors["statements"] = CollectorOptions(enabled: true)
+        if let bouncer = ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] {
+            var target = TargetConfig(name: "bouncer", dsn: bouncer)
+            target.type = .pgbouncer
+            config.targets.append(target)
+        }
         // Alerting on, so its families (pgvigil_alerts_firing, pgvigil_notifications_total) exist.
         config.alerts.spool = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-spool-\(UUID().uuidString)").path
         config.alerts.rules = [AlertRuleConfig(alert: "Down", expr: "pg_up == 0")]
         config.alerts.receivers = [ReceiverConfig(name: "oncall", url: receiver.url())]
         try await RunningAgent.with(config) { agent in
             let wanted = Set(referenced.keys)
-            let scrape = try await agent.scrape(until: { wanted.isSubset(of: $0.familyNames) })
+            let optional: Set<String> = config.targets.count > 2
+                ? ["pg_stat_statements_calls_total", "pgbouncer_pools_client_active_connections"] : ["pg_stat_statements_calls_total"]
+            let scrape = try await agent.scrape(until: { wanted.union(optional).isSubset(of: $0.familyNames) })
             let missing = wanted.subtracting(scrape.familyNames).sorted()
             #expect(missing.isEmpty, "referenced but not exported: \(missing.map { "\($0) (\(referenced[$0, default: []].sorted().joined(separator: "; ")))" })")
+            // And the other way: README.md's metric table documents every family exported.
+            let table = try ReadmeMetricTable(path: ShippedQueries.repository.appendingPathComponent("README.md").path)
+            let undocumented = scrape.familyNames.filter { !table.documents($0) }.sorted()
+            #expect(undocumented.isEmpty, "exported but not in README.md's metric table: \(undocumented)")
         }
     }
 }
