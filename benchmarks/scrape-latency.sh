@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: 1,000 sequential scrapes of /metrics with 1,000 tables in the database, pgvigil beside
 # postgres_exporter (the exporter operators use today), both against the same throwaway server.
-# Prints median and p99 latency and each process's RSS.
+# Prints median and p99 latency and each process's RSS, for plain requests and for requests with
+# the headers Prometheus sends (OpenMetrics, gzip).
 #
 #   benchmarks/scrape-latency.sh     (as root; builds pgvigil in release mode)
 set -euo pipefail
@@ -72,3 +73,6 @@ echo "series served by pgvigil: $(curl -s http://127.0.0.1:59432/metrics | grep 
 echo "series served by postgres_exporter: $(curl -s http://127.0.0.1:59187/metrics | grep -vc '^#')"
 python3 benchmarks/scrape_latency.py pgvigil http://127.0.0.1:59432/metrics "$SCRAPES" "$pgvigil_pid"
 python3 benchmarks/scrape_latency.py postgres_exporter http://127.0.0.1:59187/metrics "$SCRAPES" "$exporter_pid"
+# The same with the headers Prometheus sends: OpenMetrics preferred, gzip accepted.
+python3 benchmarks/scrape_latency.py pgvigil http://127.0.0.1:59432/metrics "$SCRAPES" "$pgvigil_pid" --as-prometheus
+python3 benchmarks/scrape_latency.py postgres_exporter http://127.0.0.1:59187/metrics "$SCRAPES" "$exporter_pid" --as-prometheus
