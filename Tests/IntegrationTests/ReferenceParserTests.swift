@@ -37,6 +37,13 @@ struct ReferenceParserTests {
             #expect(textStatus == 0, "text parser: \(textFamilies)")
             let (openMetricsStatus, openMetricsFamilies) = try await parse(openMetrics.body, module: "openmetrics.parser", in: directory)
             #expect(openMetricsStatus == 0, "OpenMetrics parser: \(openMetricsFamilies)")
+            // curl --compressed reads the gzip stream /metrics joins from pre-deflated parts.
+            let curled = directory.appendingPathComponent("curl.txt").path
+            let curlStatus = try await runCommand(["/bin/sh", "-c",
+                "curl -sf --compressed -H 'Accept: application/openmetrics-text; version=1.0.0' http://127.0.0.1:\(agent.port)/metrics > '\(curled)'"])
+            #expect(curlStatus == 0)
+            let (curledStatus, curledFamilies) = try await parse(try String(contentsOfFile: curled, encoding: .utf8), module: "openmetrics.parser", in: directory)
+            #expect(curledStatus == 0, "OpenMetrics parser on curl's gunzipped body: \(curledFamilies)")
             // Same families in both (the scrapes are moments apart; a family may differ by one at most).
             let textCount = Int(textFamilies.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             let openMetricsCount = Int(openMetricsFamilies.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0

@@ -1,4 +1,5 @@
 // Unit tests of OpenMetrics output and of choosing a format from the Accept header.
+import CompressNIO
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -12,7 +13,7 @@ import Testing
         MetricFamily(name: "pg_up", help: "Up.", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: 1)]),
     ]
 
-    @Test func countersAreNamedWithoutTotalAndTheBodyEndsWithEOF() {
+    @Test func countersAreNamedWithoutTotalAndTheBodyEndsWithEOF() throws {
         let exposition = RenderedExposition(families: families, lastSuccess: [([Label("target", "a")], 90)])
         let body = String(buffer: exposition.body(now: 100, format: .openMetrics))
         #expect(body == """
@@ -28,6 +29,9 @@ import Testing
             # EOF
 
             """)
+        // Gzip joins the parts deflated at render time with the age family deflated now.
+        var gzip = try #require(exposition.gzipBody(now: 100, format: .openMetrics))
+        #expect(String(buffer: try gzip.decompress(with: .gzip())) == body)
         // Text 0.0.4 keeps the _total name in its metadata and has no # EOF.
         let text = String(buffer: exposition.body(now: 100))
         #expect(text.contains("# TYPE pg_stat_database_deadlocks_total counter\n") && !text.contains("# EOF"))

@@ -6,17 +6,26 @@ import NIOCore
 /// `pgvigil_last_sample_age_seconds` must be true at the moment of the scrape, so it is not
 /// rendered here: the body is split where that family sorts, and the server writes the head,
 /// the age family, then the tail. Both formats are rendered (the sample lines twice, the
-/// headers per format), so a scrape in either only copies bytes.
+/// headers per format) and deflated, so a scrape in either, plain or gzip, only copies bytes
+/// (and compresses the age family).
 struct RenderedExposition: Sendable {
     /// The name of the family rendered at scrape time.
     static let ageFamilyName = "pgvigil_last_sample_age_seconds"
 
-    /// One format's body around the age family.
+    /// One format's body around the age family, also deflated once for gzip-accepting scrapes.
     private struct Halves: Sendable {
         /// Families that sort before the age family.
-        var head = ByteBuffer()
-        /// Families that sort after the age family.
-        var tail = ByteBuffer()
+        var head: ByteBuffer
+        /// Families that sort after the age family (and OpenMetrics' `# EOF`).
+        var tail: ByteBuffer
+        /// `head` and `tail` deflated; nil if compressing failed (then gzip is not offered).
+        var deflated: (head: DeflatedSegment, tail: DeflatedSegment)?
+
+        init(head: ByteBuffer, tail: ByteBuffer) {
+            self.head = head
+            self.tail = tail
+            deflated = try? (DeflatedSegment(head), DeflatedSegment(tail))
+        }
     }
 
     private var text: Halves
@@ -25,7 +34,9 @@ struct RenderedExposition: Sendable {
     var lastSuccess: [(labels: [Label], timestamp: Double?)]
 
     /// An exposition with no families at all (before the first cycle).
-    static let empty = RenderedExposition(text: Halves(), openMetrics: Halves(), lastSuccess: [])
+    static let empty = RenderedExposition(
+        text: Halves(head: ByteBuffer(), tail: ByteBuffer()), openMetrics: Halves(head: ByteBuffer(), tail: ByteBuffer(string: "# EOF\n")),
+        lastSuccess: [])
 
     /// Renders `families` (which must not contain the age family).
     init(families: [MetricFamily], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
@@ -35,8 +46,8 @@ struct RenderedExposition: Sendable {
     /// Renders already encoded sources: per family name, sorted, one header (from the first
     /// source that has it) and every source's lines in order.
     init(encoded sources: [EncodedFamilies], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
-        var text = Halves()
-        var openMetrics = Halves()
+        var text = (head: ByteBuffer(), tail: ByteBuffer())
+        var openMetrics = (head: ByteBuffer(), tail: ByteBuffer())
         let names = Set(sources.flatMap(\.families.keys)).sorted()
         for name in names {
             let parts = sources.compactMap { $0.families[name] }
@@ -48,7 +59,10 @@ struct RenderedExposition: Sendable {
                 Self.append(name, parts, format: .openMetrics, to: &openMetrics.tail)
             }
         }
-        self.init(text: text, openMetrics: openMetrics, lastSuccess: lastSuccess)
+        openMetrics.tail.writeStaticString("# EOF\n")
+        self.init(
+            text: Halves(head: text.head, tail: text.tail), openMetrics: Halves(head: openMetrics.head, tail: openMetrics.tail),
+            lastSuccess: lastSuccess)
     }
 
     /// Writes one family: the header from the first part, then every part's lines.
@@ -82,14 +96,29 @@ struct RenderedExposition: Sendable {
     func body(now: Double, format: ExpositionFormat = .prometheusText) -> ByteBuffer {
         let halves = format == .openMetrics ? openMetrics : text
         var body = ByteBuffer()
-        body.reserveCapacity(halves.head.readableBytes + halves.tail.readableBytes + 128 * lastSuccess.count + 8)
+        body.reserveCapacity(halves.head.readableBytes + halves.tail.readableBytes + 128 * lastSuccess.count)
         var head = halves.head
         body.writeBuffer(&head)
-        let age = ageFamily(now: now)
-        if !age.samples.isEmpty { PrometheusTextEncoder.write(age, format: format, into: &body) }
+        var age = ageBytes(now: now, format: format)
+        body.writeBuffer(&age)
         var tail = halves.tail
         body.writeBuffer(&tail)
-        if format == .openMetrics { body.writeStaticString("# EOF\n") }
         return body
+    }
+
+    /// The same body gzip-compressed: the head and tail were deflated at render time, only the
+    /// age family is compressed now. Nil when compression failed at render time.
+    func gzipBody(now: Double, format: ExpositionFormat = .prometheusText) -> ByteBuffer? {
+        let halves = format == .openMetrics ? openMetrics : text
+        guard let deflated = halves.deflated, let age = try? DeflatedSegment(ageBytes(now: now, format: format)) else { return nil }
+        return DeflatedSegment.gzip([deflated.head, age, deflated.tail])
+    }
+
+    /// The age family's lines as of `now` (nothing when no target was ever sampled).
+    private func ageBytes(now: Double, format: ExpositionFormat) -> ByteBuffer {
+        var bytes = ByteBuffer()
+        let age = ageFamily(now: now)
+        if !age.samples.isEmpty { PrometheusTextEncoder.write(age, format: format, into: &bytes) }
+        return bytes
     }
 }

@@ -1,5 +1,4 @@
 // Maps a request to its response from the served snapshot; pure, so it is unit tested without sockets.
-import CompressNIO
 import NIOCore
 import NIOHTTP1
 
@@ -66,11 +65,13 @@ struct Router: Sendable {
 
     private func metrics(_ exposition: RenderedExposition, now: Double, head: HTTPRequestHead) -> HTTPResponse {
         let format = ExpositionFormat.negotiate(accept: head.headers["Accept"])
-        var body = exposition.body(now: now, format: format)
         var headers: HTTPHeaders = ["Vary": "Accept, Accept-Encoding"]
-        if Self.acceptsGzip(head.headers), let compressed = try? body.compress(with: .gzip()) {
+        let body: ByteBuffer
+        if Self.acceptsGzip(head.headers), let compressed = exposition.gzipBody(now: now, format: format) {
             body = compressed
             headers.add(name: "Content-Encoding", value: "gzip")
+        } else {
+            body = exposition.body(now: now, format: format)
         }
         return HTTPResponse(status: .ok, contentType: format.contentType, body: body, headers: headers)
     }
