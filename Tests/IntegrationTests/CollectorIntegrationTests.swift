@@ -72,10 +72,14 @@ struct CollectorIntegrationTests {
         let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([database]))
         let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
         _ = try await TableSizesCollector().collect(session, server: server)  // opens the child connection
-        // As DROP DATABASE ... WITH (FORCE) or a DBA would: end the child's backend.
-        _ = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [database])
+        let pid = try #require(try await session.forEachDatabase([database]) { child in
+            try await child.query("SELECT pg_backend_pid()::text AS pid").rows.first?.string("pid")
+        }.first?.result)
+        // As DROP DATABASE ... WITH (FORCE) or a DBA would: end the child's backend. (Other tests'
+        // agents may hold connections to this database too: only this one is watched.)
+        _ = try admin.query("SELECT pg_terminate_backend($1::int)", [pid])
         let gone = try await waitUntil(timeout: .seconds(10)) {
-            try admin.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1", [database]).rows.isEmpty
+            try admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1::int", [pid]).rows.isEmpty
         }
         #expect(gone)
         await session.startCycle()
