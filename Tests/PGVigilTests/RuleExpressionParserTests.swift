@@ -6,7 +6,7 @@ import Testing
     @Test func parsesAPlainSelector() throws {
         let expression = try RuleExpressionParser.parse("pg_replication_lag_seconds > 30")
         #expect(expression.metric == "pg_replication_lag_seconds")
-        #expect(expression.matchers.isEmpty)
+        #expect(expression.selector.matchers.isEmpty)
         #expect(expression.window == nil)
         #expect(expression.comparison == .greater)
         #expect(expression.threshold == 30)
@@ -19,8 +19,8 @@ import Testing
         #expect(expression.window?.range == .seconds(300))
         #expect(expression.comparison == .greaterOrEqual)
         #expect(expression.threshold == 1500)
-        #expect(expression.matchers.map(\.op) == [.doesNotMatchRegex, .equal])
-        #expect(expression.matchers[1].value == "p\"1")
+        #expect(expression.selector.matchers.map(\.op) == [.doesNotMatchRegex, .equal])
+        #expect(expression.selector.matchers[1].value == "p\"1")
         #expect(expression.selects(name: "pg_stat_database_blks_read_total", labels: [Label("target", "p\"1"), Label("datname", "app")]))
         #expect(!expression.selects(name: "pg_stat_database_blks_read_total", labels: [Label("target", "p\"1"), Label("datname", "template1")]))
     }

@@ -25,10 +25,8 @@ struct RuleExpression: Sendable, CustomStringConvertible {
         }
     }
 
-    /// The family name the selector picks.
-    var metric: String
-    /// The label matchers, all of which must hold.
-    var matchers: [LabelMatcher]
+    /// The series the expression reads.
+    var selector: SeriesSelector
     /// The window function and its range, when the selector is wrapped in one.
     var window: (function: WindowFunction, range: Duration)?
     /// The comparison.
@@ -36,15 +34,17 @@ struct RuleExpression: Sendable, CustomStringConvertible {
     /// The number compared with.
     var threshold: Double
 
+    /// The family name the selector picks.
+    var metric: String { selector.metric }
+
     /// Whether a series named `name` with `labels` is selected.
     func selects(name: String, labels: [Label]) -> Bool {
-        name == metric && matchers.allSatisfy { $0.matches(labels) }
+        name == selector.metric && selector.selects(labels: labels)
     }
 
     var description: String {
-        var selector = metric
-        if !matchers.isEmpty { selector += "{" + matchers.map(\.description).joined(separator: ",") + "}" }
-        if let window { selector = "\(window.function.rawValue)(\(selector)[\(ConfigDuration(window.range))])" }
-        return "\(selector) \(comparison.rawValue) \(PrometheusTextEncoder.formatValue(threshold))"
+        var text = selector.description
+        if let window { text = "\(window.function.rawValue)(\(text)[\(ConfigDuration(window.range))])" }
+        return "\(text) \(comparison.rawValue) \(PrometheusTextEncoder.formatValue(threshold))"
     }
 }

@@ -29,15 +29,12 @@ struct RuleExpressionParser {
     /// Parses `text` as a selector alone: `name` or `name{matchers}`.
     static func parseSelector(_ text: String) throws(RuleExpressionError) -> SeriesSelector {
         var parser = RuleExpressionParser(characters: Array(text))
-        parser.skipSpaces()
-        let metric = parser.identifier(allowingColons: true)
-        guard !metric.isEmpty else { throw parser.error("expected a metric name such as pg_up or pg_up{target=\"primary\"}") }
-        let matchers = try parser.matcherList()
+        let selector = try parser.selector(missingName: "expected a metric name such as pg_up or pg_up{target=\"primary\"}")
         parser.skipSpaces()
         guard parser.position == parser.characters.count else {
             throw parser.error("unexpected \"\(String(parser.characters[parser.position...]))\" after the selector")
         }
-        return SeriesSelector(metric: metric, matchers: matchers)
+        return selector
     }
 
     private init(characters: [Character]) {
@@ -50,18 +47,14 @@ struct RuleExpressionParser {
         let name = identifier(allowingColons: true)
         guard !name.isEmpty else { throw error("expected a metric name; " + RuleExpressionError.supported) }
         skipSpaces()
-        var metric = name
-        var matchers: [LabelMatcher] = []
+        let selector: SeriesSelector
         var window: (function: WindowFunction, range: Duration)?
         if peek == "(" {
             guard let function = WindowFunction(rawValue: name) else {
                 throw RuleExpressionError(column: nameColumn, message: "unsupported function \"\(name)\"; " + RuleExpressionError.supported)
             }
             advance()
-            skipSpaces()
-            metric = identifier(allowingColons: true)
-            guard !metric.isEmpty else { throw error("expected a metric name inside \(name)(...)") }
-            matchers = try matcherList()
+            selector = try self.selector(missingName: "expected a metric name inside \(name)(...)")
             skipSpaces()
             try expect("[", "a range such as [5m] after the selector inside \(name)(...)")
             let rangeColumn = column
@@ -74,7 +67,7 @@ struct RuleExpressionParser {
             try expect(")", "\")\" to close \(name)(")
             window = (function, range.duration)
         } else {
-            matchers = try matcherList()
+            selector = SeriesSelector(metric: name, matchers: try matcherList())
         }
         skipSpaces()
         let comparison = try comparisonOperator()
@@ -84,7 +77,15 @@ struct RuleExpressionParser {
         guard position == characters.count else {
             throw error("unexpected \"\(String(characters[position...]))\" after the threshold; " + RuleExpressionError.supported)
         }
-        return RuleExpression(metric: metric, matchers: matchers, window: window, comparison: comparison, threshold: threshold)
+        return RuleExpression(selector: selector, window: window, comparison: comparison, threshold: threshold)
+    }
+
+    /// `name` or `name{matchers}`; `missingName` is the error when no name is there.
+    private mutating func selector(missingName: String) throws(RuleExpressionError) -> SeriesSelector {
+        skipSpaces()
+        let metric = identifier(allowingColons: true)
+        guard !metric.isEmpty else { throw error(missingName) }
+        return SeriesSelector(metric: metric, matchers: try matcherList())
     }
 
     /// `{name="v", ...}` or nothing.

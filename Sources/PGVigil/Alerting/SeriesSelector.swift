@@ -1,8 +1,8 @@
 // A series selector on its own, `name{label="v",...}`, as `/api/v1/series?match=` takes it.
 
-/// A metric name and label matchers, all of which must hold: the selector part of a rule
-/// expression, parsed alone for the history API.
-struct SeriesSelector: Sendable {
+/// A metric name and label matchers, all of which must hold: what a rule expression reads, and
+/// what the history API takes alone.
+struct SeriesSelector: Sendable, CustomStringConvertible {
     /// The family name.
     var metric: String
     /// The label matchers.
@@ -22,5 +22,9 @@ struct SeriesSelector: Sendable {
     /// Whether a series with `labels` (of family `metric`) is selected.
     func selects(labels: [Label]) -> Bool {
         matchers.allSatisfy { $0.matches(labels) }
+    }
+
+    var description: String {
+        matchers.isEmpty ? metric : metric + "{" + matchers.map(\.description).joined(separator: ",") + "}"
     }
 }
