@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 /// event loop reads history without waiting on the store actor or on PostgreSQL.
 final class SeriesArchive: Sendable {
     /// A series' points and how long it is kept after its last update.
-    private struct StoredSeries {
+    fileprivate struct StoredSeries {
         var points: RingBuffer<SeriesPoint>
         var lastUpdated: Double
         var retention: Double
@@ -19,9 +19,10 @@ final class SeriesArchive: Sendable {
         }
     }
 
-    /// The buffers and a counter that spaces out sweeps of forgotten series.
+    /// The buffers by family name, then by label set (so a query for one family reads only its
+    /// series), and a counter that spaces out sweeps of forgotten series.
     private struct Contents {
-        var series: [SeriesKey: StoredSeries] = [:]
+        var families: [String: [[Label]: StoredSeries]] = [:]
         var appendsSinceSweep = 0
     }
 
@@ -43,17 +44,15 @@ final class SeriesArchive: Sendable {
     func append(_ families: [MetricFamily], timestamp: Double, capacity: Int, retention: Double) {
         contents.withLockedValue { contents in
             for family in families {
-                for sample in family.samples {
-                    let key = SeriesKey(name: family.name, labels: sample.labels)
-                    // One lookup, appended in place (no copy of the ring buffer's storage).
-                    contents.series[key, default: StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)]
-                        .record(SeriesPoint(timestamp: timestamp, value: sample.value))
-                }
+                // One lookup per family and one per series, appended in place (no copy of the buffers).
+                contents.families[family.name, default: [:]].record(family.samples, at: timestamp, capacity: capacity, retention: retention)
             }
             contents.appendsSinceSweep += 1
             if contents.appendsSinceSweep >= 64 {
                 contents.appendsSinceSweep = 0
-                contents.series = contents.series.filter { timestamp - $0.value.lastUpdated <= $0.value.retention }
+                contents.families = contents.families
+                    .mapValues { $0.filter { timestamp - $0.value.lastUpdated <= $0.value.retention } }
+                    .filter { !$0.value.isEmpty }
             }
         }
     }
@@ -61,7 +60,7 @@ final class SeriesArchive: Sendable {
     /// The points of one series within the last `window` seconds before `now`, oldest first.
     func points(_ key: SeriesKey, window: Double, now: Double) -> [SeriesPoint] {
         let start = now - window
-        return contents.withLockedValue { $0.series[key]?.points.suffix { $0.timestamp >= start } ?? [] }
+        return contents.withLockedValue { $0.families[key.name]?[key.labels]?.points.suffix { $0.timestamp >= start } ?? [] }
     }
 
     /// Every series named `name` whose labels satisfy `isIncluded`, with its points within the last
@@ -69,11 +68,21 @@ final class SeriesArchive: Sendable {
     func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) -> Bool) -> [SeriesHistoryEntry] {
         let start = now - window
         return contents.withLockedValue { contents in
-            contents.series.compactMap { key, stored in
-                guard key.name == name, isIncluded(key.labels) else { return nil }
+            (contents.families[name] ?? [:]).compactMap { labels, stored in
+                guard isIncluded(labels) else { return nil }
                 let points = stored.points.suffix { $0.timestamp >= start }
-                return points.isEmpty ? nil : SeriesHistoryEntry(labels: key.labels, points: points)
+                return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
             }
+        }
+    }
+}
+
+private extension Dictionary where Key == [Label], Value == SeriesArchive.StoredSeries {
+    /// Appends each sample at `timestamp` to its series' buffer, created with `capacity` points.
+    mutating func record(_ samples: [Sample], at timestamp: Double, capacity: Int, retention: Double) {
+        for sample in samples {
+            self[sample.labels, default: SeriesArchive.StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)]
+                .record(SeriesPoint(timestamp: timestamp, value: sample.value))
         }
     }
 }
