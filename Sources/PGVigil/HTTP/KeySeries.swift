@@ -4,9 +4,9 @@
 enum KeySeries: CaseIterable, Sendable {
     /// Client sessions (sum of `pg_stat_activity_count`).
     case connections
-    /// Commits plus rollbacks per second, across databases.
+    /// Commits plus rollbacks per second between consecutive samples, across databases.
     case transactionsPerSecond
-    /// Block hits / (hits + reads) between consecutive samples, across databases.
+    /// Block hits / (hits + reads) between consecutive samples, across databases (the collector's ratio).
     case cacheHitRatio
     /// The larger of the standby's replay lag and the primary's standbys' replay lag.
     case replicationLag
@@ -60,19 +60,18 @@ enum KeySeries: CaseIterable, Sendable {
         case .transactionsPerSecond:
             let transactions = Self.merged(sum("pg_stat_database_xact_commit_total") + sum("pg_stat_database_xact_rollback_total"), by: +)
             return zip(transactions, transactions.dropFirst()).compactMap { earlier, later in
-                let increase = later.value - earlier.value
-                guard increase >= 0, later.timestamp > earlier.timestamp else { return nil }  // a counter reset
-                return SeriesPoint(timestamp: later.timestamp, value: increase / (later.timestamp - earlier.timestamp))
+                WindowFunction.rate.apply(to: [earlier, later]).map { SeriesPoint(timestamp: later.timestamp, value: $0) }
             }
         case .cacheHitRatio:
             let hits = sum(CacheHitCollector.hitsName)
-            let reads = Dictionary(sum(CacheHitCollector.readsName).map { ($0.timestamp, $0.value) }, uniquingKeysWith: +)
-            let pairs = hits.compactMap { hit in reads[hit.timestamp].map { (timestamp: hit.timestamp, hits: hit.value, reads: $0) } }
+            let reads = Dictionary(sum(CacheHitCollector.readsName).map { ($0.timestamp, $0) }, uniquingKeysWith: { first, _ in first })
+            let pairs = hits.compactMap { hit in reads[hit.timestamp].map { (hit: hit, read: $0) } }
             return zip(pairs, pairs.dropFirst()).compactMap { earlier, later in
-                let hitIncrease = later.hits - earlier.hits
-                let readIncrease = later.reads - earlier.reads
-                guard hitIncrease >= 0, readIncrease >= 0, hitIncrease + readIncrease > 0 else { return nil }
-                return SeriesPoint(timestamp: later.timestamp, value: hitIncrease / (hitIncrease + readIncrease))
+                CacheHitCollector.ratio(
+                    hitIncrease: WindowFunction.increase.apply(to: [earlier.hit, later.hit]),
+                    readIncrease: WindowFunction.increase.apply(to: [earlier.read, later.read]),
+                    hitsSinceReset: later.hit.value, readsSinceReset: later.read.value
+                ).map { SeriesPoint(timestamp: later.hit.timestamp, value: $0) }
             }
         }
     }
