@@ -34,9 +34,7 @@ struct RenderedExposition: Sendable {
     var lastSuccess: [(labels: [Label], timestamp: Double?)]
 
     /// An exposition with no families at all (before the first cycle).
-    static let empty = RenderedExposition(
-        text: Halves(head: ByteBuffer(), tail: ByteBuffer()), openMetrics: Halves(head: ByteBuffer(), tail: ByteBuffer(string: "# EOF\n")),
-        lastSuccess: [])
+    static let empty = RenderedExposition(encoded: [], lastSuccess: [])
 
     /// Renders `families` (which must not contain the age family).
     init(families: [MetricFamily], lastSuccess: [(labels: [Label], timestamp: Double?)]) {

@@ -72,10 +72,10 @@ struct StatusPage: Sendable {
         let charts = KeySeries.allCases.map { series in
             let points = series.points(in: archive, target: target.name, window: history, now: now)
             let latest = points.last.map { ValueText.format($0.value, unit: series.unit) } ?? "–"
-            let values = points.map(\.value)
-            let range = values.min().flatMap { low in values.max().map { high in
-                "<span class=\"range\">\(ValueText.format(low, unit: series.unit)) – \(ValueText.format(high, unit: series.unit))</span>"
-            } } ?? ""
+            var range = ""
+            if let low = points.map(\.value).min(), let high = points.map(\.value).max() {
+                range = "<span class=\"range\">\(ValueText.format(low, unit: series.unit)) – \(ValueText.format(high, unit: series.unit))</span>"
+            }
             return "<figure><figcaption>\(series.title) <b>\(latest)</b></figcaption>"
                 + sparkline.svg(points, start: max(now - history, points.first?.timestamp ?? now), end: now, scale: series.scale,
                                 label: "\(target.name): \(series.title)")
