@@ -121,6 +121,35 @@ import Testing
         #expect(badWindow.contains(#"window: \"soon\" is not a duration"#))
     }
 
+    /// Once a crash: the sum of the parts overflowed Int64 and trapped.
+    @Test func overflowingAndOverlongWindowsAre400() {
+        let router = router([status("a", lastSuccess: now)])
+        for (window, reason) in [
+            ("106000000000d1000000000000h", "is longer than 10y"), ("9223372036854775807ms1ms", "is longer than 10y"),
+            ("99999999999999999999s", "is longer than 10y"), ("2h", "outside 1ms to 1h"), ("0s", "outside 1ms to 1h"),
+        ] {
+            let response = router.respond(to: request(.GET, "/api/v1/series?match=pg_up&window=" + window))
+            #expect(response.status == .badRequest)
+            #expect(String(buffer: response.body).contains(reason), "\(window)")
+        }
+    }
+
+    @Test func overlongSelectorsAndCostlyRegexesAre400() {
+        let archive = SeriesArchive()
+        let samples = (0..<200).map { Sample(labels: [Label("target", "a"), Label("relname", String(repeating: "x", count: 60) + "\($0)")], value: 1) }
+        archive.append([MetricFamily(name: "pg_table_size_bytes", help: "", type: .gauge, samples: samples)], timestamp: now, capacity: 4, retention: 3600)
+        var api = SeriesHistoryAPI(archive: archive, history: 3600)
+        let long = api.respond(query: ["match": "pg_up{target=~\"" + String(repeating: "a", count: 5000) + "\"}"], now: now)
+        #expect(String(buffer: long.body).contains("at most 4096 are allowed"))
+        api.matchStepBudget = 10_000
+        let costly = api.respond(query: ["match": #"pg_table_size_bytes{relname=~"(x|x|x|x)*y"}"#], now: now)
+        #expect(costly.status == .badRequest)
+        #expect(String(buffer: costly.body).contains("narrow the selector"))
+        api.matchStepBudget = 10_000_000
+        let answered = api.respond(query: ["match": #"pg_table_size_bytes{relname=~"(x|x|x|x)*1.*"}"#], now: now)
+        #expect(String(buffer: answered.body).components(separatedBy: "\"values\"").count == 1 + 111)
+    }
+
     @Test func statementsServesTheCatalogPerTarget() {
         let texts = StatementTextCatalog()
         texts.update(target: "a", statements: [StatementText(queryid: "7", datname: "app", usename: "web", calls: 2, execTimeSeconds: 0.5, query: "SELECT $1")])

@@ -44,7 +44,7 @@ import Testing
         ("rate(x[5q]) > 1", 8, "\"5q\" is not a range"),
         ("rate(x) > 1", 7, "expected a range"),
         ("pg_up < 1 and pg_up > 0", 11, "unexpected \"and pg_up > 0\""),
-        (#"x{a=~"("} > 1"#, 3, "does not compile"),
+        (#"x{a=~"("} > 1"#, 3, "the group is not closed"),
         (#"x{a~"b"} > 1"#, 4, "expected one of = != =~ !~"),
         ("  > 1", 3, "expected a metric name"),
     ])

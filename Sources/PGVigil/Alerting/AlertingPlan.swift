@@ -39,9 +39,7 @@ struct AlertingPlan: Sendable {
             receivers.append(resolved)
         }
         let evaluationInterval = alerts.evaluationInterval?.duration ?? config.interval.duration
-        if evaluationInterval <= .zero { throw ConfigValidator.Problem(path: path + [Key.evaluationInterval], message: "must be greater than 0s") }
         let repeatInterval = alerts.repeatInterval?.duration ?? .seconds(4 * 3600)
-        if repeatInterval <= .zero { throw ConfigValidator.Problem(path: path + [Key.repeatInterval], message: "must be greater than 0s") }
         if let url = alerts.externalURL, !isHTTPURL(url) {
             throw ConfigValidator.Problem(path: path + [Key.externalURL], message: "\"\(url)\" is not an http:// or https:// URL")
         }
@@ -106,7 +104,6 @@ struct AlertingPlan: Sendable {
             throw ConfigValidator.Problem(path: path + [Key.routingKey], message: "format pagerduty needs the integration's routing_key")
         }
         let timeout = receiver.timeout?.duration ?? .seconds(10)
-        if timeout <= .zero { throw ConfigValidator.Problem(path: path + [Key.timeout], message: "must be greater than 0s") }
         return ReceiverSettings(name: receiver.name, url: url, format: format, headers: headers, timeout: timeout, routingKey: routingKey)
     }
 

@@ -17,39 +17,37 @@ struct LabelMatcher: Sendable, CustomStringConvertible {
     var op: Operator
     /// The value or the pattern, as written.
     var value: String
-    /// The anchored pattern for the regex operators. It is compiled where it is used: `Regex` is
-    /// not Sendable, and rules are evaluated every few seconds over a handful of series.
-    private let anchoredPattern: String?
+    /// The compiled pattern of the regex operators (whole-text match, as PromQL anchors them).
+    private let regex: LinearRegex?
 
-    /// Creates a matcher; throws if a regex operator's pattern does not compile.
-    init(name: String, op: Operator, value: String) throws {
+    /// Creates a matcher; throws naming the column and the reason if a regex operator's pattern
+    /// does not compile or is over `LinearRegex.Limits`.
+    init(name: String, op: Operator, value: String) throws(RegexSyntaxError) {
         self.name = name
         self.op = op
         self.value = value
         switch op {
-        case .equal, .notEqual:
-            anchoredPattern = nil
-        case .matchesRegex, .doesNotMatchRegex:
-            let pattern = "^(?:" + value + ")$"
-            _ = try Regex(pattern)
-            anchoredPattern = pattern
+        case .equal, .notEqual: regex = nil
+        case .matchesRegex, .doesNotMatchRegex: regex = try LinearRegex(value)
         }
     }
 
     /// Whether a series with `labels` satisfies this matcher.
     func matches(_ labels: [Label]) -> Bool {
+        var unlimited = Int.max
+        return matches(labels, budget: &unlimited) ?? false
+    }
+
+    /// Whether a series with `labels` satisfies this matcher, spending at most `budget` regex
+    /// steps; nil when the budget ran out.
+    func matches(_ labels: [Label], budget: inout Int) -> Bool? {
         let actual = labels.first { $0.name == name }?.value ?? ""
         switch op {
         case .equal: return actual == value
         case .notEqual: return actual != value
-        case .matchesRegex: return matchesPattern(actual)
-        case .doesNotMatchRegex: return !matchesPattern(actual)
+        case .matchesRegex: return regex?.wholeMatch(actual, budget: &budget)
+        case .doesNotMatchRegex: return regex?.wholeMatch(actual, budget: &budget).map { !$0 }
         }
-    }
-
-    private func matchesPattern(_ text: String) -> Bool {
-        guard let anchoredPattern, let regex = try? Regex(anchoredPattern) else { return false }
-        return text.wholeMatch(of: regex) != nil
     }
 
     var description: String { "\(name)\(op.rawValue)\(JSONText.string(value))" }

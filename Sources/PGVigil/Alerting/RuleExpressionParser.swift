@@ -116,7 +116,7 @@ struct RuleExpressionParser {
             do {
                 matchers.append(try LabelMatcher(name: label, op: op, value: value))
             } catch {
-                throw RuleExpressionError(column: labelColumn, message: "the regular expression \"\(value)\" of label \"\(label)\" does not compile")
+                throw RuleExpressionError(column: labelColumn, message: "the regular expression \"\(value)\" of label \"\(label)\": \(error)")
             }
             skipSpaces()
             if peek == "," {

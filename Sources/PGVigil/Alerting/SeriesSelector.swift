@@ -24,6 +24,16 @@ struct SeriesSelector: Sendable, CustomStringConvertible {
         matchers.allSatisfy { $0.matches(labels) }
     }
 
+    /// Whether a series with `labels` is selected, spending at most `budget` regex steps; nil
+    /// when the budget ran out before the answer.
+    func selects(labels: [Label], budget: inout Int) -> Bool? {
+        for matcher in matchers {
+            guard let matched = matcher.matches(labels, budget: &budget) else { return nil }
+            if !matched { return false }
+        }
+        return true
+    }
+
     var description: String {
         matchers.isEmpty ? metric : metric + "{" + matchers.map(\.description).joined(separator: ",") + "}"
     }

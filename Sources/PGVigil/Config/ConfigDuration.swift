@@ -16,23 +16,38 @@ struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertible {
         self.duration = duration
     }
 
-    /// Parses `text`; nil if it is not a Prometheus duration.
+    /// The longest duration accepted anywhere (ten years): every sum and product of the parts is
+    /// checked against it, so no text can overflow the arithmetic.
+    static let maximum = Duration.milliseconds(10 * 365 * 86_400_000)
+
+    /// Parses `text`; nil if it is not a Prometheus duration or is longer than `maximum`.
     init?(parsing text: String) {
+        guard let parsed = try? ConfigDuration(validating: text) else { return nil }
+        self = parsed
+    }
+
+    /// Parses `text`; throws saying why it is not a duration, or that it is longer than `maximum`.
+    init(validating text: String) throws(ConfigDurationError) {
         var remaining = Substring(text)
         var total: Int64 = 0
         var lastUnitIndex = -1
-        guard !remaining.isEmpty else { return nil }
+        let maximumMilliseconds = Int64(Self.maximum.seconds * 1000)
+        guard !remaining.isEmpty else { throw ConfigDurationError(text: text, reason: .notADuration) }
         while !remaining.isEmpty {
             let digits = remaining.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, let number = Int64(digits) else { return nil }
+            guard !digits.isEmpty else { throw ConfigDurationError(text: text, reason: .notADuration) }
             remaining = remaining.dropFirst(digits.count)
             let unitText = remaining.prefix { $0.isASCII && $0.isLetter }
-            guard let unitIndex = Self.units.firstIndex(where: { $0.suffix == unitText }), unitIndex > lastUnitIndex else { return nil }
+            guard let unitIndex = Self.units.firstIndex(where: { $0.suffix == unitText }), unitIndex > lastUnitIndex else {
+                throw ConfigDurationError(text: text, reason: .notADuration)
+            }
             remaining = remaining.dropFirst(unitText.count)
             lastUnitIndex = unitIndex
-            let (product, overflow) = number.multipliedReportingOverflow(by: Self.units[unitIndex].milliseconds)
-            guard !overflow else { return nil }
-            total += product
+            guard let number = Int64(digits) else { throw ConfigDurationError(text: text, reason: .tooLong) }
+            let (product, productOverflow) = number.multipliedReportingOverflow(by: Self.units[unitIndex].milliseconds)
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            guard !productOverflow, !sumOverflow, sum <= maximumMilliseconds else { throw ConfigDurationError(text: text, reason: .tooLong) }
+            total = sum
         }
         duration = .milliseconds(total)
     }
@@ -40,11 +55,11 @@ struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertible {
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let parsed = ConfigDuration(parsing: text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "\"\(text)\" is not a duration: write a number and a unit (ms, s, m, h, d, w, y), e.g. 15s or 1h30m")
+        do {
+            self = try ConfigDuration(validating: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
         }
-        self = parsed
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -62,5 +77,27 @@ struct ConfigDuration: Sendable, Hashable, Codable, CustomStringConvertible {
             milliseconds %= unit.milliseconds
         }
         return text
+    }
+}
+
+/// Why a text is not an acceptable duration.
+struct ConfigDurationError: Error, Sendable, CustomStringConvertible {
+    /// The two reasons.
+    enum Reason: Sendable {
+        case notADuration
+        case tooLong
+    }
+
+    /// The text as given.
+    var text: String
+    var reason: Reason
+
+    var description: String {
+        switch reason {
+        case .notADuration:
+            "\"\(text)\" is not a duration: write a number and a unit (ms, s, m, h, d, w, y), e.g. 15s or 1h30m"
+        case .tooLong:
+            "\"\(text)\" is longer than \(ConfigDuration(ConfigDuration.maximum)), the longest duration pgvigil accepts"
+        }
     }
 }

@@ -14,11 +14,7 @@ enum ConfigValidator {
         if ListenAddress(config.listen) == nil {
             throw Problem(path: [Key.listen], message: "\"\(config.listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
         }
-        if config.interval.duration <= .zero { throw Problem(path: [Key.interval], message: "must be greater than 0s") }
-        if config.timeout.duration <= .zero { throw Problem(path: [Key.timeout], message: "must be greater than 0s") }
-        if config.history.duration < config.interval.duration {
-            throw Problem(path: [Key.history], message: "must be at least the interval (\(config.interval))")
-        }
+        try ConfigRanges.check(config)
         if config.targets.isEmpty {
             throw Problem(path: [Key.targets], message: "no targets: give --dsn, PGVIGIL_DSN or a targets list in the config file")
         }
@@ -61,8 +57,10 @@ enum ConfigValidator {
             if case .list = target.databases {
                 throw Problem(path: path + [Key.excludeDatabases], message: "only applies to databases: auto; leave the name out of the list instead")
             }
-            if (try? Regex("^(?:" + exclude + ")$")) == nil {
-                throw Problem(path: path + [Key.excludeDatabases], message: "\"\(exclude)\" is not a regular expression")
+            do {
+                _ = try LinearRegex(exclude)
+            } catch {
+                throw Problem(path: path + [Key.excludeDatabases], message: "\"\(exclude)\" is not a regular expression: \(error)")
             }
         }
         if case .list(let databases) = target.databases, databases.isEmpty {
@@ -81,13 +79,6 @@ enum ConfigValidator {
         }
         if options.window != nil, !entry.extraOptions.contains(.window) {
             throw Problem(path: path + [Key.window], message: "collector \(name) has no window option")
-        }
-        if let limit = options.limit, limit < 1 { throw Problem(path: path + [Key.limit], message: "must be at least 1") }
-        if let interval = options.interval, interval.duration <= .zero {
-            throw Problem(path: path + [Key.interval], message: "must be greater than 0s")
-        }
-        if let window = options.window, window.duration <= .zero {
-            throw Problem(path: path + [Key.window], message: "must be greater than 0s")
         }
     }
 

@@ -9,10 +9,19 @@ struct SeriesHistoryAPI: Sendable {
     /// How far back the buffers reach, in seconds: the default and the largest window.
     let history: Double
 
+    /// The longest `match` selector accepted, in bytes.
+    static let maximumSelectorBytes = 4096
+    /// The most regular-expression steps one query may spend selecting series (see `LinearRegex`):
+    /// about a tenth of a second of work; a selector that needs more is answered 400.
+    var matchStepBudget = 20_000_000
+
     /// The response to a query with parameters `query` at `now`.
     func respond(query: [String: String], now: Double) -> HTTPResponse {
         guard let match = query["match"] ?? query["match[]"], !match.isEmpty else {
             return Self.badData("missing query parameter: match (e.g. /api/v1/series?match=pg_up&window=15m)")
+        }
+        guard match.utf8.count <= Self.maximumSelectorBytes else {
+            return Self.badData("match: the selector is \(match.utf8.count) bytes long; at most \(Self.maximumSelectorBytes) are allowed")
         }
         let selector: SeriesSelector
         do {
@@ -22,13 +31,27 @@ struct SeriesHistoryAPI: Sendable {
         }
         var window = history
         if let text = query["window"] {
-            guard let duration = ConfigDuration(parsing: text), duration.duration > .zero else {
-                return Self.badData("window: \"\(text)\" is not a duration such as 30s, 15m or 1h")
+            let duration: Duration
+            do {
+                duration = try ConfigDuration(validating: text).duration
+            } catch {
+                return Self.badData("window: \(error)")
             }
-            window = min(duration.duration.seconds, history)
+            guard duration > .zero, duration.seconds <= history else {
+                return Self.badData("window: \(text) is outside 1ms to \(ConfigDuration(.milliseconds(Int64(history * 1000)))), the history the agent keeps")
+            }
+            window = duration.seconds
         }
-        let entries = archive.series(named: selector.metric, window: window, now: now, where: selector.selects(labels:))
-        return .json(.ok, Self.document(metric: selector.metric, entries: entries))
+        var budget = matchStepBudget
+        do {
+            let entries = try archive.series(named: selector.metric, window: window, now: now) { labels throws(MatchBudgetExhausted) in
+                guard let selected = selector.selects(labels: labels, budget: &budget) else { throw MatchBudgetExhausted() }
+                return selected
+            }
+            return .json(.ok, Self.document(metric: selector.metric, entries: entries))
+        } catch {
+            return Self.badData("match: the regular expressions cost more than \(matchStepBudget) steps over the series of \(selector.metric); narrow the selector")
+        }
     }
 
     /// The matrix document, series sorted by their labels so answers are stable.
@@ -48,3 +71,6 @@ struct SeriesHistoryAPI: Sendable {
         .json(.badRequest, #"{"status":"error","errorType":"bad_data","error":\#(JSONText.string(message))}"#)
     }
 }
+
+/// A selector ran out of its regular-expression step budget.
+private struct MatchBudgetExhausted: Error {}

@@ -18,8 +18,9 @@ enum DatabaseSelection: Sendable, Hashable {
     func select(from discovered: [String], excluding: String? = nil) -> (visit: [String], missing: [String]) {
         switch self {
         case .auto:
-            guard let excluding, let pattern = try? Regex("^(?:" + excluding + ")$") else { return (discovered, []) }
-            return (discovered.filter { $0.wholeMatch(of: pattern) == nil }, [])
+            // The pattern was validated with the config (ConfigValidator), so it compiles here.
+            guard let excluding, let pattern = try? LinearRegex(excluding) else { return (discovered, []) }
+            return (discovered.filter { !pattern.wholeMatch($0) }, [])
         case .list(let names):
             let present = Set(discovered)
             return (names.filter { present.contains($0) }, names.filter { !present.contains($0) })

@@ -65,14 +65,17 @@ final class SeriesArchive: Sendable {
 
     /// Every series named `name` whose labels satisfy `isIncluded`, with its points within the last
     /// `window` seconds before `now`; series without points in the window are left out.
-    func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) -> Bool) -> [SeriesHistoryEntry] {
+    ///
+    /// Under the lock it only takes the family (a copy-on-write reference); `isIncluded` (which
+    /// may run a regular expression) and the copying of points run outside it, so a costly
+    /// selector never holds up the writers or other readers.
+    func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) throws -> Bool) rethrows -> [SeriesHistoryEntry] {
         let start = now - window
-        return contents.withLockedValue { contents in
-            (contents.families[name] ?? [:]).compactMap { labels, stored in
-                guard isIncluded(labels) else { return nil }
-                let points = stored.points.suffix { $0.timestamp >= start }
-                return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
-            }
+        let family = contents.withLockedValue { $0.families[name] ?? [:] }
+        return try family.compactMap { labels, stored in
+            guard try isIncluded(labels) else { return nil }
+            let points = stored.points.suffix { $0.timestamp >= start }
+            return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
         }
     }
 }

@@ -1,0 +1,102 @@
+// The documented range of every number in the config, checked before anything runs.
+
+/// The range each number of the config must fall in, and the check that names the field at
+/// fault. README's configuration table states the same ranges.
+enum ConfigRanges {
+    /// An inclusive range of durations.
+    struct DurationRange: Sendable {
+        var minimum: Duration
+        var maximum: Duration
+
+        /// `minimum–maximum` in the config's notation.
+        var description: String { "\(ConfigDuration(minimum)) to \(ConfigDuration(maximum))" }
+    }
+
+    /// `interval` and every collector's `interval`.
+    static let interval = DurationRange(minimum: .milliseconds(100), maximum: .seconds(86_400))
+    /// `timeout`: each connect and statement.
+    static let timeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
+    /// `history`: its minimum is also at least the interval.
+    static let history = DurationRange(minimum: .milliseconds(100), maximum: .seconds(35 * 86_400))
+    /// The most points a ring buffer may hold (history / the shortest interval that fills it).
+    static let maximumPointsPerSeries = 200_000
+    /// A collector's `window` and a rule's `[range]`: at most the history, which holds the points.
+    static let window = DurationRange(minimum: .milliseconds(1), maximum: .seconds(35 * 86_400))
+    /// A collector's `limit`.
+    static let limit = 1...100_000
+    /// `alerts.evaluation_interval`.
+    static let evaluationInterval = DurationRange(minimum: .milliseconds(100), maximum: .seconds(86_400))
+    /// `alerts.repeat_interval`.
+    static let repeatInterval = DurationRange(minimum: .seconds(1), maximum: .seconds(35 * 86_400))
+    /// A rule's `for`.
+    static let hold = DurationRange(minimum: .zero, maximum: .seconds(35 * 86_400))
+    /// A receiver's `timeout`.
+    static let receiverTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
+
+    /// Throws naming `path` if `value` (when set) is outside `range`.
+    static func check(_ value: ConfigDuration?, in range: DurationRange, at path: [any CodingKey]) throws(ConfigValidator.Problem) {
+        guard let value else { return }
+        guard value.duration >= range.minimum, value.duration <= range.maximum else {
+            throw ConfigValidator.Problem(path: path, message: "\(value) is outside \(range.description)")
+        }
+    }
+
+    /// Checks every duration and number of `config` against its range, and that the ring buffers
+    /// `history` implies hold what windows and rules ask of them.
+    static func check(_ config: AgentConfig) throws(ConfigValidator.Problem) {
+        typealias Key = AgentConfig.CodingKeys
+        try check(config.interval, in: interval, at: [Key.interval])
+        try check(config.timeout, in: timeout, at: [Key.timeout])
+        try check(config.history, in: history, at: [Key.history])
+        if config.history.duration < config.interval.duration {
+            throw ConfigValidator.Problem(path: [Key.history], message: "must be at least the interval (\(config.interval))")
+        }
+        try checkPoints(history: config.history, interval: config.interval, at: [Key.interval])
+        for (name, options) in config.collectors.sorted(by: { $0.key < $1.key }) {
+            let path: [any CodingKey] = [Key.collectors, AnyCodingKey(stringValue: name)]
+            typealias Option = CollectorOptions.CodingKeys
+            try check(options.interval, in: interval, at: path + [Option.interval])
+            if let collectorInterval = options.interval {
+                try checkPoints(history: config.history, interval: collectorInterval, at: path + [Option.interval])
+            }
+            try check(options.window, in: window, at: path + [Option.window])
+            if let collectorWindow = options.window, collectorWindow.duration > config.history.duration {
+                throw ConfigValidator.Problem(path: path + [Option.window], message: "\(collectorWindow) is longer than history (\(config.history)), which holds the points")
+            }
+            if let value = options.limit, !limit.contains(value) {
+                throw ConfigValidator.Problem(path: path + [Option.limit], message: "\(value) is outside \(limit.lowerBound) to \(limit.upperBound)")
+            }
+        }
+        try check(config.alerts, history: config.history)
+    }
+
+    private static func check(_ alerts: AlertsConfig, history: ConfigDuration) throws(ConfigValidator.Problem) {
+        typealias Key = AlertsConfig.CodingKeys
+        let path: [any CodingKey] = [AgentConfig.CodingKeys.alerts]
+        try check(alerts.evaluationInterval, in: evaluationInterval, at: path + [Key.evaluationInterval])
+        try check(alerts.repeatInterval, in: repeatInterval, at: path + [Key.repeatInterval])
+        for (index, rule) in alerts.rules.enumerated() {
+            let rulePath = path + [Key.rules, AnyCodingKey(index: index)]
+            try check(rule.for, in: hold, at: rulePath + [AlertRuleConfig.CodingKeys.for])
+            for (text, key) in [(rule.expr, AlertRuleConfig.CodingKeys.expr), (rule.resolve, .resolve)] {
+                guard let text, let range = (try? RuleExpressionParser.parse(text))?.window?.range else { continue }
+                if range > history.duration {
+                    throw ConfigValidator.Problem(path: rulePath + [key], message: "the range [\(ConfigDuration(range))] is longer than history (\(history)), which holds the points")
+                }
+            }
+        }
+        for (index, receiver) in alerts.receivers.enumerated() {
+            try check(receiver.timeout, in: receiverTimeout, at: path + [Key.receivers, AnyCodingKey(index: index), ReceiverConfig.CodingKeys.timeout])
+        }
+    }
+
+    /// Throws if history / `interval` is more points than a ring buffer may hold.
+    private static func checkPoints(history: ConfigDuration, interval: ConfigDuration, at path: [any CodingKey]) throws(ConfigValidator.Problem) {
+        let points = history.duration.seconds / interval.duration.seconds
+        guard points <= Double(maximumPointsPerSeries) else {
+            throw ConfigValidator.Problem(
+                path: path,
+                message: "history \(history) at \(interval) is \(Int(points)) points per series; at most \(maximumPointsPerSeries): lengthen the interval or shorten the history")
+        }
+    }
+}
