@@ -45,6 +45,8 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The fuzzers' driver (Fuzz/run.sh builds it with -sanitize=fuzzer); a normal build replays inputs.
+        .executableTarget(name: "pgvigil-fuzz", dependencies: ["PGVigil"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "PGVigilTests", dependencies: ["PGVigil", .product(name: "Yams", package: "Yams")], swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "IntegrationTests", dependencies: ["PGVigil", .product(name: "Yams", package: "Yams")], swiftSettings: [.swiftLanguageMode(.v6)]),
     ]
