@@ -33,7 +33,7 @@ final class SlowlorisFlood: Sendable {
     init(port: Int, size: Int, pace: TimeAmount) async throws {
         self.port = port
         self.pace = pace
-        for _ in 0..<size { try await connect() }
+        for _ in 0..<size { try await open(on: group.next()).get() }
     }
 
     /// Closes every connection and the event loop; the flood stops.
@@ -46,29 +46,32 @@ final class SlowlorisFlood: Sendable {
         try await group.shutdownGracefully()
     }
 
-    private func connect() async throws {
-        let channel = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
-        let key = ObjectIdentifier(channel)
-        let admitted = state.withLockedValue { state in
-            guard state.running else { return false }
-            state.open[key] = channel
-            state.opened += 1
-            return true
-        }
-        guard admitted else { return try await channel.close() }
-        channel.writeAndFlush(ByteBuffer(string: "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"), promise: nil)
-        let trickle = channel.eventLoop.scheduleRepeatedTask(initialDelay: pace, delay: pace) { _ in
-            channel.writeAndFlush(ByteBuffer(string: "X-Slow: still-coming\r\n"), promise: nil)
-        }
-        channel.closeFuture.whenComplete { [self] _ in
-            trickle.cancel()
-            let reopen = state.withLockedValue { state in
-                state.open[key] = nil
-                if state.running { state.closedByServer += 1 }
-                return state.running
+    /// Connects on `eventLoop` and starts trickling; reconnects (on the loop, so never after
+    /// `stop()` shut it down) when the server closes the connection.
+    private func open(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        ClientBootstrap(group: eventLoop).connect(host: "127.0.0.1", port: port).map { [self] channel in
+            let key = ObjectIdentifier(channel)
+            let held = state.withLockedValue { state in
+                guard state.running else { return false }
+                state.open[key] = channel
+                state.opened += 1
+                return true
             }
-            guard reopen else { return }
-            channel.eventLoop.scheduleTask(in: pace) { Task { try? await self.connect() } }
+            guard held else { return channel.close(promise: nil) }
+            channel.writeAndFlush(ByteBuffer(string: "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"), promise: nil)
+            let trickle = eventLoop.scheduleRepeatedTask(initialDelay: pace, delay: pace) { _ in
+                channel.writeAndFlush(ByteBuffer(string: "X-Slow: still-coming\r\n"), promise: nil)
+            }
+            channel.closeFuture.whenComplete { [self] _ in
+                trickle.cancel()
+                let reopen = state.withLockedValue { state in
+                    state.open[key] = nil
+                    if state.running { state.closedByServer += 1 }
+                    return state.running
+                }
+                guard reopen else { return }
+                eventLoop.scheduleTask(in: pace) { _ = self.open(on: eventLoop) }
+            }
         }
     }
 }

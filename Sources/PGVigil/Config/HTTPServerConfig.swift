@@ -14,7 +14,8 @@ struct HTTPServerConfig: Sendable, Hashable, Codable {
     /// How long a request head (and any body) may take to arrive completely: from accept for the
     /// first request, from its first byte for the next ones on a keep-alive connection.
     var requestHeadTimeout = ConfigDuration(.seconds(10))
-    /// The request target plus every header name and value, in bytes (NIO's parser counts them).
+    /// Bytes of a request head as sent (request line, header lines, line ends), counted as they
+    /// arrive by `RequestHeadMeter`.
     var maxHeaderBytes = 16 * 1024
     /// Header fields per request.
     var maxHeaderFields = 100

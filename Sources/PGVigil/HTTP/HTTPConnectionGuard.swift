@@ -1,8 +1,11 @@
 // The first handler of every HTTP connection: its deadlines, its place in the connection table, its lingering close.
 import NIOCore
+import NIOHTTP1
 
-/// Watches one connection's raw bytes and the request handler's events, and closes the connection
-/// when it keeps the server waiting:
+/// Watches one connection's raw bytes and the request handler's events. It refuses a request head
+/// over `maxHeaderBytes` as its bytes arrive (`RequestHeadMeter`), by passing NIO's
+/// `headerOverflow` error to the request handler (431), and closes the connection when it keeps
+/// the server waiting:
 /// - a request (head and any body) must arrive within `requestHeadTimeout`, counted from accept
 ///   for the first request and from its first byte for the next ones on a keep-alive connection;
 /// - a quiet keep-alive connection is closed after `idleTimeout`, and so is a response the client
@@ -44,6 +47,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// The first request's deadline starts at accept, as if its head had started.
     private var phase = Phase.waitingForRequest(headStarted: true)
     private var deadline: Scheduled<Void>?
+    private var meter: RequestHeadMeter
 
     /// Guards connection `id` of `registry` with the timeouts of `limits`.
     init(id: Int, registry: ConnectionRegistry, limits: HTTPServerConfig) {
@@ -51,6 +55,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         self.registry = registry
         requestHeadTimeout = limits.requestHeadTimeout.timeAmount
         idleTimeout = limits.idleTimeout.timeAmount
+        meter = RequestHeadMeter(maxBytes: limits.maxHeaderBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -78,7 +83,28 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .waitingForRequest(headStarted: true), .answering:
             break
         }
-        context.fireChannelRead(data)
+        forward(unwrapInboundIn(data), context: context)
+    }
+
+    /// Passes `buffer` on, a head at a time: the decoder completes a bodiless request (and the
+    /// meter starts the next head) before the bytes after its head are counted.
+    private func forward(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        var buffer = buffer
+        while buffer.readableBytes > 0 {
+            switch meter.scan(buffer.readableBytesView) {
+            case .headContinues, .betweenHeads:
+                context.fireChannelRead(wrapInboundOut(buffer))
+                return
+            case .headEnds(let length):
+                context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: length)!))
+            case .tooLarge:
+                phase = .lingering
+                arm(Self.lingerTime, context: context)
+                context.fireErrorCaught(HTTPParserError.headerOverflow)
+                return
+            }
+            if case .lingering = phase { return }
+        }
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -90,6 +116,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.succeed(())
             return
         }
+        if case .requestReceived = event { meter.startNextHead() }
         switch (event, phase) {
         case (.requestReceived, .answering(let responses)):
             phase = .answering(responses: responses + 1)

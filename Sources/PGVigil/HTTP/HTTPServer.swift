@@ -8,8 +8,9 @@ import ServiceLifecycle
 
 /// Serves the router over HTTP/1.1 within `HTTPServerConfig`'s limits: a bounded connection
 /// table whose longest-waiting connection gives way to a new one (`ConnectionTable`), deadlines
-/// for request heads, idle keep-alive connections and unread responses (`HTTPConnectionGuard`),
-/// header bytes and fields capped by NIO's parser (431), bodies capped (413). Binds with
+/// for request heads, idle keep-alive connections and unread responses, head bytes counted as
+/// they arrive (`HTTPConnectionGuard`), header fields capped by NIO's parser (431; it also caps
+/// the bytes it counts, as a second line), bodies capped (413). Binds with
 /// SO_REUSEADDR so a restart binds at once.
 final class HTTPServer: Service, Sendable {
     private let address: ListenAddress
