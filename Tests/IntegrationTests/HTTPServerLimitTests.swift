@@ -135,6 +135,21 @@ import Testing
         }
     }
 
+    @Test func theNextHeadOnAKeepAliveConnectionHasItsDeadlineFromItsFirstByte() async throws {
+        let deadline = Duration.milliseconds(500)
+        try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: deadline)) { port in
+            let client = try LoopbackClient(port: port)
+            #expect(try await get("/healthz", on: client).hasPrefix("HTTP/1.1 200 OK"))
+            try await Task.sleep(for: deadline * 2)
+            let start = ContinuousClock.now
+            client.send("GET /metrics HTTP/1.1\r\n")
+            #expect(try await client.readUntilClosed().isEmpty)
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= deadline * 0.8)
+            #expect(elapsed < deadline * 6)
+        }
+    }
+
     @Test func quietKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
         try await withServer(HTTPServerConfig(idleTimeout: .milliseconds(500), requestHeadTimeout: .seconds(10))) { port in
             let client = try LoopbackClient(port: port)

@@ -87,7 +87,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Passes `buffer` on, a head at a time: the decoder completes a bodiless request (and the
-    /// meter starts the next head) before the bytes after its head are counted.
+    /// meter starts the next head) before the bytes after its head are counted. After a body, the
+    /// rest of the read that ends it reaches the decoder uncounted (NIO's parser still caps the
+    /// bytes it counts); the meter counts from the next read on.
     private func forward(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         var buffer = buffer
         while buffer.readableBytes > 0 {
