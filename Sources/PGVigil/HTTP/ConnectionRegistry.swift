@@ -7,13 +7,13 @@ import NIOCore
 final class ConnectionRegistry: Sendable {
     private let table: NIOLockedValueBox<ConnectionTable<any Channel>>
 
-    /// A registry of `capacity` slots.
-    init(capacity: Int) {
-        table = NIOLockedValueBox(ConnectionTable(capacity: capacity))
+    /// A registry of `capacity` slots whose answering connections may give way after `stalledAfter`.
+    init(capacity: Int, stalledAfter: TimeAmount) {
+        table = NIOLockedValueBox(ConnectionTable(capacity: capacity, stalledAfter: stalledAfter))
     }
 
     /// Admits `channel` and returns its id, closing the connection it displaces; nil if every
-    /// slot is answering a request (the caller closes `channel`).
+    /// slot is answering a request freshly (the caller closes `channel`).
     func admit(_ channel: any Channel) -> Int? {
         let admission = table.withLockedValue { $0.admit(channel, at: .now()) }
         guard case .admitted(let id, let evicted) = admission else { return nil }
@@ -21,9 +21,9 @@ final class ConnectionRegistry: Sendable {
         return id
     }
 
-    /// Connection `id` is answering a request and cannot be evicted.
+    /// Connection `id` is answering a request from now on.
     func markAnswering(_ id: Int) {
-        table.withLockedValue { $0.markAnswering(id) }
+        table.withLockedValue { $0.markAnswering(id, since: .now()) }
     }
 
     /// Connection `id` waits for its next request from now on.

@@ -28,7 +28,8 @@ final class HTTPServer: Service, Sendable {
         self.limits = limits
         self.group = group
         self.logger = logger
-        connections = ConnectionRegistry(capacity: limits.maxConnections)
+        // A client that has not read its answer in a request's time is as slow as one still sending it.
+        connections = ConnectionRegistry(capacity: limits.maxConnections, stalledAfter: limits.requestHeadTimeout.timeAmount)
     }
 
     /// Binds the listen address (all interfaces for `:PORT`) and returns the bound port.
