@@ -73,4 +73,9 @@ import Testing
         let yaml = try EffectiveConfigPrinter.yaml(try load("http: { max_connections: 300 }\n"))
         #expect(yaml.contains("http:\n  max_connections: 300\n  idle_timeout: 2m\n  request_head_timeout: 10s\n  max_header_bytes: 16384\n  max_header_fields: 100\n  max_body_bytes: 16384\n"))
     }
+
+    @Test func durationsBecomeNIOTimeAmountsWithoutOverflow() throws {
+        #expect(ConfigDuration(.milliseconds(1500)).timeAmount == .milliseconds(1500))
+        #expect(try #require(ConfigDuration(parsing: "106000000000d")).timeAmount == .nanoseconds(.max))
+    }
 }
