@@ -47,7 +47,8 @@ final class Agent: Sendable {
             router: Router(
                 state: state, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
-                authenticator: try HTTPAuthenticator.resolve(config.auth, environment: environment), wallClock: wallClock), group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+                authenticator: try HTTPAuthenticator.resolve(config.auth, environment: environment), wallClock: wallClock),
+            limits: config.http, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         self.logger = logger
         self.wallClock = wallClock
     }

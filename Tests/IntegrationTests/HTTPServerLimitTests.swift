@@ -1,4 +1,4 @@
-// The HTTP server's limits on a real socket: oversized requests, idle connections, connection cap.
+// The HTTP server's limits on a real socket: oversized requests, slow and idle connections, the connection table.
 import Logging
 import NIOCore
 import NIOPosix
@@ -6,21 +6,27 @@ import Testing
 @testable import PGVigil
 
 @Suite struct HTTPServerLimitTests {
-    /// Starts a server with small limits on 127.0.0.1, runs `body` with its port, stops it.
-    private func withServer(idleTimeout: TimeAmount = .milliseconds(300), _ body: (Int) async throws -> Void) async throws {
+    /// Starts a server with `limits` on 127.0.0.1, runs `body` with its port, stops it.
+    private func withServer(_ limits: HTTPServerConfig = HTTPServerConfig(maxConnections: 2, idleTimeout: .seconds(30), requestHeadTimeout: .seconds(10), maxBodyBytes: 1024),
+                            _ body: (Int) async throws -> Void) async throws {
         let state = ServedState(.initial([]))
         let server = HTTPServer(
             address: try #require(ListenAddress("127.0.0.1:0")),
             router: Router(state: state, seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600), statementTexts: StatementTextCatalog(),
             statusPage: StatusPage(archive: SeriesArchive(), history: 3600), wallClock: { 0 }),
-            limits: HTTPServer.Limits(maxConnections: 2, idleTimeout: idleTimeout, maxBodyBytes: 1024),
-            group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
+            limits: limits, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             defer { group.cancelAll() }
             try await body(port)
         }
+    }
+
+    /// Sends `GET path` on `client` and returns what one read brings back.
+    private func get(_ path: String, on client: LoopbackClient, close: Bool = false) async throws -> String {
+        client.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\(close ? "Connection: close\r\n" : "")\r\n")
+        return close ? try await client.readUntilClosed() : try await client.readSome()
     }
 
     @Test func oversizedBodyGets413AndTheConnectionCloses() async throws {
@@ -32,18 +38,85 @@ import Testing
         }
     }
 
-    @Test func oversizedHeadersAreRejected() async throws {
+    @Test func fiveThousandHeaderLinesGet431() async throws {
+        try await withServer { port in
+            let client = try LoopbackClient(port: port)
+            let headers = (0..<5000).map { "X-Header-\($0): v\r\n" }.joined()
+            client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n")
+            let response = try await client.readUntilClosed()
+            #expect(response.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large"))
+            #expect(response.lowercased().contains("connection: close"))
+        }
+    }
+
+    @Test func hundredKilobyteHeaderGets431() async throws {
         try await withServer { port in
             let client = try LoopbackClient(port: port)
             client.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "b", count: 100_000) + "\r\n\r\n")
             let response = try await client.readUntilClosed()
-            #expect(response.hasPrefix("HTTP/1.1 4"))
-            #expect(!response.contains("200 OK"))
+            #expect(response.hasPrefix("HTTP/1.1 431"))
+            #expect(response.lowercased().contains("connection: close"))
         }
     }
 
-    @Test func idleConnectionIsClosed() async throws {
+    @Test func headOverTheCapIsRefusedBeforeItEnds() async throws {
+        // 20 KB of one header and no end of head: refused at the 16 KiB cap, not at NIO's 80 KiB.
         try await withServer { port in
+            let client = try LoopbackClient(port: port)
+            client.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "b", count: 20_000))
+            let start = ContinuousClock.now
+            let response = try await client.readUntilClosed()
+            #expect(response.hasPrefix("HTTP/1.1 431"))
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test func headPaddedWithBlanksIsRefusedAtTheCap() async throws {
+        // NIO's parser does not count blanks after a colon (and buffers them): the raw meter does.
+        try await withServer { port in
+            let client = try LoopbackClient(port: port)
+            client.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad:" + String(repeating: " ", count: 20_000))
+            let start = ContinuousClock.now
+            let response = try await client.readUntilClosed()
+            #expect(response.hasPrefix("HTTP/1.1 431"))
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test func aPipelinedHeadIsMeteredLikeTheFirst() async throws {
+        try await withServer { port in
+            let client = try LoopbackClient(port: port)
+            client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad:" + String(repeating: " ", count: 20_000))
+            let response = try await client.readUntilClosed()
+            #expect(response.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(response.contains("HTTP/1.1 431"))
+        }
+    }
+
+    @Test func tricklingHeadIsClosedAtTheDeadline() async throws {
+        let deadline = Duration.seconds(1)
+        try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: deadline)) { port in
+            let client = try LoopbackClient(port: port)
+            let start = ContinuousClock.now
+            client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n")
+            async let response = client.readUntilClosed()
+            // One header line every 100 ms: each arrives well within any idle timeout.
+            let trickle = Task {
+                while !Task.isCancelled, ContinuousClock.now - start < .seconds(5) {
+                    try await Task.sleep(for: .milliseconds(100))
+                    client.send("X-Slow: still-coming\r\n")
+                }
+            }
+            defer { trickle.cancel() }
+            #expect(try await response.isEmpty)
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= deadline * 0.9)
+            #expect(elapsed < deadline * 3)
+        }
+    }
+
+    @Test func connectionThatNeverSendsIsClosedAtTheHeadDeadline() async throws {
+        try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: .milliseconds(300))) { port in
             let client = try LoopbackClient(port: port)
             let start = ContinuousClock.now
             let response = try await client.readUntilClosed()
@@ -52,20 +125,78 @@ import Testing
         }
     }
 
-    @Test func connectionsBeyondTheCapAreClosedAtOnce() async throws {
-        try await withServer(idleTimeout: .seconds(30)) { port in
+    @Test func keepAliveServesSequentialRequestsAcrossAQuietSpell() async throws {
+        // A pause longer than the head deadline but shorter than the idle timeout, like a scraper's interval.
+        try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: .milliseconds(500))) { port in
+            let client = try LoopbackClient(port: port)
+            #expect(try await get("/healthz", on: client).hasPrefix("HTTP/1.1 200 OK"))
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await get("/metrics", on: client, close: true).hasPrefix("HTTP/1.1 200 OK"))
+        }
+    }
+
+    @Test func theNextHeadOnAKeepAliveConnectionHasItsDeadlineFromItsFirstByte() async throws {
+        let deadline = Duration.milliseconds(500)
+        try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: deadline)) { port in
+            let client = try LoopbackClient(port: port)
+            #expect(try await get("/healthz", on: client).hasPrefix("HTTP/1.1 200 OK"))
+            try await Task.sleep(for: deadline * 2)
+            let start = ContinuousClock.now
+            client.send("GET /metrics HTTP/1.1\r\n")
+            #expect(try await client.readUntilClosed().isEmpty)
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= deadline * 0.8)
+            #expect(elapsed < deadline * 6)
+        }
+    }
+
+    @Test func quietKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
+        try await withServer(HTTPServerConfig(idleTimeout: .milliseconds(500), requestHeadTimeout: .seconds(10))) { port in
+            let client = try LoopbackClient(port: port)
+            #expect(try await get("/healthz", on: client).hasPrefix("HTTP/1.1 200 OK"))
+            let start = ContinuousClock.now
+            #expect(try await client.readUntilClosed().isEmpty)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test func theLongestWaitingConnectionGivesWayWhenEverySlotIsTaken() async throws {
+        try await withServer { port in
             let first = try LoopbackClient(port: port)
             let second = try LoopbackClient(port: port)
-            first.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            second.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            // Both are admitted and served; they stay open (keep-alive).
-            #expect(try await first.readSome().hasPrefix("HTTP/1.1 200 OK"))
-            #expect(try await second.readSome().hasPrefix("HTTP/1.1 200 OK"))
+            #expect(try await get("/healthz", on: first).hasPrefix("HTTP/1.1 200 OK"))
+            #expect(try await get("/healthz", on: second).hasPrefix("HTTP/1.1 200 OK"))
+            // Both slots hold idle keep-alive connections; a third is admitted, the first closed.
             let third = try LoopbackClient(port: port)
-            third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            let start = ContinuousClock.now
-            #expect(try await third.readUntilClosed().isEmpty)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(try await get("/healthz", on: third).hasPrefix("HTTP/1.1 200 OK"))
+            #expect(try await first.readUntilClosed().isEmpty)
+            #expect(try await get("/healthz", on: second, close: true).hasPrefix("HTTP/1.1 200 OK"))
+        }
+    }
+
+    @Test func slowConnectionsCannotLockOutScrapes() async throws {
+        raiseOpenFileLimit(to: 4096)
+        let limits = HTTPServerConfig()
+        try await withServer(limits) { port in
+            let flood = try await SlowlorisFlood(port: port, size: 300, pace: .seconds(1))
+            do {
+                for _ in 0..<5 {
+                    // Every slot is held by a slow connection when the scrape starts.
+                    #expect(try await waitUntil(timeout: .seconds(5)) { flood.openCount >= limits.maxConnections })
+                    let start = ContinuousClock.now
+                    let client = try LoopbackClient(port: port)
+                    let response = try await get("/metrics", on: client, close: true)
+                    #expect(response.hasPrefix("HTTP/1.1 200 OK"))
+                    #expect(ContinuousClock.now - start < .seconds(3))
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+                #expect(flood.opened >= 300)
+                #expect(flood.closedByServer > 0)
+            } catch {
+                try await flood.stop()
+                throw error
+            }
+            try await flood.stop()
         }
     }
 }

@@ -19,7 +19,7 @@ import Testing
 
     /// Every field path of the config file, from the types' own CodingKeys.
     static var fieldPaths: [String] {
-        let top = AgentConfig.CodingKeys.allCases.map(\.stringValue).filter { !["targets", "collectors", "alerts", "auth"].contains($0) }
+        let top = AgentConfig.CodingKeys.allCases.map(\.stringValue).filter { !["targets", "collectors", "alerts", "auth", "http"].contains($0) }
         return top
             + TargetConfig.CodingKeys.allCases.map { "targets[].\($0.stringValue)" }
             + CollectorOptions.CodingKeys.allCases.map { "collectors.NAME.\($0.stringValue)" }
@@ -28,6 +28,7 @@ import Testing
             + ReceiverConfig.CodingKeys.allCases.map { "alerts.receivers[].\($0.stringValue)" }
             + HTTPAuthConfig.CodingKeys.allCases.filter { $0 != .basicAuth }.map { "auth.\($0.stringValue)" }
             + HTTPAuthConfig.BasicAuth.CodingKeys.allCases.map { "auth.basic_auth.\($0.stringValue)" }
+            + HTTPServerConfig.CodingKeys.allCases.map { "http.\($0.stringValue)" }
     }
 
     @Test func everyConfigFieldHasAReferenceRow() {

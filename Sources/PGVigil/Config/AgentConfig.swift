@@ -18,6 +18,8 @@ struct AgentConfig: Sendable, Hashable, Codable {
     var alerts = AlertsConfig()
     /// Credentials the HTTP server requires (on every path but /healthz); none by default.
     var auth: HTTPAuthConfig?
+    /// The HTTP server's limits and timeouts.
+    var http = HTTPServerConfig()
 
     /// The defaults.
     init() {}
@@ -34,10 +36,11 @@ struct AgentConfig: Sendable, Hashable, Codable {
         collectors = try container.decodeIfPresent([String: CollectorOptions].self, forKey: .collectors) ?? [:]
         alerts = try container.decodeIfPresent(AlertsConfig.self, forKey: .alerts) ?? AlertsConfig()
         auth = try container.decodeIfPresent(HTTPAuthConfig.self, forKey: .auth)
+        http = try container.decodeIfPresent(HTTPServerConfig.self, forKey: .http) ?? HTTPServerConfig()
     }
 
     /// The field names as written in YAML/JSON.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, interval, history, timeout, targets, collectors, alerts, auth
+        case listen, interval, history, timeout, targets, collectors, alerts, auth, http
     }
 }

@@ -1,18 +1,31 @@
-// The per-connection NIO handler: reads a request, enforces the body limit, writes the router's answer.
+// The per-connection NIO handler: reads a request, refuses bad or oversized ones, writes the router's answer.
 import NIOCore
 import NIOHTTP1
 
 /// Handles HTTP/1.1 requests on one connection. Bodies are not expected (every route is GET):
-/// a body over `maxBodyBytes` gets 413 and the connection closes. Idle connections are closed
-/// when the `IdleStateHandler` before this one fires.
+/// a body over `maxBodyBytes` gets 413; a head over the decoder's limits gets 431, any other
+/// parse error 400. A refused request closes the output and the `HTTPConnectionGuard` before
+/// this handler drops the rest of the input. It tells the guard when a request is complete and
+/// when its answer is written, so the guard runs the right deadline.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
+
+    /// What happens to the connection once a response is written.
+    private enum Afterwards {
+        /// Keep-alive: wait for the next request.
+        case keepOpen
+        /// The client asked to close (or HTTP/1.0 without keep-alive).
+        case close
+        /// The request was refused: close the output, drop what else the client sends.
+        case refuseFurtherInput
+    }
 
     private let router: Router
     private let maxBodyBytes: Int
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
+    private var refused = false
 
     /// Creates a handler answering with `router`.
     init(router: Router, maxBodyBytes: Int) {
@@ -21,6 +34,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
@@ -29,41 +43,53 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             bodyBytes += chunk.readableBytes
             if bodyBytes > maxBodyBytes, let requestHead = head {
                 head = nil
-                write(.text(.payloadTooLarge, "request body over \(maxBodyBytes) bytes"), for: requestHead, keepAlive: false, context: context)
+                refuse(.text(.payloadTooLarge, "request body over \(maxBodyBytes) bytes"), version: requestHead.version, method: requestHead.method, context: context)
             }
         case .end:
             guard let requestHead = head else { return }
             head = nil
-            write(router.respond(to: requestHead), for: requestHead, keepAlive: requestHead.isKeepAlive, context: context)
+            context.triggerUserOutboundEvent(HTTPConnectionGuard.Event.requestReceived, promise: nil)
+            write(router.respond(to: requestHead), version: requestHead.version, method: requestHead.method,
+                  afterwards: requestHead.isKeepAlive ? .keepOpen : .close, context: context)
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+    /// A head over the decoder's limits gets 431, any other parse error 400; once a request is
+    /// refused, the decoder's complaints about the input that follows are ignored.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !refused else { return }
+        guard let parseError = error as? HTTPParserError else {
             context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
+            return
         }
+        let response: HTTPResponse = parseError == .headerOverflow
+            ? .text(.requestHeaderFieldsTooLarge, "request header fields over the server's limits")
+            : .text(.badRequest, "malformed HTTP request")
+        refuse(response, version: .http1_1, method: .GET, context: context)
     }
 
-    private func write(_ response: HTTPResponse, for request: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func refuse(_ response: HTTPResponse, version: HTTPVersion, method: HTTPMethod, context: ChannelHandlerContext) {
+        refused = true
+        write(response, version: version, method: method, afterwards: .refuseFurtherInput, context: context)
+    }
+
+    private func write(_ response: HTTPResponse, version: HTTPVersion, method: HTTPMethod, afterwards: Afterwards, context: ChannelHandlerContext) {
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        let responseHead = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
-        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
-        if request.method != .HEAD, response.body.readableBytes > 0 {
+        if afterwards != .keepOpen { headers.replaceOrAdd(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
+        if method != .HEAD, response.body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         }
-        let done = context.writeAndFlushPromise()
+        let done = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
-        if !keepAlive {
-            let channel = context.channel
-            done.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        let channel = context.channel
+        done.futureResult.whenComplete { _ in
+            switch afterwards {
+            case .keepOpen: channel.triggerUserOutboundEvent(HTTPConnectionGuard.Event.responseSent, promise: nil)
+            case .close: channel.close(promise: nil)
+            case .refuseFurtherInput: channel.close(mode: .output, promise: nil)
+            }
         }
     }
-}
-
-private extension ChannelHandlerContext {
-    func writeAndFlushPromise() -> EventLoopPromise<Void> { eventLoop.makePromise() }
 }

@@ -6,32 +6,30 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 
-/// Serves the router over HTTP/1.1 with limits: at most `maxConnections` open connections (more
-/// are closed at once), idle connections closed after `idleTimeout`, request bodies capped, header
-/// size capped by NIO's parser (80 KiB). Binds with SO_REUSEADDR so a restart binds at once.
+/// Serves the router over HTTP/1.1 within `HTTPServerConfig`'s limits: a bounded connection
+/// table whose longest-waiting connection gives way to a new one (`ConnectionTable`), deadlines
+/// for request heads, idle keep-alive connections and unread responses, head bytes counted as
+/// they arrive (`HTTPConnectionGuard`), header fields capped by NIO's parser (431; it also caps
+/// the bytes it counts, as a second line), bodies capped (413). Binds with
+/// SO_REUSEADDR so a restart binds at once.
 final class HTTPServer: Service, Sendable {
-    /// Limits of the server.
-    struct Limits: Sendable {
-        var maxConnections = 128
-        var idleTimeout: TimeAmount = .seconds(60)
-        var maxBodyBytes = 16 * 1024
-    }
-
     private let address: ListenAddress
     private let router: Router
-    private let limits: Limits
+    private let limits: HTTPServerConfig
     private let group: any EventLoopGroup
     private let logger: Logger
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
-    private let openConnections = NIOLockedValueBox(0)
+    private let connections: ConnectionRegistry
 
     /// Creates a server; nothing is bound until `bind()` or `run()`.
-    init(address: ListenAddress, router: Router, limits: Limits = Limits(), group: any EventLoopGroup, logger: Logger) {
+    init(address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(), group: any EventLoopGroup, logger: Logger) {
         self.address = address
         self.router = router
         self.limits = limits
         self.group = group
         self.logger = logger
+        // A client that has not read its answer in a request's time is as slow as one still sending it.
+        connections = ConnectionRegistry(capacity: limits.maxConnections, stalledAfter: limits.requestHeadTimeout.timeAmount)
     }
 
     /// Binds the listen address (all interfaces for `:PORT`) and returns the bound port.
@@ -43,18 +41,19 @@ final class HTTPServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 1)
-            .childChannelInitializer { [router, limits, openConnections] channel in
-                let admitted = openConnections.withLockedValue { count in
-                    guard count < limits.maxConnections else { return false }
-                    count += 1
-                    return true
-                }
-                guard admitted else { return channel.close() }
-                channel.closeFuture.whenComplete { _ in openConnections.withLockedValue { $0 -= 1 } }
+            .childChannelInitializer { [router, limits, connections] channel in
+                guard let id = connections.admit(channel) else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in connections.remove(id) }
+                var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+                decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
+                decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
+                decoderLimits.maxHeaderFieldCount = limits.maxHeaderFields
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: limits.maxBodyBytes))
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(HTTPConnectionGuard(id: id, registry: connections, limits: limits))
+                    try pipeline.configureHTTPServerPipeline(
+                        withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+                    try pipeline.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: limits.maxBodyBytes))
                 }
             }
         let bound: any Channel
