@@ -22,18 +22,18 @@ import Testing
     @Test(arguments: [
         ("timeout: 106000000000d1000000000000h", 1, "timeout", "is longer than 10y"),
         ("timeout: 9223372036854775807ms", 1, "timeout", "is longer than 10y"),
-        ("timeout: 1h", 1, "timeout", "outside 100ms to 10m"),
-        ("interval: 10ms", 1, "interval", "outside 100ms to 1d"),
+        ("timeout: 1h", 1, "timeout", "from 100ms to 10m"),
+        ("interval: 10ms", 1, "interval", "from 100ms to 1d"),
         ("interval: 1s\nhistory: 30d", 1, "interval", "2592000 points per series; at most 200000"),
-        ("history: 1y", 1, "history", "outside 100ms to 5w"),
-        ("collectors:\n  table_sizes: { limit: 0 }", 2, "collectors.table_sizes.limit", "outside 1 to 100000"),
+        ("history: 1y", 1, "history", "from 100ms to 5w"),
+        ("collectors:\n  table_sizes: { limit: 0 }", 2, "collectors.table_sizes.limit", "from 1 to 100000"),
         ("collectors:\n  table_sizes: { limit: 99999999999999999999 }", 2, "collectors.table_sizes.limit", "expected an integer"),
-        ("collectors:\n  activity: { interval: 10ms }", 2, "collectors.activity.interval", "outside 100ms"),
+        ("collectors:\n  activity: { interval: 10ms }", 2, "collectors.activity.interval", "from 100ms"),
         ("history: 10m\ncollectors:\n  cache_hit_ratio: { window: 1h }", 3, "collectors.cache_hit_ratio.window", "longer than history (10m)"),
-        ("alerts:\n  repeat_interval: 500ms", 2, "alerts.repeat_interval", "outside 1s to 5w"),
+        ("alerts:\n  repeat_interval: 500ms", 2, "alerts.repeat_interval", "from 1s to 5w"),
         ("alerts:\n  rules:\n    - { alert: A, expr: 'rate(x[2h]) > 1' }", 3, "alerts.rules[0].expr", "the range [2h] is longer than history (1h)"),
-        ("alerts:\n  rules:\n    - { alert: A, expr: 'x > 1', for: 60d }", 3, "alerts.rules[0].for", "outside 0s to 5w"),
-        ("alerts:\n  receivers:\n    - { name: r, url: 'http://127.0.0.1:1/', timeout: 1h }", 3, "alerts.receivers[0].timeout", "outside 100ms to 10m"),
+        ("alerts:\n  rules:\n    - { alert: A, expr: 'x > 1', for: 60d }", 3, "alerts.rules[0].for", "from 0s to 5w"),
+        ("alerts:\n  receivers:\n    - { name: r, url: 'http://127.0.0.1:1/', timeout: 1h }", 3, "alerts.receivers[0].timeout", "from 100ms to 10m"),
     ])
     func outOfRangeNamesTheLineAndField(yaml: String, line: Int, field: String, message: String) throws {
         let error = try #require(loadError(yaml + "\ntargets: [{ name: a, dsn: \"host=127.0.0.1\" }]\n"))

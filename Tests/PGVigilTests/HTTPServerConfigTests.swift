@@ -51,7 +51,7 @@ import Testing
         ("idle_timeout: 50ms", "http.idle_timeout", "from 100ms to 1h"),
         ("idle_timeout: 2h", "http.idle_timeout", "from 100ms to 1h"),
         ("request_head_timeout: 0s", "http.request_head_timeout", "from 100ms to 5m"),
-        ("request_head_timeout: 106000000000d", "http.request_head_timeout", "from 100ms to 5m"),
+        ("request_head_timeout: 106000000000d", "http.request_head_timeout", "is longer than 10y"),
         ("max_header_bytes: 100", "http.max_header_bytes", "from 1024 to 1048576"),
         ("max_header_fields: 1000000", "http.max_header_fields", "from 8 to 10000"),
         ("max_body_bytes: -1", "http.max_body_bytes", "from 0 to 16777216"),
@@ -76,6 +76,6 @@ import Testing
 
     @Test func durationsBecomeNIOTimeAmountsWithoutOverflow() throws {
         #expect(ConfigDuration(.milliseconds(1500)).timeAmount == .milliseconds(1500))
-        #expect(try #require(ConfigDuration(parsing: "106000000000d")).timeAmount == .nanoseconds(.max))
+        #expect(ConfigDuration(ConfigDuration.maximum).timeAmount == .seconds(10 * 365 * 86_400))
     }
 }

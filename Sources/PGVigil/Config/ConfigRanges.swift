@@ -8,8 +8,8 @@ enum ConfigRanges {
         var minimum: Duration
         var maximum: Duration
 
-        /// `minimum–maximum` in the config's notation.
-        var description: String { "\(ConfigDuration(minimum)) to \(ConfigDuration(maximum))" }
+        /// `from MINIMUM to MAXIMUM` in the config's notation.
+        var description: String { "from \(ConfigDuration(minimum)) to \(ConfigDuration(maximum))" }
     }
 
     /// `interval` and every collector's `interval`.
@@ -33,11 +33,29 @@ enum ConfigRanges {
     /// A receiver's `timeout`.
     static let receiverTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
 
+    /// The `http:` section's limits.
+    enum HTTP {
+        static let maxConnections = 1...65_536
+        static let idleTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(3600))
+        static let requestHeadTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(300))
+        static let maxHeaderBytes = 1024...1_048_576
+        static let maxHeaderFields = 8...10_000
+        static let maxBodyBytes = 0...16_777_216
+    }
+
     /// Throws naming `path` if `value` (when set) is outside `range`.
     static func check(_ value: ConfigDuration?, in range: DurationRange, at path: [any CodingKey]) throws(ConfigValidator.Problem) {
         guard let value else { return }
         guard value.duration >= range.minimum, value.duration <= range.maximum else {
-            throw ConfigValidator.Problem(path: path, message: "\(value) is outside \(range.description)")
+            throw ConfigValidator.Problem(path: path, message: "\(value) is out of range: must be \(range.description)")
+        }
+    }
+
+    /// Throws naming `path` if `value` (when set) is outside `range`.
+    static func check(_ value: Int?, in range: ClosedRange<Int>, at path: [any CodingKey]) throws(ConfigValidator.Problem) {
+        guard let value else { return }
+        guard range.contains(value) else {
+            throw ConfigValidator.Problem(path: path, message: "\(value) is out of range: must be from \(range.lowerBound) to \(range.upperBound)")
         }
     }
 
@@ -63,11 +81,21 @@ enum ConfigRanges {
             if let collectorWindow = options.window, collectorWindow.duration > config.history.duration {
                 throw ConfigValidator.Problem(path: path + [Option.window], message: "\(collectorWindow) is longer than history (\(config.history)), which holds the points")
             }
-            if let value = options.limit, !limit.contains(value) {
-                throw ConfigValidator.Problem(path: path + [Option.limit], message: "\(value) is outside \(limit.lowerBound) to \(limit.upperBound)")
-            }
+            try check(options.limit, in: limit, at: path + [Option.limit])
         }
         try check(config.alerts, history: config.history)
+        try check(config.http)
+    }
+
+    private static func check(_ http: HTTPServerConfig) throws(ConfigValidator.Problem) {
+        typealias Key = HTTPServerConfig.CodingKeys
+        let path: [any CodingKey] = [AgentConfig.CodingKeys.http]
+        try check(http.maxConnections, in: HTTP.maxConnections, at: path + [Key.maxConnections])
+        try check(http.idleTimeout, in: HTTP.idleTimeout, at: path + [Key.idleTimeout])
+        try check(http.requestHeadTimeout, in: HTTP.requestHeadTimeout, at: path + [Key.requestHeadTimeout])
+        try check(http.maxHeaderBytes, in: HTTP.maxHeaderBytes, at: path + [Key.maxHeaderBytes])
+        try check(http.maxHeaderFields, in: HTTP.maxHeaderFields, at: path + [Key.maxHeaderFields])
+        try check(http.maxBodyBytes, in: HTTP.maxBodyBytes, at: path + [Key.maxBodyBytes])
     }
 
     private static func check(_ alerts: AlertsConfig, history: ConfigDuration) throws(ConfigValidator.Problem) {

@@ -27,7 +27,6 @@ enum ConfigValidator {
         }
         _ = try AlertingPlan.make(from: config, environment: environment)
         _ = try HTTPAuthenticator.resolve(config.auth, environment: environment)
-        try validate(config.http)
     }
 
     private static func validate(_ target: TargetConfig, at path: [any CodingKey], names: inout Set<String>) throws(Problem) {

@@ -2,7 +2,7 @@
 import NIOCore
 
 /// `http:` in the config: how many connections the server holds, how long it waits for them, and
-/// how large a request may be. The defaults are README's; `ConfigValidator.validate(_:)` checks
+/// how large a request may be. The defaults are README's; `ConfigRanges` checks
 /// each against its documented range.
 struct HTTPServerConfig: Sendable, Hashable, Codable {
     /// Open connections at most; when all are taken, the one that has waited longest without a
@@ -60,12 +60,10 @@ struct HTTPServerConfig: Sendable, Hashable, Codable {
 }
 
 extension ConfigDuration {
-    /// The duration as NIO's `TimeAmount` in whole nanoseconds, saturating at about 292 years.
+    /// The duration as NIO's `TimeAmount` in whole nanoseconds (a config duration is at most
+    /// `ConfigDuration.maximum`, ten years, far inside `Int64` nanoseconds).
     var timeAmount: TimeAmount {
         let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return .nanoseconds(seconds < 0 ? .min : .max) }
-        let (total, carry) = nanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000)
-        return .nanoseconds(carry ? .max : total)
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
