@@ -41,9 +41,9 @@ actor AlertBook {
     }
 
     /// Evaluates `rule` (see `AlertEvaluator.evaluate`) and saves the state if it changed.
-    func evaluate(_ rule: AlertRule, observations: [SeriesObservation], downTargets: Set<String>, now: Double) -> Evaluation {
+    func evaluate(_ rule: AlertRule, observations: [SeriesObservation], gaps: DataGaps, now: Double) -> Evaluation {
         let before = evaluator.instances
-        let notifications = evaluator.evaluate(rule, observations: observations, downTargets: downTargets, now: now)
+        let notifications = evaluator.evaluate(rule, observations: observations, gaps: gaps, now: now)
         let newlyPending = evaluator.instances.values.filter { $0.state == .pending && before[$0.fingerprint] == nil }
         var evaluation = Evaluation(notifications: notifications, newlyPending: newlyPending)
         if evaluator.instances != before {

@@ -52,8 +52,9 @@ struct AlertingService: Service {
         let now = wallClock()
         let down = Set(state.current.targets.filter { !$0.up }.map(\.name))
         for rule in plan.rules {
-            let observations = await store.observations(for: rule.expression, resolve: rule.resolveExpression, now: now)
-            let evaluation = await book.evaluate(rule, observations: observations, downTargets: down, now: now)
+            let observed = await store.observations(for: rule.expression, resolve: rule.resolveExpression, now: now)
+            let gaps = DataGaps(downTargets: down, failingSources: observed.failing)
+            let evaluation = await book.evaluate(rule, observations: observed.series, gaps: gaps, now: now)
             if let saveError = evaluation.saveError {
                 logger.error("cannot save the alert state; a restart may repeat or miss notifications", metadata: ["reason": "\(saveError)"])
             }
