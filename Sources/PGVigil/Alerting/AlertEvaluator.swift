@@ -40,6 +40,14 @@ struct AlertEvaluator: Sendable {
         /// The collector of the series, whose failing holds the alert as it is (nil in state
         /// saved by older versions, and for series of no collector).
         var collector: String?
+
+        /// The instance without its latest value: what a saved state must keep up to date. The
+        /// value changes every evaluation; it is saved with the transitions, not on its own.
+        var durablePart: Instance {
+            var copy = self
+            copy.value = 0
+            return copy
+        }
     }
 
     /// How often a firing alert is notified again.

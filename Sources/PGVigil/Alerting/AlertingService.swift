@@ -12,6 +12,8 @@ struct AlertingService: Service {
     let store: SampleStore
     let state: ServedState
     let publisher: ExpositionPublisher
+    /// The thread of the spool and alert state writes.
+    let disk: DiskWorker
     let logger: Logger
     let wallClock: @Sendable () -> Double
 
