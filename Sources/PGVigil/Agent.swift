@@ -97,7 +97,7 @@ final class Agent: Sendable {
         let queues = try plan.receivers.map { receiver in
             let directory = plan.spoolDirectory + "/" + String(receiver.name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
             return try DeliveryQueue(
-                receiver: receiver, spool: try Spool(directory: directory), transport: transport, externalURL: plan.externalURL,
+                receiver: receiver, spool: try Spool(directory: directory), disk: disk, transport: transport, externalURL: plan.externalURL,
                 logger: logger, wallClock: wallClock)
         }
         return AlertingService(

@@ -9,6 +9,8 @@ actor SampleStore {
     private var snapshots: [String: [String: [MetricFamily]]] = [:]
     /// Collectors whose snapshot was dropped after a failure and not replaced since.
     private var failingSources: Set<SeriesSource> = []
+    /// The agent's own families that belong to no target (alerting's), for rules to select.
+    private var agentFamilies: [MetricFamily] = []
 
     /// Creates an empty store over `archive`.
     init(archive: SeriesArchive = SeriesArchive()) {
@@ -19,6 +21,11 @@ actor SampleStore {
     func setSnapshot(target: String, collector: String, families: [MetricFamily]) {
         snapshots[target, default: [:]][collector] = families
         failingSources.remove(SeriesSource(target: target, collector: collector))
+    }
+
+    /// Makes `families` the agent's own families that rules may select (they have no `target`).
+    func setAgentFamilies(_ families: [MetricFamily]) {
+        agentFamilies = families
     }
 
     /// Appends each sample of `families` at `timestamp` to its series' ring buffer, created with
@@ -48,13 +55,14 @@ actor SampleStore {
         (snapshots[target] ?? [:]).sorted { $0.key < $1.key }.flatMap(\.value)
     }
 
-    /// Every current series a rule's `expression` selects (across targets), with the value of its selector (through its window function, over the ring
+    /// Every current series a rule's `expression` selects (across targets and the agent's own
+    /// families), with the value of its selector (through its window function, over the ring
     /// buffer) and of the `resolve` expression's selector, and the collectors that are failing
     /// now (read together, so a collector that just failed is never mistaken for series that went
     /// away). Series whose value is undefined (too little history) are left out.
     func observations(for expression: RuleExpression, resolve: RuleExpression?, now: Double) -> (series: [SeriesObservation], failing: Set<SeriesSource>) {
         var observations: [SeriesObservation] = []
-        let sources = snapshots.values.flatMap { $0.map { (collector: Optional($0.key), families: $0.value) } }
+        let sources = snapshots.values.flatMap { $0.map { (collector: Optional($0.key), families: $0.value) } } + [(collector: nil, families: agentFamilies)]
         for source in sources {
             for family in source.families where family.name == expression.metric {
                 for sample in family.samples where expression.selects(name: family.name, labels: sample.labels) {
