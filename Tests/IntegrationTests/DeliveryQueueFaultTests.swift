@@ -7,18 +7,18 @@ import Testing
 @testable import PGVigil
 
 @Suite struct DeliveryQueueFaultTests {
-    /// A transport that answers a set status and records each request body.
+    /// A transport that answers a set status and records each request body with that status.
     private final class ScriptedTransport: WebhookTransport {
-        private let state = NIOLockedValueBox<(status: Int, bodies: [String])>((200, []))
+        private let state = NIOLockedValueBox<(status: Int, requests: [(status: Int, body: String)])>((200, []))
 
         func respond(with status: Int) { state.withLockedValue { $0.status = status } }
 
-        /// The bodies of all requests so far, with the status each was answered with.
-        var requests: [(status: Int, body: String)] { [] + state.withLockedValue { state in state.bodies.map { (Int($0.prefix(3)) ?? 0, String($0.dropFirst(4))) } } }
+        /// Every request so far: the status it was answered with, and its body.
+        var requests: [(status: Int, body: String)] { state.withLockedValue { $0.requests } }
 
         func post(_ request: WebhookRequest) async throws -> WebhookResponse {
             let status = state.withLockedValue { state -> Int in
-                state.bodies.append("\(state.status) " + String(decoding: request.body, as: UTF8.self))
+                state.requests.append((state.status, String(decoding: request.body, as: UTF8.self)))
                 return state.status
             }
             return WebhookResponse(status: status, bodyExcerpt: "")
