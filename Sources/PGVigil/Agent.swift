@@ -94,18 +94,20 @@ final class Agent: Sendable {
     ) throws -> AlertingService? {
         guard !plan.rules.isEmpty || !plan.receivers.isEmpty else { return nil }
         let transport = CurlWebhookClient(threadPool: threadPool)
+        let disk = DiskWorker()
         let queues = try plan.receivers.map { receiver in
             let directory = plan.spoolDirectory + "/" + String(receiver.name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
             return try DeliveryQueue(
-                receiver: receiver, spool: try Spool(directory: directory), transport: transport, externalURL: plan.externalURL,
+                receiver: receiver, spool: try Spool(directory: directory), disk: disk, transport: transport, externalURL: plan.externalURL,
                 logger: logger, wallClock: wallClock)
         }
         return AlertingService(
-            plan: plan, book: try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory), queues: queues, store: store, state: state,
-            publisher: publisher, logger: logger, wallClock: wallClock)
+            plan: plan, book: try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory, disk: disk), queues: queues,
+            store: store, state: state, publisher: publisher, disk: disk, logger: logger, wallClock: wallClock)
     }
 
     private func shutDownThreadPool() {
         threadPool.shutdownGracefully { _ in }
+        alerting?.disk.shutDown()
     }
 }

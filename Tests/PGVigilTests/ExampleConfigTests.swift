@@ -13,7 +13,7 @@ import Testing
     @Test func exampleConfigLoadsWithItsDefaultRules() throws {
         let config = try ConfigLoader.load(overrides: ConfigOverrides(configFile: Self.examplePath), environment: [:])
         let plan = try AlertingPlan.make(from: config, environment: [:])
-        #expect(plan.rules.count == 13)
+        #expect(plan.rules.count == 14)
         #expect(plan.receivers.map(\.name) == ["oncall"])
     }
 }

@@ -2,19 +2,25 @@
 import FoundationEssentials
 
 /// Holds the evaluator so the alerting loop updates it and readers (metrics, the API) see it.
-/// With a state directory, the pending and firing alerts are saved durably after every change
-/// and restored at start: after a crash or restart, a firing alert is not notified twice, and its
-/// resolve is still sent when the problem goes away.
+/// With a state directory, the pending and firing alerts are saved durably (on the disk thread)
+/// at every transition — new pending, firing, re-notified, resolved or forgotten — and restored at
+/// start: after a crash or restart, a firing alert is not notified twice, and its resolve is still
+/// sent when the problem goes away. The latest value alone is no transition: it is saved with the
+/// next one (the first evaluation after a restart replaces it anyway).
 actor AlertBook {
     /// The file name of the saved state inside the state directory.
     static let stateFileName = "alerts-state.json"
 
     private var evaluator: AlertEvaluator
     private let stateDirectory: String?
+    private let disk: DiskWorker
+    /// How many times the state was written (for tests: saves happen on transitions only).
+    private(set) var saves = 0
 
-    /// Creates a book, restoring the alerts saved in `stateDirectory` if there are any.
-    init(repeatInterval: Duration, stateDirectory: String?) throws(SpoolError) {
+    /// Creates a book, restoring the alerts saved in `stateDirectory` if there are any; saves run on `disk`.
+    init(repeatInterval: Duration, stateDirectory: String?, disk: DiskWorker) throws(SpoolError) {
         self.stateDirectory = stateDirectory
+        self.disk = disk
         var restored: [AlertEvaluator.Instance] = []
         if let stateDirectory {
             try Spool.makeDirectory(stateDirectory)
@@ -40,27 +46,25 @@ actor AlertBook {
         var saveError: SpoolError?
     }
 
-    /// Evaluates `rule` (see `AlertEvaluator.evaluate`) and saves the state if it changed.
-    func evaluate(_ rule: AlertRule, observations: [SeriesObservation], downTargets: Set<String>, now: Double) -> Evaluation {
+    /// Evaluates `rule` (see `AlertEvaluator.evaluate`) and saves the state after a transition.
+    func evaluate(_ rule: AlertRule, observations: [SeriesObservation], gaps: DataGaps, now: Double) async -> Evaluation {
         let before = evaluator.instances
-        let notifications = evaluator.evaluate(rule, observations: observations, downTargets: downTargets, now: now)
+        let notifications = evaluator.evaluate(rule, observations: observations, gaps: gaps, now: now)
         let newlyPending = evaluator.instances.values.filter { $0.state == .pending && before[$0.fingerprint] == nil }
         var evaluation = Evaluation(notifications: notifications, newlyPending: newlyPending)
-        if evaluator.instances != before {
-            do {
-                try save()
-            } catch {
-                evaluation.saveError = error
-            }
+        do {
+            try await saveIfChanged(since: before)
+        } catch {
+            evaluation.saveError = error
         }
         return evaluation
     }
 
     /// Forgets alerts of rules no longer configured.
-    func retainRules(_ names: Set<String>) throws(SpoolError) {
+    func retainRules(_ names: Set<String>) async throws(SpoolError) {
         let before = evaluator.instances
         evaluator.retainRules(names)
-        if evaluator.instances != before { try save() }
+        try await saveIfChanged(since: before)
     }
 
     /// The pending and firing alerts.
@@ -68,8 +72,13 @@ actor AlertBook {
         evaluator.instances.values.sorted { ($0.rule, $0.fingerprint) < ($1.rule, $1.fingerprint) }
     }
 
-    private func save() throws(SpoolError) {
-        guard let stateDirectory else { return }
-        try Spool.writeJSONDurably(instances, directory: stateDirectory, name: Self.stateFileName)
+    /// Saves the state if it differs from `before` in more than the latest values.
+    private func saveIfChanged(since before: [String: AlertEvaluator.Instance]) async throws(SpoolError) {
+        guard let stateDirectory, evaluator.instances.mapValues(\.durablePart) != before.mapValues(\.durablePart) else { return }
+        let instances = instances
+        saves += 1
+        try await disk.run { () throws(SpoolError) in
+            try Spool.writeJSONDurably(instances, directory: stateDirectory, name: Self.stateFileName)
+        }
     }
 }

@@ -8,6 +8,8 @@ struct SeriesObservation: Sendable {
     var value: Double
     /// The value of the resolve expression's selector for the same series, when the rule has one.
     var resolveValue: Double?
+    /// The collector whose run produced the series (nil for series of no collector, e.g. the agent's own).
+    var collector: String?
 }
 
 /// Tracks every alert instance (one per rule and series) and decides what to notify. Pure: it
@@ -35,6 +37,17 @@ struct AlertEvaluator: Sendable {
         var lastNotifiedAt: Double?
         /// The target of the series, whose being down holds the alert as it is.
         var target: String
+        /// The collector of the series, whose failing holds the alert as it is (nil in state
+        /// saved by older versions, and for series of no collector).
+        var collector: String?
+
+        /// The instance without its latest value: what a saved state must keep up to date. The
+        /// value changes every evaluation; it is saved with the transitions, not on its own.
+        var durablePart: Instance {
+            var copy = self
+            copy.value = 0
+            return copy
+        }
     }
 
     /// How often a firing alert is notified again.
@@ -50,9 +63,11 @@ struct AlertEvaluator: Sendable {
     }
 
     /// Evaluates `rule` over `observations` (every series its selector picks now) at `now`.
-    /// Instances whose series is gone resolve, unless their target is in `downTargets`: a target
-    /// that is down holds its alerts (its own `pg_up` alert says it is down).
-    mutating func evaluate(_ rule: AlertRule, observations: [SeriesObservation], downTargets: Set<String>, now: Double) -> [AlertNotification] {
+    /// An instance whose series is gone resolves (or, pending, is forgotten), unless `gaps` covers
+    /// its target or collector: then it holds as it is, firing or pending, until data returns.
+    /// Missing data is not a recovery (a down target has its own `pg_up` alert, a failing
+    /// collector its `pgvigil_collector_success 0`), and a pending alert does not fire without data.
+    mutating func evaluate(_ rule: AlertRule, observations: [SeriesObservation], gaps: DataGaps, now: Double) -> [AlertNotification] {
         var notifications: [AlertNotification] = []
         var seen: Set<String> = []
         for observation in observations {
@@ -67,12 +82,13 @@ struct AlertEvaluator: Sendable {
                 guard active else { continue }
                 var fresh = Instance(
                     rule: rule.name, labels: labels, fingerprint: fingerprint, state: .pending, activeAt: now,
-                    value: observation.value, target: labels["target"] ?? "")
+                    value: observation.value, target: labels["target"] ?? "", collector: observation.collector)
                 if rule.holdDuration <= .zero { notifications.append(fire(&fresh, rule: rule, now: now)) }
                 instances[fingerprint] = fresh
                 continue
             }
             instance.value = observation.value
+            instance.collector = observation.collector
             switch instance.state {
             case .pending:
                 if !active {
@@ -100,7 +116,7 @@ struct AlertEvaluator: Sendable {
             instances[fingerprint] = instance
         }
         for (fingerprint, instance) in instances where instance.rule == rule.name && !seen.contains(fingerprint) {
-            if downTargets.contains(instance.target) { continue }
+            if gaps.covers(target: instance.target, collector: instance.collector) { continue }
             if instance.state == .firing { notifications.append(resolved(instance, rule: rule, now: now)) }
             instances[fingerprint] = nil
         }

@@ -4,7 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// The alerting side of the agent: rule evaluation over the store, delivery queues, and the
-/// pgvigil_alerts_firing / pgvigil_notifications_total / pgvigil_spool_pending families.
+/// pgvigil_alerts_firing / pgvigil_notifications_total / pgvigil_spool_pending /
+/// pgvigil_spool_writable families.
 struct AlertingService: Service {
     let plan: AlertingPlan
     let book: AlertBook
@@ -12,6 +13,8 @@ struct AlertingService: Service {
     let store: SampleStore
     let state: ServedState
     let publisher: ExpositionPublisher
+    /// The thread of the spool and alert state writes.
+    let disk: DiskWorker
     let logger: Logger
     let wallClock: @Sendable () -> Double
 
@@ -47,13 +50,14 @@ struct AlertingService: Service {
         }
     }
 
-    /// Evaluates every rule once, spools the notifications, and publishes the alerting families.
+    /// Evaluates every rule once, queues the notifications, and publishes the alerting families.
     func evaluateOnce() async {
         let now = wallClock()
         let down = Set(state.current.targets.filter { !$0.up }.map(\.name))
         for rule in plan.rules {
-            let observations = await store.observations(for: rule.expression, resolve: rule.resolveExpression, now: now)
-            let evaluation = await book.evaluate(rule, observations: observations, downTargets: down, now: now)
+            let observed = await store.observations(for: rule.expression, resolve: rule.resolveExpression, now: now)
+            let gaps = DataGaps(downTargets: down, failingSources: observed.failing)
+            let evaluation = await book.evaluate(rule, observations: observed.series, gaps: gaps, now: now)
             if let saveError = evaluation.saveError {
                 logger.error("cannot save the alert state; a restart may repeat or miss notifications", metadata: ["reason": "\(saveError)"])
             }
@@ -69,20 +73,15 @@ struct AlertingService: Service {
                     "value": "\(PrometheusTextEncoder.formatValue(notification.value))", "fingerprint": "\(notification.fingerprint)",
                 ])
                 for queue in queues {
-                    do {
-                        try await queue.enqueue(notification)
-                    } catch {
-                        logger.error("cannot spool a notification; it is lost for this receiver", metadata: [
-                            "receiver": "\(queue.receiver.name)", "alert": "\(notification.alertName)", "reason": "\(error)",
-                        ])
-                    }
+                    await queue.enqueue(notification)
                 }
             }
         }
         await publish(now: now)
     }
 
-    /// Sends every firing alert again to the `alertmanager-api` receivers, refreshing its `endsAt`.
+    /// Sends every firing alert again to the `alertmanager-api` receivers, refreshing its `endsAt`
+    /// (their queues keep one waiting notification per alert, so an outage builds no backlog).
     private func resendFiringToAlertmanagers(now: Double) async {
         let alertmanagers = queues.filter { $0.receiver.format == .alertmanagerAPI }
         guard !alertmanagers.isEmpty else { return }
@@ -91,19 +90,18 @@ struct AlertingService: Service {
             guard let rule = rules[instance.rule] else { continue }
             let notification = AlertEvaluator.notification(instance, rule: rule, status: .firing, now: now)
             for queue in alertmanagers {
-                do {
-                    try await queue.enqueue(notification)
-                } catch {
-                    logger.error("cannot spool a notification", metadata: ["receiver": "\(queue.receiver.name)", "reason": "\(error)"])
-                }
+                await queue.enqueue(notification)
             }
         }
     }
 
-    /// Publishes the alerting families and the pending and firing alerts.
+    /// Publishes the alerting families and the pending and firing alerts; the families also go
+    /// to the store, where rules select them (the next evaluation sees them).
     private func publish(now: Double) async {
         let instances = await book.instances
-        await publisher.publishAlerting(families: await families(instances), alerts: activeAlerts(instances))
+        let families = await families(instances)
+        await store.setAgentFamilies(families)
+        await publisher.publishAlerting(families: families, alerts: activeAlerts(instances))
     }
 
     /// The pending and firing alerts with their rendered annotations.
@@ -125,8 +123,15 @@ struct AlertingService: Service {
             firing.samples.append(Sample(labels: [Label("alert", rule.name)], value: Double(count)))
         }
         var notifications = MetricFamily(
-            name: "pgvigil_notifications_total", help: "Notification delivery attempts by receiver and outcome.", type: .counter)
-        var pending = MetricFamily(name: "pgvigil_spool_pending", help: "Notifications waiting in the spool, by receiver.", type: .gauge)
+            name: "pgvigil_notifications_total",
+            help: "Notification delivery attempts by receiver and outcome (delivered, retried, failed), and notifications dropped unsent.",
+            type: .counter)
+        var pending = MetricFamily(
+            name: "pgvigil_spool_pending", help: "Notifications waiting for delivery (spooled, or in memory while the spool fails), by receiver.",
+            type: .gauge)
+        var writable = MetricFamily(
+            name: "pgvigil_spool_writable", help: "1 if the receiver's last spool write succeeded, 0 while its spool cannot be written.",
+            type: .gauge)
         for queue in queues {
             let counts = await queue.counts
             for outcome in DeliveryOutcome.allCases {
@@ -134,7 +139,8 @@ struct AlertingService: Service {
                     labels: [Label("receiver", queue.receiver.name), Label("outcome", outcome.rawValue)], value: Double(counts[outcome] ?? 0)))
             }
             pending.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: Double(await queue.pendingCount)))
+            writable.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: await queue.spoolWritable ? 1 : 0))
         }
-        return [firing, notifications, pending]
+        return [firing, notifications, pending, writable]
     }
 }

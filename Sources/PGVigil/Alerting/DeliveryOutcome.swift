@@ -1,11 +1,13 @@
 // How one delivery attempt ended, and what the queue does next.
 
 /// The classification of an attempt: delivered (2xx), retried (no answer, 408, 429, 5xx) or
-/// failed for good (any other status: the receiver rejected the request itself).
+/// failed for good (any other status: the receiver rejected the request itself); and `dropped`,
+/// a notification the agent gave up without delivering it (its backlog was full).
 enum DeliveryOutcome: String, Sendable, CaseIterable {
     case delivered
     case retried
     case failed
+    case dropped
 
     /// The outcome of an HTTP status.
     static func of(status: Int) -> DeliveryOutcome {

@@ -12,6 +12,11 @@ enum PayloadFormat: String, Sendable, Codable, CaseIterable {
     /// A PagerDuty Events API v2 event.
     case pagerduty
 
+    /// Whether each request carries the alert's whole state (Alertmanager's API: labels,
+    /// `startsAt`, `endsAt`), so the newest notification of an alert makes a waiting older one
+    /// pointless. The other formats are events: a receiver must see the firing before its resolve.
+    var sendsWholeState: Bool { self == .alertmanagerAPI }
+
     /// Everything a payload needs besides the notification.
     struct Context: Sendable {
         /// The receiver's name.

@@ -72,6 +72,13 @@ struct Spool: Sendable {
         try syncDirectory(directory)
     }
 
+    /// Checks that the directory takes a durable write again (after a failure, when no
+    /// notification waits to be written): writes and removes a small hidden file.
+    func probe() throws(SpoolError) {
+        try Self.writeDurably(Data("probe".utf8), directory: directory, name: ".probe")
+        guard unlink(directory + "/.probe") == 0 else { throw SpoolError(errno: errno, doing: "remove \(directory)/.probe") }
+    }
+
     /// Removes `entry` after its delivery (or after it was given up).
     func remove(_ entry: SpoolEntry) throws(SpoolError) {
         guard unlink(directory + "/" + entry.fileName) == 0 || errno == ENOENT else {

@@ -7,6 +7,10 @@ actor SampleStore {
     nonisolated let archive: SeriesArchive
     /// target → collector → families (with target labels applied).
     private var snapshots: [String: [String: [MetricFamily]]] = [:]
+    /// Collectors whose snapshot was dropped after a failure and not replaced since.
+    private var failingSources: Set<SeriesSource> = []
+    /// The agent's own families that belong to no target (alerting's), for rules to select.
+    private var agentFamilies: [MetricFamily] = []
 
     /// Creates an empty store over `archive`.
     init(archive: SeriesArchive = SeriesArchive()) {
@@ -16,6 +20,12 @@ actor SampleStore {
     /// Makes `families` the current snapshot of `collector` on `target` (what /metrics serves).
     func setSnapshot(target: String, collector: String, families: [MetricFamily]) {
         snapshots[target, default: [:]][collector] = families
+        failingSources.remove(SeriesSource(target: target, collector: collector))
+    }
+
+    /// Makes `families` the agent's own families that rules may select (they have no `target`).
+    func setAgentFamilies(_ families: [MetricFamily]) {
+        agentFamilies = families
     }
 
     /// Appends each sample of `families` at `timestamp` to its series' ring buffer, created with
@@ -24,13 +34,19 @@ actor SampleStore {
         archive.append(families, timestamp: timestamp, capacity: capacity, retention: retention)
     }
 
-    /// Forgets a collector's snapshot for `target`, so its series are no longer served.
+    /// Forgets a collector's snapshot for `target` after it failed, so its series are no longer
+    /// served; until its next snapshot, alert rules see it as a gap, not as series that went away.
     func drop(target: String, collector: String) {
         snapshots[target]?[collector] = nil
+        failingSources.insert(SeriesSource(target: target, collector: collector))
     }
 
-    /// Forgets every collector snapshot of `target` except those named in `keeping`.
+    /// Forgets every collector snapshot of `target` except those named in `keeping` (the target
+    /// is down); each dropped one is a gap until its next snapshot.
     func drop(target: String, except keeping: Set<String>) {
+        for collector in (snapshots[target] ?? [:]).keys where !keeping.contains(collector) {
+            failingSources.insert(SeriesSource(target: target, collector: collector))
+        }
         snapshots[target] = snapshots[target]?.filter { keeping.contains($0.key) }
     }
 
@@ -39,24 +55,25 @@ actor SampleStore {
         (snapshots[target] ?? [:]).sorted { $0.key < $1.key }.flatMap(\.value)
     }
 
-    /// Every current series a rule's `expression` selects (across targets), with the value of its
-    /// selector (through its window function, over the ring buffer) and of the `resolve`
-    /// expression's selector. Series whose value is undefined (too little history) are left out.
-    func observations(for expression: RuleExpression, resolve: RuleExpression?, now: Double) -> [SeriesObservation] {
+    /// Every current series a rule's `expression` selects (across targets and the agent's own
+    /// families), with the value of its selector (through its window function, over the ring
+    /// buffer) and of the `resolve` expression's selector, and the collectors that are failing
+    /// now (read together, so a collector that just failed is never mistaken for series that went
+    /// away). Series whose value is undefined (too little history) are left out.
+    func observations(for expression: RuleExpression, resolve: RuleExpression?, now: Double) -> (series: [SeriesObservation], failing: Set<SeriesSource>) {
         var observations: [SeriesObservation] = []
-        for collectors in snapshots.values {
-            for families in collectors.values {
-                for family in families where family.name == expression.metric {
-                    for sample in family.samples where expression.selects(name: family.name, labels: sample.labels) {
-                        let key = SeriesKey(name: family.name, labels: sample.labels)
-                        guard let selected = value(of: expression, key: key, current: sample.value, now: now) else { continue }
-                        let resolveValue = resolve.flatMap { value(of: $0, key: key, current: sample.value, now: now) }
-                        observations.append(SeriesObservation(labels: sample.labels, value: selected, resolveValue: resolveValue))
-                    }
+        let sources = snapshots.values.flatMap { $0.map { (collector: Optional($0.key), families: $0.value) } } + [(collector: nil, families: agentFamilies)]
+        for source in sources {
+            for family in source.families where family.name == expression.metric {
+                for sample in family.samples where expression.selects(name: family.name, labels: sample.labels) {
+                    let key = SeriesKey(name: family.name, labels: sample.labels)
+                    guard let selected = value(of: expression, key: key, current: sample.value, now: now) else { continue }
+                    let resolveValue = resolve.flatMap { value(of: $0, key: key, current: sample.value, now: now) }
+                    observations.append(SeriesObservation(labels: sample.labels, value: selected, resolveValue: resolveValue, collector: source.collector))
                 }
             }
         }
-        return observations
+        return (observations, failingSources)
     }
 
     /// The selector's value for one series: the current value, or its window function's result.
