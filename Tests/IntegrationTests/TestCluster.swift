@@ -39,7 +39,7 @@ enum TestCluster {
             settings: ConnectionSettings(
                 connectionString: try ConnectionString(dsn), timeout: .seconds(10), databases: databases,
                 environmentSetsConnectTimeout: false),
-            threadPool: .singleton)
+            lane: TargetLane(sharing: .singleton))
     }
 
     /// A name no other test uses, for tables and databases.

@@ -17,6 +17,9 @@ struct ConnectionSettings: Sendable {
     /// Whether the connection's environment sets `PGCONNECT_TIMEOUT` (then libpq's value wins).
     var environmentSetsConnectTimeout: Bool
 
+    /// How long each connect and each statement may wait before pgvigil gives up on its own.
+    var clientDeadline: ClientDeadline { ClientDeadline(timeout: timeout) }
+
     /// The libpq keyword/value pairs: the DSN first (expanded), then pgvigil's additions, which
     /// never override what the DSN itself says.
     var libpqParameters: [(String, String)] {
@@ -25,8 +28,8 @@ struct ConnectionSettings: Sendable {
         if connectionString.options["connect_timeout"] == nil, !environmentSetsConnectTimeout {
             parameters.append(("connect_timeout", String(max(2, Int(timeout.seconds.rounded(.up))))))
         }
-        // A server that vanishes from the network (no RST) must not hang a blocking libpq call
-        // for the kernel's default 2h+ keepalive: detect it within about a minute.
+        // The client deadline ends every call; these also let the kernel notice a server that
+        // vanished from the network (no RST) on an idle connection within about a minute.
         let networkDefaults = [
             ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
             ("tcp_user_timeout", String(Int(timeout.seconds * 1000) + 5000)),
