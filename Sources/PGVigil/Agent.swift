@@ -21,7 +21,7 @@ final class Agent: Sendable {
     init(config: AgentConfig, environment: [String: String], logger: Logger,
          wallClock: @escaping @Sendable () -> Double = WallClock.now) throws {
         let statementTexts = StatementTextCatalog()
-        let targets = try MonitoredTarget.all(from: config, environment: environment, statementTexts: statementTexts)
+        let targets = try MonitoredTarget.all(from: config, statementTexts: statementTexts)
         let store = SampleStore()
         self.store = store
         let statuses = targets.map(TargetSampler.initialStatus(of:))

@@ -9,7 +9,9 @@ import Glibc
 /// Freezes the backends whose `application_name` is `applicationName`, and only those: other
 /// suites share the primary. Only idle backends are stopped (they wait on their client and hold
 /// no lock another session could need), and the next query of their client gets no answer.
-/// `thaw` continues every backend it stopped and stops no more; call it in a `defer`.
+/// `thaw` continues every backend it stopped and stops no more; call it in a `defer`. While any
+/// backend is stopped, DROP DATABASE anywhere in the cluster waits (it needs every backend to
+/// absorb a ProcSignalBarrier): run tests that freeze alone.
 final class BackendFreezer: Sendable {
     /// The application name of the backends to freeze.
     let applicationName: String

@@ -18,7 +18,7 @@ struct PgBouncerIntegrationTests {
 
         let session = DatabaseSession(
             settings: ConnectionSettings(
-                connectionString: try ConnectionString(adminDSN), timeout: .seconds(5), kind: .pgbouncer, environmentSetsConnectTimeout: false),
+                connectionString: try ConnectionString(adminDSN), timeout: .seconds(5), kind: .pgbouncer),
             lane: TargetLane(sharing: .singleton))
         let server = try ServerInfo.pgBouncer(row: try #require(try await session.query(ServerInfo.pgBouncerQuery).rows.first))
         #expect(server.version.hasPrefix("PgBouncer"))

@@ -37,8 +37,7 @@ enum TestCluster {
     static func monitoringSession(_ dsn: String, databases: DatabaseSelection = .auto) throws -> DatabaseSession {
         DatabaseSession(
             settings: ConnectionSettings(
-                connectionString: try ConnectionString(dsn), timeout: .seconds(10), databases: databases,
-                environmentSetsConnectTimeout: false),
+                connectionString: try ConnectionString(dsn), timeout: .seconds(10), databases: databases),
             lane: TargetLane(sharing: .singleton))
     }
 

@@ -7,7 +7,7 @@ import Testing
         (Duration.seconds(10), Duration.seconds(11)),
         (.seconds(5), .seconds(6)),
         (.milliseconds(2500), .milliseconds(3500)),
-        // Below libpq's 2 s connect_timeout floor, the limit starts from the floor.
+        // Below 2 s (libpq's floor for connect_timeout too), the limit starts from 2 s.
         (.milliseconds(500), .seconds(3)),
     ])
     func limitIsTheTimeoutPlusAMargin(timeout: Duration, limit: Duration) {
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func aSlowQueryMeetsTheServersStatementTimeoutFirst() throws {
-        let settings = ConnectionSettings(connectionString: try ConnectionString("host=db"), timeout: .seconds(10), environmentSetsConnectTimeout: false)
+        let settings = ConnectionSettings(connectionString: try ConnectionString("host=db"), timeout: .seconds(10))
         let parameter = try #require(settings.sessionSetup?.parameters.first ?? nil)
         let milliseconds = try #require(Int(parameter))
         #expect(settings.clientDeadline.limit >= .milliseconds(milliseconds) + .seconds(1))

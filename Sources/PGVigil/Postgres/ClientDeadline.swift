@@ -4,14 +4,14 @@
 /// also ends a call to a stopped backend, over a hung network path or to a wedged PgBouncer, where
 /// the server's own `statement_timeout` cannot fire.
 ///
-/// The limit is the configured `timeout` (raised to libpq's 2 s `connect_timeout` floor) plus a
-/// one-second `margin`. `timeout` is also the server's `statement_timeout` and `lock_timeout`, so a
+/// The limit is the configured `timeout` (at least 2 s, like libpq's own `connect_timeout`: a
+/// connect takes several round trips) plus a one-second `margin`. `timeout` is also the server's `statement_timeout` and `lock_timeout`, so a
 /// query that is merely slow still ends with the server's own error (SQLSTATE 57014) first, and the
 /// connection stays usable; the client deadline only ends calls the server cannot end itself.
 struct ClientDeadline: Sendable, Hashable {
     /// Added to `timeout` so that the server's own timeouts fire first.
     static let margin: Duration = .seconds(1)
-    /// The shortest timeout the limit starts from: libpq's `connect_timeout` is at least 2 s.
+    /// The shortest timeout the limit starts from, as libpq rounds `connect_timeout` up to 2 s.
     static let minimumTimeout: Duration = .seconds(2)
 
     /// How long one connect (all of it, every host the DSN names) or one statement may take.

@@ -115,8 +115,8 @@ actor DatabaseSession {
         let settings = self.settings
         let canceller = lane.canceller
         let fresh = try await lane.threadPool.runIfActive { () throws -> PostgresConnection in
-            let connection = try PostgresConnection(
-                parameters: settings.libpqParameters, dsn: settings.connectionString.text, deadline: settings.clientDeadline, canceller: canceller)
+            let connection = try PostgresConnection.connect(
+                trying: settings.connectAttempts, dsn: settings.connectionString.text, deadline: settings.clientDeadline, canceller: canceller)
             if let setup = settings.sessionSetup { _ = try connection.query(setup.sql, setup.parameters) }
             return connection
         }

@@ -71,6 +71,24 @@ final class PostgresConnection: @unchecked Sendable {
         self.handle = connection
     }
 
+    /// Connects with the first of `attempts` (libpq parameters, one set per host) that succeeds,
+    /// each within `deadline`. Throws `ClientDeadline.noAnswerError` when no host answered at all,
+    /// and otherwise every host's reason.
+    static func connect(trying attempts: [[(String, String)]], dsn: String, deadline: ClientDeadline,
+                        canceller: QueryCanceller) throws(PostgresError) -> PostgresConnection {
+        var failures: [PostgresError] = []
+        for parameters in attempts {
+            do {
+                return try PostgresConnection(parameters: parameters, dsn: dsn, deadline: deadline, canceller: canceller)
+            } catch {
+                failures.append(error)
+            }
+        }
+        let noAnswer = deadline.noAnswerError
+        guard failures.contains(where: { $0.message != noAnswer.message }) else { throw noAnswer }
+        throw PostgresError(kind: .connection, message: failures.map(\.message).joined(separator: "; "))
+    }
+
     deinit {
         if let handle { PQfinish(handle) }
     }
