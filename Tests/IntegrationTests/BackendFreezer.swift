@@ -15,14 +15,17 @@ import Glibc
 final class BackendFreezer: Sendable {
     /// The application name of the backends to freeze.
     let applicationName: String
+    /// The database of the backends to freeze; nil: any.
+    let database: String?
     private let admin: PostgresConnection
     /// Whether it still stops backends, and which it stopped; the lock also serialises the use
     /// of `admin`.
     private let state = NIOLockedValueBox((active: true, stopped: Set<Int32>()))
 
     /// Connects to the primary as a superuser, to find the backends.
-    init(applicationName: String) throws {
+    init(applicationName: String, database: String? = nil) throws {
         self.applicationName = applicationName
+        self.database = database
         admin = try TestCluster.adminPrimary()
     }
 
@@ -33,7 +36,8 @@ final class BackendFreezer: Sendable {
         try state.withLockedValue { state in
             guard state.active else { return state.stopped.count }
             let rows = try admin.query(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle'", [applicationName]).rows
+                "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND datname = coalesce($2, datname)",
+                [applicationName, database]).rows
             for pid in try rows.compactMap({ try $0.int("pid").map(Int32.init) }) where state.stopped.insert(pid).inserted {
                 kill(pid, SIGSTOP)
             }

@@ -7,19 +7,22 @@ import Testing
     private let deadline = ClientDeadline(timeout: .seconds(2))
 
     /// Connects to `server` and runs a query it never answers, off the concurrency pool; returns
-    /// the connection and the query's error.
-    private func silentQuery(_ server: SilentPostgresServer, canceller: QueryCanceller) async throws -> (PostgresConnection, PostgresError?) {
+    /// the connection, the query's error and how long the query took.
+    private func silentQuery(
+        _ server: SilentPostgresServer, canceller: QueryCanceller
+    ) async throws -> (connection: PostgresConnection, error: PostgresError?, elapsed: Duration) {
         let parameters = [
             ("host", "127.0.0.1"), ("port", String(server.port)), ("user", "pgvigil"), ("dbname", "postgres"),
             ("sslmode", "disable"), ("gssencmode", "disable"),
         ]
         return try await NIOThreadPool.singleton.runIfActive { [deadline] in
             let connection = try PostgresConnection(parameters: parameters, dsn: "", deadline: deadline, canceller: canceller)
+            let start = ContinuousClock.now
             do {
                 _ = try connection.query("SELECT 1", [])
-                return (connection, nil)
+                return (connection, nil, ContinuousClock.now - start)
             } catch let error as PostgresError {
-                return (connection, error)
+                return (connection, error, ContinuousClock.now - start)
             }
         }
     }
@@ -28,9 +31,7 @@ import Testing
         let server = try await SilentPostgresServer()
         let canceller = QueryCanceller()
 
-        let start = ContinuousClock.now
-        let (first, error) = try await silentQuery(server, canceller: canceller)
-        let elapsed = ContinuousClock.now - start
+        let (first, error, elapsed) = try await silentQuery(server, canceller: canceller)
         #expect(error?.kind == .connection)
         #expect(error?.message == deadline.noAnswerError.message)
         #expect(elapsed >= deadline.limit && elapsed < deadline.limit + .seconds(2), "gave up after \(elapsed)")
@@ -40,8 +41,8 @@ import Testing
         #expect(canceller.isSending)
 
         // While it waits, the next abandoned query sends none.
-        let (_, secondError) = try await silentQuery(server, canceller: canceller)
-        #expect(secondError?.message == deadline.noAnswerError.message)
+        let second = try await silentQuery(server, canceller: canceller)
+        #expect(second.error?.message == deadline.noAnswerError.message)
         #expect(try await waitUntil(timeout: .seconds(1)) { server.cancels.count > 1 } == false)
 
         // Once the server answers it, cancels go out again.

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 @testable import PGVigil
 
-@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"), .serialized)
 struct StoppedBackendTests {
     private typealias Scenario = StuckServerScenario
 
@@ -74,6 +74,38 @@ struct StoppedBackendTests {
             }
             #expect(!sessions.isEmpty)
             #expect(sessions.values.allSatisfy { $0 <= 2 }, "sessions per database: \(sessions)")
+        }
+    }
+    @Test func aStoppedChildSessionFailsItsCollectorNotTheTarget() async throws {
+        let application = TestCluster.uniqueName("pgvigil_child")
+        let database = TestCluster.uniqueName("pgvigil_frozen")
+        let admin = try TestCluster.adminPrimary()
+        _ = try admin.query("CREATE DATABASE \(database)", [])
+        let freezer = try BackendFreezer(applicationName: application, database: database)
+        defer {
+            freezer.thaw()
+            _ = try? admin.query("DROP DATABASE \(database) WITH (FORCE)", [])
+        }
+        let target = TargetConfig(
+            name: "child", dsn: TestCluster.primaryDSN + " application_name=\(application)", databases: .list([database]))
+        try await RunningAgent.with(Scenario.config([target])) { agent in
+            let tableSizes = [("target", "child"), ("collector", "table_sizes")]
+            _ = try await agent.scrape(until: { $0.value("pgvigil_collector_success", tableSizes) == 1 })
+            #expect(try await waitUntil(timeout: .seconds(5), every: .milliseconds(20)) { try freezer.freezeIdleBackends() > 0 })
+            let frozenAt = ContinuousClock.now
+
+            let failed = try await agent.scrape(until: { $0.value("pgvigil_collector_success", tableSizes) == 0 })
+            let failedAfter = ContinuousClock.now - frozenAt
+            #expect(failed.value("pgvigil_collector_success", tableSizes) == 0)
+            // Not retried, not checked again on the main session: one deadline, within a cycle.
+            #expect(failedAfter < Scenario.deadline + Scenario.interval + Scenario.observationSlack, "failed after \(failedAfter)")
+            #expect(Scenario.value(failed, "pg_up", "child") == 1)
+            let page = try await agent.get("/")
+            #expect(page.body.contains("\(database)&quot;: no answer from the server within 3s"), "\(page.body)")
+
+            freezer.thaw()
+            let recovered = try await agent.scrape(until: { $0.value("pgvigil_collector_success", tableSizes) == 1 })
+            #expect(recovered.value("pgvigil_collector_success", tableSizes) == 1)
         }
     }
 }

@@ -48,9 +48,11 @@ struct StuckServerTests {
         let dsn = TestCluster.primaryDSN
             .replacing("host=127.0.0.1", with: "host=127.0.0.1,127.0.0.1")
             .replacing("port=\(port)", with: "port=\(hole.port),\(port)")
+        // A lane of its own, as the agent gives each target: the shared pool may be busy.
+        let lane = TargetLane.dedicated()
+        defer { lane.shutDown() }
         let session = DatabaseSession(
-            settings: ConnectionSettings(connectionString: try ConnectionString(dsn), timeout: Scenario.timeout),
-            lane: TargetLane(sharing: .singleton))
+            settings: ConnectionSettings(connectionString: try ConnectionString(dsn), timeout: Scenario.timeout), lane: lane)
         let start = ContinuousClock.now
         let rows = try await session.query("SELECT inet_server_port() AS port").rows
         let elapsed = ContinuousClock.now - start
@@ -62,10 +64,10 @@ struct StuckServerTests {
         await hole.stop()
     }
     @Test func aSlowQueryEndsWithTheServersStatementTimeoutAndKeepsItsConnection() async throws {
+        let lane = TargetLane.dedicated()
+        defer { lane.shutDown() }
         let session = DatabaseSession(
-            settings: ConnectionSettings(
-                connectionString: try ConnectionString(TestCluster.primaryDSN), timeout: Scenario.timeout),
-            lane: TargetLane(sharing: .singleton))
+            settings: ConnectionSettings(connectionString: try ConnectionString(TestCluster.primaryDSN), timeout: Scenario.timeout), lane: lane)
         do {
             _ = try await session.query("SELECT pg_sleep(10)")
             Issue.record("a 10 s query outlived a 2 s timeout")

@@ -34,6 +34,7 @@ import Testing
     @Test func noAnswerIsAConnectionErrorWithAStableMessage() {
         let error = ClientDeadline(timeout: .seconds(10)).noAnswerError
         #expect(error.kind == .connection)
+        #expect(error.isNoAnswer)
         #expect(error.sqlState == nil)
         #expect("\(error)" == "no answer from the server within 11s; the connection was dropped (and a running query cancelled)")
         #expect("\(ClientDeadline(timeout: .milliseconds(2500)).noAnswerError)".hasPrefix("no answer from the server within 3.5s;"))

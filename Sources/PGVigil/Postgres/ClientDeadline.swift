@@ -44,7 +44,8 @@ struct ClientDeadline: Sendable, Hashable {
     var noAnswerError: PostgresError {
         PostgresError(
             kind: .connection,
-            message: "no answer from the server within \(Self.text(limit)); the connection was dropped (and a running query cancelled)")
+            message: "no answer from the server within \(Self.text(limit)); the connection was dropped (and a running query cancelled)",
+            isNoAnswer: true)
     }
 
     /// `duration` as whole seconds (`11s`), or with the fraction it has (`2.5s`).

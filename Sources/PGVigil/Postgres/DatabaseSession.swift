@@ -73,7 +73,8 @@ actor DatabaseSession {
     /// on a fresh connection; a database dropped since this cycle's discovery is skipped; any
     /// other failure fails the collector (an error that names the database), never the target: a
     /// lost child connection says nothing about the server, whose health the sampler checks on
-    /// the main session.
+    /// the main session. A child that got no answer within the client deadline is neither retried
+    /// nor checked on the main session: each would wait that long again on a stuck server.
     func forEachDatabase<T: Sendable>(_ databases: [String], _ body: (DatabaseSession) async throws -> T) async throws -> [(database: String, result: T)] {
         var results: [(database: String, result: T)] = []
         for database in databases {
@@ -81,10 +82,11 @@ actor DatabaseSession {
                 let child = session(forDatabase: database)
                 do {
                     results.append((database, try await body(child)))
-                } catch let error as PostgresError where error.kind == .connection {
+                } catch let error as PostgresError where error.kind == .connection && !error.isNoAnswer {
                     results.append((database, try await body(child)))
                 }
             } catch let error as PostgresError {
+                if error.isNoAnswer { throw PostgresError(kind: .query, message: "database \"\(database)\": \(error.message)") }
                 let stillThere = try await query(
                     "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn AND NOT datistemplate", [database]).rows
                 if stillThere.isEmpty { continue }

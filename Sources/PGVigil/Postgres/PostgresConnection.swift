@@ -84,8 +84,7 @@ final class PostgresConnection: @unchecked Sendable {
                 failures.append(error)
             }
         }
-        let noAnswer = deadline.noAnswerError
-        guard failures.contains(where: { $0.message != noAnswer.message }) else { throw noAnswer }
+        guard failures.contains(where: { !$0.isNoAnswer }) else { throw deadline.noAnswerError }
         throw PostgresError(kind: .connection, message: failures.map(\.message).joined(separator: "; "))
     }
 
