@@ -27,7 +27,9 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Connects with libpq keyword/value pairs; `expand_dbname` makes the first `dbname` a full
     /// conninfo string or URI, and later pairs override what it sets. The whole connect (every
-    /// host the DSN names) must finish within `deadline`.
+    /// host the parameters name) must finish within `deadline`; `connect(trying:)` gives each host
+    /// a deadline of its own. The defaults (a 31 s deadline, a canceller of its own) suit one-off
+    /// connections such as the tests' admin sessions.
     init(parameters: [(String, String)], dsn: String, deadline: ClientDeadline = ClientDeadline(timeout: .seconds(30)),
          canceller: QueryCanceller = QueryCanceller()) throws(PostgresError) {
         self.dsn = dsn
@@ -44,7 +46,8 @@ final class PostgresConnection: @unchecked Sendable {
         var valuePointers = values.map { UnsafePointer<CChar>($0) }
         valuePointers.append(nil)
         let expiry = deadline.expiry(from: .now)
-        // Resolves host names before it returns: the one step the deadline cannot bound.
+        // libpq resolves host names with blocking lookups (the first one inside this call): the
+        // one step the deadline cannot bound.
         guard let connection = PQconnectStartParams(keywordPointers, valuePointers, 1) else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
