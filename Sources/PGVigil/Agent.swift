@@ -13,6 +13,7 @@ final class Agent: Sendable {
     private let alerting: AlertingService?
     private let server: HTTPServer
     private let threadPool: NIOThreadPool
+    private let lanes: [TargetLane]
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
 
@@ -20,7 +21,7 @@ final class Agent: Sendable {
     init(config: AgentConfig, environment: [String: String], logger: Logger,
          wallClock: @escaping @Sendable () -> Double = WallClock.now) throws {
         let statementTexts = StatementTextCatalog()
-        let targets = try MonitoredTarget.all(from: config, environment: environment, statementTexts: statementTexts)
+        let targets = try MonitoredTarget.all(from: config, statementTexts: statementTexts)
         let store = SampleStore()
         self.store = store
         let statuses = targets.map(TargetSampler.initialStatus(of:))
@@ -28,13 +29,16 @@ final class Agent: Sendable {
         let publisher = ExpositionPublisher(initialStatuses: statuses, store: store, state: state)
         self.publisher = publisher
         let plan = try AlertingPlan.make(from: config, environment: environment)
-        // Each target and each receiver runs one blocking call at a time: a thread each (bounded).
-        let threadPool = NIOThreadPool(numberOfThreads: max(2, min(targets.count + plan.receivers.count, 32)))
+        // Each receiver runs one blocking call at a time: a thread each (bounded), apart from the
+        // targets, which each have a lane of their own, so a stuck server holds up no other target.
+        let threadPool = NIOThreadPool(numberOfThreads: max(2, min(plan.receivers.count, 32)))
         threadPool.start()
         self.threadPool = threadPool
-        samplers = targets.map { target in
+        let lanes = targets.map { _ in TargetLane.dedicated() }
+        self.lanes = lanes
+        samplers = zip(targets, lanes).map { target, lane in
             TargetSampler(
-                target: target, session: DatabaseSession(settings: target.connection, threadPool: threadPool),
+                target: target, session: DatabaseSession(settings: target.connection, lane: lane),
                 store: store, publisher: publisher, logger: logger, wallClock: wallClock)
         }
         alerting = try Self.makeAlerting(
@@ -109,5 +113,6 @@ final class Agent: Sendable {
     private func shutDownThreadPool() {
         threadPool.shutdownGracefully { _ in }
         alerting?.disk.shutDown()
+        lanes.forEach { $0.shutDown() }
     }
 }

@@ -18,8 +18,8 @@ struct PgBouncerIntegrationTests {
 
         let session = DatabaseSession(
             settings: ConnectionSettings(
-                connectionString: try ConnectionString(adminDSN), timeout: .seconds(5), kind: .pgbouncer, environmentSetsConnectTimeout: false),
-            threadPool: .singleton)
+                connectionString: try ConnectionString(adminDSN), timeout: .seconds(5), kind: .pgbouncer),
+            lane: TargetLane(sharing: .singleton))
         let server = try ServerInfo.pgBouncer(row: try #require(try await session.query(ServerInfo.pgBouncerQuery).rows.first))
         #expect(server.version.hasPrefix("PgBouncer"))
         let families = try await PgBouncerCollector().collect(session, server: server)

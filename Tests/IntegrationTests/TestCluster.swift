@@ -37,9 +37,8 @@ enum TestCluster {
     static func monitoringSession(_ dsn: String, databases: DatabaseSelection = .auto) throws -> DatabaseSession {
         DatabaseSession(
             settings: ConnectionSettings(
-                connectionString: try ConnectionString(dsn), timeout: .seconds(10), databases: databases,
-                environmentSetsConnectTimeout: false),
-            threadPool: .singleton)
+                connectionString: try ConnectionString(dsn), timeout: .seconds(10), databases: databases),
+            lane: TargetLane(sharing: .singleton))
     }
 
     /// A name no other test uses, for tables and databases.

@@ -32,10 +32,11 @@ import Testing
 
     @Test func pgvigilAdditionsNeverOverrideTheDSN() throws {
         var settings = ConnectionSettings(
-            connectionString: try ConnectionString("host=a connect_timeout=3 application_name=mine"),
-            timeout: .seconds(10), environmentSetsConnectTimeout: false)
+            connectionString: try ConnectionString("host=a keepalives_idle=5 application_name=mine"),
+            timeout: .seconds(10))
         var keywords = settings.libpqParameters.map(\.0)
-        #expect(!keywords.contains("connect_timeout"))
+        #expect(!keywords.contains("keepalives_idle"))
+        #expect(keywords.contains("tcp_user_timeout"))
         #expect(keywords.contains("fallback_application_name"))
         #expect(!keywords.contains("application_name"))
         settings.database = "app"
@@ -43,5 +44,25 @@ import Testing
         #expect(settings.libpqParameters.last?.0 == "dbname")
         #expect(settings.libpqParameters.last?.1 == "app")
         #expect(keywords.first == "dbname")
+    }
+    @Test func aDSNWithSeveralHostsIsTriedOneHostAtATime() throws {
+        func attempts(_ dsn: String) throws -> [[String: String]] {
+            let settings = ConnectionSettings(connectionString: try ConnectionString(dsn), timeout: .seconds(10))
+            // Later pairs override earlier ones, as libpq reads them.
+            return settings.connectAttempts.map { Dictionary($0, uniquingKeysWith: { _, later in later }) }
+        }
+        let split = try attempts("host=a,b port=5432,5433 dbname=x")
+        #expect(split.map { $0["host"] } == ["a", "b"])
+        #expect(split.map { $0["port"] } == ["5432", "5433"])
+        let uri = try attempts("postgresql://u@a:5432,b:5433/x")
+        #expect(uri.map { $0["host"] } == ["a", "b"])
+        #expect(uri.map { $0["port"] } == ["5432", "5433"])
+        let sharedPort = try attempts("host=a,b hostaddr=10.0.0.1,10.0.0.2 port=6432")
+        #expect(sharedPort.map { $0["hostaddr"] } == ["10.0.0.1", "10.0.0.2"])
+        #expect(sharedPort.allSatisfy { $0["port"] == nil })
+        // One host, or lists libpq cannot match up (it reports that itself): the DSN as written.
+        #expect(try attempts("host=a port=5432").count == 1)
+        #expect(try attempts("host=a,b hostaddr=10.0.0.1").count == 1)
+        #expect(try attempts("host=a,b,c port=1,2").count == 1)
     }
 }

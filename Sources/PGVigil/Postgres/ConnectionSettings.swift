@@ -6,7 +6,8 @@ struct ConnectionSettings: Sendable {
     var connectionString: ConnectionString
     /// The database to connect to instead of the DSN's (for per-database collectors), if any.
     var database: String?
-    /// Upper bound for every statement (`statement_timeout`) and for connecting (`connect_timeout`).
+    /// Upper bound for every statement on the server (`statement_timeout`, `lock_timeout`); with a
+    /// margin, the client deadline of every connect and statement (`clientDeadline`).
     var timeout: Duration
     /// Which databases per-database collectors visit.
     var databases: DatabaseSelection = .auto
@@ -14,19 +15,17 @@ struct ConnectionSettings: Sendable {
     var excludeDatabases: String?
     /// A PostgreSQL server, or a PgBouncer admin console (which takes no session settings).
     var kind: TargetKind = .postgresql
-    /// Whether the connection's environment sets `PGCONNECT_TIMEOUT` (then libpq's value wins).
-    var environmentSetsConnectTimeout: Bool
+
+    /// How long each connect and each statement may wait before pgvigil gives up on its own.
+    var clientDeadline: ClientDeadline { ClientDeadline(timeout: timeout) }
 
     /// The libpq keyword/value pairs: the DSN first (expanded), then pgvigil's additions, which
     /// never override what the DSN itself says.
     var libpqParameters: [(String, String)] {
         var parameters: [(String, String)] = [("dbname", connectionString.text)]
         parameters.append(("fallback_application_name", "pgvigil"))
-        if connectionString.options["connect_timeout"] == nil, !environmentSetsConnectTimeout {
-            parameters.append(("connect_timeout", String(max(2, Int(timeout.seconds.rounded(.up))))))
-        }
-        // A server that vanishes from the network (no RST) must not hang a blocking libpq call
-        // for the kernel's default 2h+ keepalive: detect it within about a minute.
+        // The client deadline ends every call; these also let the kernel notice a server that
+        // vanished from the network (no RST) on an idle connection within about a minute.
         let networkDefaults = [
             ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
             ("tcp_user_timeout", String(Int(timeout.seconds * 1000) + 5000)),
@@ -36,6 +35,28 @@ struct ConnectionSettings: Sendable {
         }
         if let database { parameters.append(("dbname", database)) }
         return parameters
+    }
+
+    /// The parameters of each connect attempt: one per host when the DSN names several (`host=a,b`
+    /// or a URI with several hosts), each with that host's `host`, `hostaddr` and `port`, in the
+    /// DSN's order (shuffled with `load_balance_hosts=random`). libpq's asynchronous connect never
+    /// gives up on a host that does not answer, so pgvigil tries hosts one by one, each within the
+    /// client deadline, to keep multi-host failover working. A DSN whose lists libpq cannot match
+    /// up is tried as written, so libpq reports the mismatch.
+    var connectAttempts: [[(String, String)]] {
+        let base = libpqParameters
+        func list(_ keyword: String) -> [String] {
+            connectionString.options[keyword].map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+        }
+        let hosts = list("host"), addresses = list("hostaddr"), ports = list("port")
+        let count = max(hosts.count, addresses.count)
+        guard count > 1, hosts.isEmpty || hosts.count == count, addresses.isEmpty || addresses.count == count,
+              ports.count <= 1 || ports.count == count else { return [base] }
+        let attempts = (0..<count).map { index in
+            base + (hosts.isEmpty ? [] : [("host", hosts[index])]) + (addresses.isEmpty ? [] : [("hostaddr", addresses[index])])
+                + (ports.count > 1 ? [("port", ports[index])] : [])
+        }
+        return connectionString.options["load_balance_hosts"] == "random" ? attempts.shuffled() : attempts
     }
 
     /// The statement that makes a new session read-only and bounded, with its parameters; none

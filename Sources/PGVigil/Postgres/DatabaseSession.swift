@@ -1,14 +1,16 @@
-// A lazily (re)connected, serialised session to one database, running libpq calls on a thread pool.
+// A lazily (re)connected, serialised session to one database, running libpq calls on its target's lane.
 import NIOPosix
 
 /// A session to one database of a target. It connects on first use, reconnects after a lost
-/// connection, and runs one statement at a time on the thread pool (never on the concurrency pool).
+/// connection, and runs one statement at a time on its target's lane (never on the concurrency
+/// pool). Every call ends within the client deadline (`ConnectionSettings.clientDeadline`); one
+/// that got no answer drops the connection, so a stuck server costs no pile-up of sessions.
 ///
 /// Per-database collectors ask for `session(forDatabase:)`: child sessions with the same DSN and
-/// another `dbname`, kept open and reused across cycles.
+/// another `dbname`, kept open and reused across cycles, on the same lane.
 actor DatabaseSession {
     private let settings: ConnectionSettings
-    private let threadPool: NIOThreadPool
+    private let lane: TargetLane
     private var connection: PostgresConnection?
     private var children: [String: DatabaseSession] = [:]
     /// The discovery of the current sampling cycle, shared by the per-database collectors.
@@ -17,9 +19,9 @@ actor DatabaseSession {
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Creates a session; nothing connects until the first query.
-    init(settings: ConnectionSettings, threadPool: NIOThreadPool) {
+    init(settings: ConnectionSettings, lane: TargetLane) {
         self.settings = settings
-        self.threadPool = threadPool
+        self.lane = lane
     }
 
     /// Runs `sql` with text `parameters` and returns its rows. A lost connection is dropped, so
@@ -28,7 +30,7 @@ actor DatabaseSession {
         try await serialised {
             let connection = try await self.connectedHandle()
             do {
-                return try await self.threadPool.runIfActive { try connection.query(sql, parameters) }
+                return try await self.lane.threadPool.runIfActive { try connection.query(sql, parameters) }
             } catch let error as PostgresError where error.kind == .connection {
                 self.connection = nil
                 throw error
@@ -41,7 +43,7 @@ actor DatabaseSession {
         if let child = children[database] { return child }
         var childSettings = settings
         childSettings.database = database
-        let child = DatabaseSession(settings: childSettings, threadPool: threadPool)
+        let child = DatabaseSession(settings: childSettings, lane: lane)
         children[database] = child
         return child
     }
@@ -71,7 +73,8 @@ actor DatabaseSession {
     /// on a fresh connection; a database dropped since this cycle's discovery is skipped; any
     /// other failure fails the collector (an error that names the database), never the target: a
     /// lost child connection says nothing about the server, whose health the sampler checks on
-    /// the main session.
+    /// the main session. A child that got no answer within the client deadline is neither retried
+    /// nor checked on the main session: each would wait that long again on a stuck server.
     func forEachDatabase<T: Sendable>(_ databases: [String], _ body: (DatabaseSession) async throws -> T) async throws -> [(database: String, result: T)] {
         var results: [(database: String, result: T)] = []
         for database in databases {
@@ -79,10 +82,11 @@ actor DatabaseSession {
                 let child = session(forDatabase: database)
                 do {
                     results.append((database, try await body(child)))
-                } catch let error as PostgresError where error.kind == .connection {
+                } catch let error as PostgresError where error.kind == .connection && !error.isNoAnswer {
                     results.append((database, try await body(child)))
                 }
             } catch let error as PostgresError {
+                if error.isNoAnswer { throw PostgresError(kind: .query, message: "database \"\(database)\": \(error.message)") }
                 let stillThere = try await query(
                     "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn AND NOT datistemplate", [database]).rows
                 if stillThere.isEmpty { continue }
@@ -111,8 +115,10 @@ actor DatabaseSession {
         if let connection, connection.isHealthy { return connection }
         connection = nil
         let settings = self.settings
-        let fresh = try await threadPool.runIfActive { () throws -> PostgresConnection in
-            let connection = try PostgresConnection(parameters: settings.libpqParameters, dsn: settings.connectionString.text)
+        let canceller = lane.canceller
+        let fresh = try await lane.threadPool.runIfActive { () throws -> PostgresConnection in
+            let connection = try PostgresConnection.connect(
+                trying: settings.connectAttempts, dsn: settings.connectionString.text, deadline: settings.clientDeadline, canceller: canceller)
             if let setup = settings.sessionSetup { _ = try connection.query(setup.sql, setup.parameters) }
             return connection
         }

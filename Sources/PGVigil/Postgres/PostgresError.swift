@@ -18,6 +18,9 @@ struct PostgresError: Error, Sendable, CustomStringConvertible {
     var message: String
     /// The SQLSTATE code, when the server sent one (e.g. `57014` for a statement timeout).
     var sqlState: String?
+    /// Whether the server did not answer within the client deadline (a `connection` failure:
+    /// the connection was dropped), as opposed to an error it reported.
+    var isNoAnswer = false
 
     var description: String {
         if let sqlState { return "\(message) (SQLSTATE \(sqlState))" }

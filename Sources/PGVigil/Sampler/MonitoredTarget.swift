@@ -21,7 +21,7 @@ struct MonitoredTarget: Sendable {
     }
 
     /// Resolves every target of `config`; their statements collectors report query texts into `statementTexts`.
-    static func all(from config: AgentConfig, environment: [String: String], statementTexts: StatementTextCatalog) throws -> [MonitoredTarget] {
+    static func all(from config: AgentConfig, statementTexts: StatementTextCatalog) throws -> [MonitoredTarget] {
         return try config.targets.map { target in
             let name = target.name ?? ""
             return MonitoredTarget(
@@ -29,8 +29,7 @@ struct MonitoredTarget: Sendable {
                 labels: [Label("target", name)] + target.labels.sorted { $0.key < $1.key }.map { Label($0.key, $0.value) },
                 connection: ConnectionSettings(
                     connectionString: try ConnectionString(target.dsn), timeout: config.timeout.duration,
-                    databases: target.databases, excludeDatabases: target.excludeDatabases, kind: target.type,
-                    environmentSetsConnectTimeout: environment["PGCONNECT_TIMEOUT"] != nil),
+                    databases: target.databases, excludeDatabases: target.excludeDatabases, kind: target.type),
                 schedule: CollectorRegistry.schedule(
                     for: config, kind: target.type, context: CollectorContext(target: name, statementTexts: statementTexts)),
                 history: config.history.duration,
