@@ -4,24 +4,11 @@ import Testing
 @testable import PGVigil
 
 @Suite struct ConfigLoaderTests {
-    /// Writes `yaml` to a temporary file and loads it with `overrides` and `environment`.
     private func load(_ yaml: String, overrides: ConfigOverrides = ConfigOverrides(), environment: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
-        _ = FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        var withFile = overrides
-        withFile.configFile = path
-        return try ConfigLoader.load(overrides: withFile, environment: environment)
+        try ConfigFile.load(yaml, overrides: overrides, environment: environment)
     }
 
-    private func loadError(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try load(yaml)
-            return nil
-        } catch {
-            return error
-        }
-    }
+    private func loadError(_ yaml: String) -> ConfigError? { ConfigFile.loadError(yaml) }
 
     @Test func readsTheInterfaceExample() throws {
         let config = try load("""

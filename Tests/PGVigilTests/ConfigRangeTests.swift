@@ -1,24 +1,8 @@
 // Every number of the config has a range; out of range is an error naming the line and the field.
-import Foundation
 import Testing
 @testable import PGVigil
 
 @Suite struct ConfigRangeTests {
-    /// The error loading `yaml` from a file, if any.
-    private func loadError(_ yaml: String) -> ConfigError? {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
-        _ = FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        var overrides = ConfigOverrides()
-        overrides.configFile = path
-        do {
-            _ = try ConfigLoader.load(overrides: overrides, environment: [:])
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test(arguments: [
         ("timeout: 106000000000d1000000000000h", 1, "timeout", "is longer than 10y"),
         ("timeout: 9223372036854775807ms", 1, "timeout", "is longer than 10y"),
@@ -36,14 +20,14 @@ import Testing
         ("alerts:\n  receivers:\n    - { name: r, url: 'http://127.0.0.1:1/', timeout: 1h }", 3, "alerts.receivers[0].timeout", "from 100ms to 10m"),
     ])
     func outOfRangeNamesTheLineAndField(yaml: String, line: Int, field: String, message: String) throws {
-        let error = try #require(loadError(yaml + "\ntargets: [{ name: a, dsn: \"host=127.0.0.1\" }]\n"))
+        let error = try #require(ConfigFile.loadError(yaml + "\ntargets: [{ name: a, dsn: \"host=127.0.0.1\" }]\n"))
         #expect(error.field == field, "\(error)")
         #expect(error.line == line, "\(error)")
         #expect(error.message.contains(message), "\(error)")
     }
 
     @Test func theBoundsThemselvesAreAccepted() {
-        #expect(loadError("""
+        #expect(ConfigFile.loadError("""
             interval: 100ms
             history: 5h
             timeout: 10m

@@ -1,24 +1,15 @@
 // Unit tests of the `http:` config section: defaults, ranges, unknown keys, check-config output.
-import Foundation
 import Testing
 @testable import PGVigil
 
 @Suite struct HTTPServerConfigTests {
-    /// Loads `yaml` (with a target) from a temporary file.
+    /// Loads `yaml` with a target.
     private func load(_ yaml: String) throws(ConfigError) -> AgentConfig {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
-        _ = FileManager.default.createFile(atPath: path, contents: Data(("targets: [{ dsn: \"host=x\" }]\n" + yaml).utf8))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try ConfigLoader.load(overrides: ConfigOverrides(configFile: path), environment: [:])
+        try ConfigFile.load("targets: [{ dsn: \"host=x\" }]\n" + yaml)
     }
 
     private func loadError(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try load(yaml)
-            return nil
-        } catch {
-            return error
-        }
+        ConfigFile.loadError("targets: [{ dsn: \"host=x\" }]\n" + yaml)
     }
 
     @Test func defaultsApplyWithoutTheSection() throws {
