@@ -5,6 +5,8 @@
 #   scripts/test.sh                       (as root: installs missing Debian packages first)
 #   PG_VERSIONS="15" scripts/test.sh      only some versions (default: 15 17 18)
 #   PG_BIN=/path/to/bin scripts/test.sh   one other PostgreSQL build
+#   FUZZ_SECONDS=0 scripts/test.sh        skip fuzzing (default: 60 s per fuzz target)
+#   TSAN=0 scripts/test.sh                skip the ThreadSanitizer run (default: on the first version)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,11 @@ swift test --skip-build --filter PGVigilTests
 echo "== Prometheus alert rules (promtool)"
 promtool check rules alerts/*.rules.yml
 promtool test rules alerts/*_test.yml
+
+if [ "${FUZZ_SECONDS:-60}" != 0 ]; then
+  echo "== fuzzing (libFuzzer + AddressSanitizer)"
+  Fuzz/run.sh "${FUZZ_SECONDS:-60}"
+fi
 
 if [ "$(id -u)" = 0 ]; then
   echo "== deployment files (Dockerfile, runtime libraries, systemd unit)"
@@ -53,8 +60,29 @@ integration() {
   swift test --skip-build --filter PrimaryRestartTests
   swift test --skip-build --filter StoppedBackendTests
 
+  if [ "${TSAN:-1}" != 0 ] && [ -z "${tsan_done:-}" ]; then
+    thread_sanitizer
+    tsan_done=1
+  fi
+
   scripts/pg-cluster.sh stop
   trap - EXIT
+}
+
+# The integration suites run under ThreadSanitizer: the HTTP server, delivery queues and spool,
+# libpq lanes and cancels, collectors, an agent through a receiver outage. The suites that wait
+# for a whole agent's first cycles against fixed deadlines time out under TSan's slowdown.
+TSAN_INTEGRATION_SUITES='IntegrationTests\.(HTTPServerLimitTests|DeliveryQueueTests|DeliveryQueueFaultTests|AlertOutageTests|QueryCancelTests|CollectorIntegrationTests|PgBouncerIntegrationTests|ReplicationLagIntegrationTests|SpoolFullDiskTests|LeastPrivilegeTests)'
+
+# thread_sanitizer: the unit tests and those integration suites built with ThreadSanitizer,
+# against the running servers; a data race it reports stops the run (halt_on_error).
+thread_sanitizer() {
+  echo "== ThreadSanitizer: unit and integration tests on $("$PG_BIN/postgres" --version)"
+  swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+  swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter PGVigilTests
+  swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$TSAN_INTEGRATION_SUITES"
+  unset TSAN_OPTIONS
 }
 
 if [ -n "${PG_BIN:-}" ]; then
