@@ -26,7 +26,9 @@ final class Agent: Sendable {
         self.store = store
         let statuses = targets.map(TargetSampler.initialStatus(of:))
         state = ServedState(.initial(statuses))
-        let publisher = ExpositionPublisher(initialStatuses: statuses, store: store, state: state)
+        let closedConnections = HTTPClosedConnections()
+        let publisher = ExpositionPublisher(
+            initialStatuses: statuses, store: store, state: state, agentFamilies: { [closedConnections.family] })
         self.publisher = publisher
         let plan = try AlertingPlan.make(from: config, environment: environment)
         // Each receiver runs one blocking call at a time: a thread each (bounded), apart from the
@@ -52,7 +54,7 @@ final class Agent: Sendable {
                 state: state, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
                 authenticator: try HTTPAuthenticator.resolve(config.auth, environment: environment), wallClock: wallClock),
-            limits: config.http, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            limits: config.http, closed: closedConnections, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         self.logger = logger
         self.wallClock = wallClock
     }

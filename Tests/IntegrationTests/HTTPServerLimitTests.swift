@@ -6,15 +6,17 @@ import Testing
 @testable import PGVigil
 
 @Suite struct HTTPServerLimitTests {
-    /// Starts a server with `limits` on 127.0.0.1, runs `body` with its port, stops it.
+    /// Starts a server with `limits` on 127.0.0.1 counting what it closes in `closed`, runs `body`
+    /// with its port, stops it.
     private func withServer(_ limits: HTTPServerConfig = HTTPServerConfig(maxConnections: 2, idleTimeout: .seconds(30), requestHeadTimeout: .seconds(10), maxBodyBytes: 1024),
+                            closed: HTTPClosedConnections = HTTPClosedConnections(),
                             _ body: (Int) async throws -> Void) async throws {
         let state = ServedState(.initial([]))
         let server = HTTPServer(
             address: try #require(ListenAddress("127.0.0.1:0")),
             router: Router(state: state, seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600), statementTexts: StatementTextCatalog(),
             statusPage: StatusPage(archive: SeriesArchive(), history: 3600), wallClock: { 0 }),
-            limits: limits, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
+            limits: limits, closed: closed, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
@@ -30,16 +32,19 @@ import Testing
     }
 
     @Test func oversizedBodyGets413AndTheConnectionCloses() async throws {
-        try await withServer { port in
+        let closed = HTTPClosedConnections()
+        try await withServer(closed: closed) { port in
             let client = try LoopbackClient(port: port)
             client.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" + String(repeating: "a", count: 4096))
             let response = try await client.readUntilClosed()
             #expect(response.hasPrefix("HTTP/1.1 413"))
         }
+        #expect(closed.count(.bodyTooLarge) == 1)
     }
 
     @Test func fiveThousandHeaderLinesGet431() async throws {
-        try await withServer { port in
+        let closed = HTTPClosedConnections()
+        try await withServer(closed: closed) { port in
             let client = try LoopbackClient(port: port)
             let headers = (0..<5000).map { "X-Header-\($0): v\r\n" }.joined()
             client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n")
@@ -47,6 +52,8 @@ import Testing
             #expect(response.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large"))
             #expect(response.lowercased().contains("connection: close"))
         }
+        #expect(closed.count(.headerTooLarge) == 1)
+        #expect(closed.family.samples.contains { $0.labels == [Label("reason", "header_too_large")] && $0.value == 1 })
     }
 
     @Test func hundredKilobyteHeaderGets431() async throws {
@@ -95,7 +102,8 @@ import Testing
 
     @Test func tricklingHeadIsClosedAtTheDeadline() async throws {
         let deadline = Duration.seconds(1)
-        try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: deadline)) { port in
+        let closed = HTTPClosedConnections()
+        try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: deadline), closed: closed) { port in
             let client = try LoopbackClient(port: port)
             let start = ContinuousClock.now
             client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n")
@@ -113,6 +121,8 @@ import Testing
             #expect(elapsed >= deadline * 0.9)
             #expect(elapsed < deadline * 3)
         }
+        #expect(closed.count(.requestTimeout) == 1)
+        #expect(closed.count(.idleTimeout) == 0)
     }
 
     @Test func connectionThatNeverSendsIsClosedAtTheHeadDeadline() async throws {
@@ -151,17 +161,20 @@ import Testing
     }
 
     @Test func quietKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
-        try await withServer(HTTPServerConfig(idleTimeout: .milliseconds(500), requestHeadTimeout: .seconds(10))) { port in
+        let closed = HTTPClosedConnections()
+        try await withServer(HTTPServerConfig(idleTimeout: .milliseconds(500), requestHeadTimeout: .seconds(10)), closed: closed) { port in
             let client = try LoopbackClient(port: port)
             #expect(try await get("/healthz", on: client).hasPrefix("HTTP/1.1 200 OK"))
             let start = ContinuousClock.now
             #expect(try await client.readUntilClosed().isEmpty)
             #expect(ContinuousClock.now - start < .seconds(5))
         }
+        #expect(closed.count(.idleTimeout) == 1)
     }
 
     @Test func theLongestWaitingConnectionGivesWayWhenEverySlotIsTaken() async throws {
-        try await withServer { port in
+        let closed = HTTPClosedConnections()
+        try await withServer(closed: closed) { port in
             let first = try LoopbackClient(port: port)
             let second = try LoopbackClient(port: port)
             #expect(try await get("/healthz", on: first).hasPrefix("HTTP/1.1 200 OK"))
@@ -172,6 +185,8 @@ import Testing
             #expect(try await first.readUntilClosed().isEmpty)
             #expect(try await get("/healthz", on: second, close: true).hasPrefix("HTTP/1.1 200 OK"))
         }
+        #expect(closed.count(.evicted) == 1)
+        #expect(closed.count(.refused) == 0)
     }
 
     @Test func slowConnectionsCannotLockOutScrapes() async throws {

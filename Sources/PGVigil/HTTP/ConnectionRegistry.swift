@@ -3,21 +3,31 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// The server's `ConnectionTable` of channels under a lock, since connections live on several
-/// event loops. Evicted channels are closed here.
+/// event loops. Evicted channels are closed here; every connection the server ends is counted in
+/// `closed`.
 final class ConnectionRegistry: Sendable {
     private let table: NIOLockedValueBox<ConnectionTable<any Channel>>
+    /// The connections the server ended, by reason.
+    let closed: HTTPClosedConnections
 
     /// A registry of `capacity` slots whose answering connections may give way after `stalledAfter`.
-    init(capacity: Int, stalledAfter: TimeAmount) {
+    init(capacity: Int, stalledAfter: TimeAmount, closed: HTTPClosedConnections) {
         table = NIOLockedValueBox(ConnectionTable(capacity: capacity, stalledAfter: stalledAfter))
+        self.closed = closed
     }
 
     /// Admits `channel` and returns its id, closing the connection it displaces; nil if every
     /// slot is answering a request freshly (the caller closes `channel`).
     func admit(_ channel: any Channel) -> Int? {
         let admission = table.withLockedValue { $0.admit(channel, at: .now()) }
-        guard case .admitted(let id, let evicted) = admission else { return nil }
-        evicted?.close(promise: nil)
+        guard case .admitted(let id, let evicted) = admission else {
+            closed.record(.refused)
+            return nil
+        }
+        if let evicted {
+            closed.record(.evicted)
+            evicted.close(promise: nil)
+        }
         return id
     }
 

@@ -59,7 +59,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        arm(requestHeadTimeout, context: context)
+        arm(requestHeadTimeout, for: .requestTimeout, context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -79,7 +79,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         case .waitingForRequest(headStarted: false):
             phase = .waitingForRequest(headStarted: true)
-            arm(requestHeadTimeout, context: context)
+            arm(requestHeadTimeout, for: .requestTimeout, context: context)
         case .waitingForRequest(headStarted: true), .answering:
             break
         }
@@ -101,7 +101,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: length)!))
             case .tooLarge:
                 phase = .lingering
-                arm(Self.lingerTime, context: context)
+                arm(Self.lingerTime, for: nil, context: context)
                 context.fireErrorCaught(HTTPParserError.headerOverflow)
                 return
             }
@@ -131,22 +131,27 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             phase = .waitingForRequest(headStarted: false)
             registry.markWaiting(id)
         }
-        arm(idleTimeout, context: context)
+        arm(idleTimeout, for: .idleTimeout, context: context)
         promise?.succeed(())
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         if mode == .output {
             phase = .lingering
-            arm(Self.lingerTime, context: context)
+            arm(Self.lingerTime, for: nil, context: context)
         }
         context.close(mode: mode, promise: promise)
     }
 
-    /// Closes the connection after `timeout` unless armed again before.
-    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+    /// Closes the connection after `timeout` unless armed again before, counting it for `reason`
+    /// (nil: the end of lingering after a refusal, already counted).
+    private func arm(_ timeout: TimeAmount, for reason: HTTPClosedConnections.Reason?, context: ChannelHandlerContext) {
         deadline?.cancel()
         let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        let closed = registry.closed
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            if let reason { closed.record(reason) }
+            channel.close(promise: nil)
+        }
     }
 }

@@ -23,14 +23,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let router: Router
     private let maxBodyBytes: Int
+    private let closed: HTTPClosedConnections
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var refused = false
 
-    /// Creates a handler answering with `router`.
-    init(router: Router, maxBodyBytes: Int) {
+    /// Creates a handler answering with `router`, counting the requests it refuses in `closed`.
+    init(router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections) {
         self.router = router
         self.maxBodyBytes = maxBodyBytes
+        self.closed = closed
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -43,6 +45,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             bodyBytes += chunk.readableBytes
             if bodyBytes > maxBodyBytes, let requestHead = head {
                 head = nil
+                closed.record(.bodyTooLarge)
                 refuse(.text(.payloadTooLarge, "request body over \(maxBodyBytes) bytes"), version: requestHead.version, method: requestHead.method, context: context)
             }
         case .end:
@@ -62,7 +65,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        let response: HTTPResponse = parseError == .headerOverflow
+        let tooLarge = parseError == .headerOverflow
+        closed.record(tooLarge ? .headerTooLarge : .malformed)
+        let response: HTTPResponse = tooLarge
             ? .text(.requestHeaderFieldsTooLarge, "request header fields over the server's limits")
             : .text(.badRequest, "malformed HTTP request")
         refuse(response, version: .http1_1, method: .GET, context: context)

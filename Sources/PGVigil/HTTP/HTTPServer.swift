@@ -21,15 +21,17 @@ final class HTTPServer: Service, Sendable {
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
     private let connections: ConnectionRegistry
 
-    /// Creates a server; nothing is bound until `bind()` or `run()`.
-    init(address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(), group: any EventLoopGroup, logger: Logger) {
+    /// Creates a server that counts the connections it ends in `closed`; nothing is bound until
+    /// `bind()` or `run()`.
+    init(address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(), closed: HTTPClosedConnections = HTTPClosedConnections(),
+         group: any EventLoopGroup, logger: Logger) {
         self.address = address
         self.router = router
         self.limits = limits
         self.group = group
         self.logger = logger
         // A client that has not read its answer in a request's time is as slow as one still sending it.
-        connections = ConnectionRegistry(capacity: limits.maxConnections, stalledAfter: limits.requestHeadTimeout.timeAmount)
+        connections = ConnectionRegistry(capacity: limits.maxConnections, stalledAfter: limits.requestHeadTimeout.timeAmount, closed: closed)
     }
 
     /// Binds the listen address (all interfaces for `:PORT`) and returns the bound port.
@@ -53,7 +55,7 @@ final class HTTPServer: Service, Sendable {
                     try pipeline.addHandler(HTTPConnectionGuard(id: id, registry: connections, limits: limits))
                     try pipeline.configureHTTPServerPipeline(
                         withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-                    try pipeline.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: limits.maxBodyBytes))
+                    try pipeline.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: limits.maxBodyBytes, closed: connections.closed))
                 }
             }
         let bound: any Channel

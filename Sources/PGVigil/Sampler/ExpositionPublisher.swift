@@ -19,11 +19,16 @@ actor ExpositionPublisher {
     private var agentEncoded = EncodedFamilies([])
     private let buildInfo = EncodedFamilies([SelfMetrics.buildInfo])
     private var alerts: [ActiveAlert] = []
+    /// The agent's families read at each render (the HTTP server's counters).
+    private let agentFamilies: @Sendable () -> [MetricFamily]
 
-    /// Creates a publisher for targets in config order, serving into `state`.
-    init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState) {
+    /// Creates a publisher for targets in config order, serving into `state`; `agentFamilies`
+    /// are read afresh at each render of /metrics.
+    init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState,
+         agentFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }) {
         self.store = store
         self.state = state
+        self.agentFamilies = agentFamilies
         self.targetOrder = initialStatuses.map(\.name)
         self.statuses = Dictionary(initialStatuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -67,7 +72,7 @@ actor ExpositionPublisher {
     private func render() {
         dirty = false
         let ordered = targetOrder.compactMap { statuses[$0] }
-        let sources = targetOrder.compactMap { perTargetEncoded[$0] } + [agentEncoded, buildInfo]
+        let sources = targetOrder.compactMap { perTargetEncoded[$0] } + [agentEncoded, EncodedFamilies(agentFamilies()), buildInfo]
         state.update(ServedSnapshot(
             exposition: RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
             perTarget: perTarget,
