@@ -9,7 +9,7 @@ enum StuckServerScenario {
     static let deadline = ClientDeadline(timeout: timeout).limit
     /// Rendering (at most every 250 ms), the scrape loop's polling (every 200 ms) and scheduling
     /// on a machine busy with the other suites.
-    static let observationSlack: Duration = .seconds(2)
+    static let observationSlack: Duration = .seconds(3)
 
     /// An agent config sampling `targets` every `interval` with `timeout`.
     static func config(_ targets: [TargetConfig]) -> AgentConfig {

@@ -16,10 +16,8 @@ struct StuckServerTests {
         let real = Scenario.primaryTarget("real", applicationName: TestCluster.uniqueName("pgvigil_real"))
         let start = ContinuousClock.now
         try await RunningAgent.with(Scenario.config(holes + [real])) { agent in
-            var realAges: [Double] = []
             let down = try await agent.scrape(until: { scrape in
-                realAges += [Scenario.value(scrape, "pgvigil_last_sample_age_seconds", "real")].compactMap { $0 }
-                return holes.allSatisfy { Scenario.value(scrape, "pg_up", $0.name ?? "") == 0 }
+                holes.allSatisfy { Scenario.value(scrape, "pg_up", $0.name ?? "") == 0 }
             })
             let downAfter = ContinuousClock.now - start
             #expect(holes.allSatisfy { Scenario.value(down, "pg_up", $0.name ?? "") == 0 })
@@ -31,7 +29,9 @@ struct StuckServerTests {
             #expect(readiness.body.contains(#"{"target":"hole0","reason":"no answer from the server within 3s"#), "\(readiness.body)")
             #expect(!readiness.body.contains("never-logged-secret"))
 
-            // Reconnects to the holes keep meeting the deadline; the real target samples on time.
+            // Reconnects to the holes keep meeting the deadline; the real target samples on time
+            // (measured from here: the start of 41 lanes on a loaded machine says nothing of lanes).
+            var realAges: [Double] = []
             _ = try await waitUntil(timeout: Scenario.deadline + Scenario.interval) {
                 let scrape = try await agent.get("/metrics")
                 realAges += [Scenario.value(scrape, "pgvigil_last_sample_age_seconds", "real")].compactMap { $0 }
