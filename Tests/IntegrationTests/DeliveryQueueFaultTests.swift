@@ -89,10 +89,13 @@ import Testing
         try FileManager.default.removeItem(atPath: directory)
         #expect(FileManager.default.createFile(atPath: directory, contents: Data("not a directory".utf8)))
         try await running(queue) {
+            // The receiver fails first, so the notification is still queued when its write fails
+            // (on a loaded machine the write may otherwise come after a delivery from memory).
+            transport.respond(with: 503)
             await queue.enqueue(notification(.firing, alert: "A"))
+            #expect(try await waitUntil(timeout: .seconds(10)) { await queue.spoolWritable == false })
+            transport.respond(with: 200)
             #expect(try await waitUntil(timeout: .seconds(5)) { await queue.pendingCount == 0 })
-            // The failed write is reported by the disk thread, which a loaded machine may run after the delivery.
-            #expect(try await waitUntil(timeout: .seconds(5)) { await queue.spoolWritable == false })
             // While the receiver fails, a notification waits in memory and is spooled once the disk allows.
             transport.respond(with: 503)
             await queue.enqueue(notification(.resolved, alert: "A"))
