@@ -79,7 +79,7 @@ TSAN_INTEGRATION_SUITES='IntegrationTests\.(HTTPServerLimitTests|DeliveryQueueTe
 thread_sanitizer() {
   echo "== ThreadSanitizer: unit and integration tests on $("$PG_BIN/postgres" --version)"
   swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+  export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan-suppressions.txt"
   swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter PGVigilTests
   swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$TSAN_INTEGRATION_SUITES"
   unset TSAN_OPTIONS
