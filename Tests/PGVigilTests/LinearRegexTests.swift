@@ -31,6 +31,18 @@ import Testing
         #expect(budget >= 0, "spent \(limit - budget) steps")
     }
 
+    /// Each match costs at least the program's size (its thread sets), so many values cannot
+    /// be matched for free; a class of many overlapping ranges is merged into few.
+    @Test func setupIsChargedAndClassesAreMerged() throws {
+        let large = try LinearRegex(String(repeating: "a?", count: 2000))
+        var budget = 1000
+        #expect(large.wholeMatch("", budget: &budget) == nil)
+        let many = try LinearRegex("[" + String(repeating: #"\D"#, count: 1000) + "]")
+        #expect(many.wholeMatch("x"))
+        #expect(!many.wholeMatch("7"))
+        #expect(ScalarSet(ranges: [5...9, 1...3, 4...4, 20...30, 25...26]).ranges == [1...9, 20...30])
+    }
+
     @Test func aSpentBudgetIsReportedNotGuessed() throws {
         let regex = try LinearRegex("(a|b|c|d)*e")
         var budget = 100
@@ -57,6 +69,9 @@ import Testing
         #expect(throws: RegexSyntaxError.self) { try LinearRegex(String(repeating: "a", count: 4097)) }
         #expect(throws: RegexSyntaxError.self) { try LinearRegex(String(repeating: "(", count: 33) + "a" + String(repeating: ")", count: 33)) }
         #expect(throws: RegexSyntaxError.self) { try LinearRegex("((a{1000}){1000}){1000}") }
+        // Repetitions of what compiles to nothing add no instruction; they once looped 1000⁴ times.
+        #expect(throws: RegexSyntaxError.self) { try LinearRegex("((((){1000}){1000}){1000}){1000}") }
+        #expect(throws: RegexSyntaxError.self) { try LinearRegex("((a{0}){1000}){1000}") }
         #expect((try? LinearRegex(String(repeating: "(", count: 32) + "a" + String(repeating: ")", count: 32))) != nil)
     }
 

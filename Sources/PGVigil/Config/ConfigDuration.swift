@@ -90,6 +90,7 @@ struct ConfigDurationError: Error, Sendable, CustomStringConvertible {
 
     /// The text as given.
     var text: String
+    /// Why it was refused.
     var reason: Reason
 
     var description: String {

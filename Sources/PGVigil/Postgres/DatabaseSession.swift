@@ -86,7 +86,7 @@ actor DatabaseSession {
                     results.append((database, try await body(child)))
                 }
             } catch let error as PostgresError {
-                if error.isNoAnswer { throw PostgresError(kind: .query, message: "database \"\(database)\": \(error.message)") }
+                if error.isNoAnswer { throw PostgresError(kind: .query, message: "database \"\(database)\": \(error.message)", isNoAnswer: true) }
                 let stillThere = try await query(
                     "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn AND NOT datistemplate", [database]).rows
                 if stillThere.isEmpty { continue }

@@ -115,6 +115,9 @@ actor TargetSampler {
                     return
                 }
                 reportFailure(collector.name, "collector \(collector.name) failed: \(error)")
+                // A per-database session got no answer: the server may be stuck, so the rest of the
+                // cycle would wait a deadline per collector. They run next cycle, after the check.
+                if let error = error as? PostgresError, error.isNoAnswer { break }
             }
         }
         status.failureReason = reportedFailures.sorted { $0.key < $1.key }.first?.value

@@ -43,7 +43,8 @@ struct LinearRegex: Sendable, CustomStringConvertible {
     }
 
     /// Whether the whole of `text` matches, spending at most `budget` steps (one step is one
-    /// instruction visited by one thread); nil when the budget ran out before the answer.
+    /// instruction visited by one thread, plus the program's size to start); nil when the budget
+    /// ran out before the answer.
     func wholeMatch(_ text: String, budget: inout Int) -> Bool? {
         PikeMachine(program: program).run(text.unicodeScalars, budget: &budget)
     }
@@ -66,13 +67,17 @@ enum RegexInstruction: Sendable {
     case match
 }
 
-/// Compiles a `RegexNode` into instructions, stopping at `maximumSize`.
+/// Compiles a `RegexNode` into instructions, stopping at `maximumSize` instructions, or after as
+/// many `emit` calls: a repetition of something that compiles to nothing (`(){1000}`, `a{0}`)
+/// adds no instruction, and nested ones would otherwise loop 1000ⁿ times.
 struct RegexCompiler {
     private(set) var program: [RegexInstruction] = []
     private let maximumSize: Int
+    private var remainingEmits: Int
 
     init(maximumSize: Int) {
         self.maximumSize = maximumSize
+        remainingEmits = maximumSize
     }
 
     /// Appends `instruction`; false when the program would exceed its limit.
@@ -84,6 +89,8 @@ struct RegexCompiler {
 
     /// Emits the instructions of `node`; false when the program would exceed its limit.
     mutating func emit(_ node: RegexNode) -> Bool {
+        remainingEmits -= 1
+        guard remainingEmits >= 0 else { return false }
         switch node {
         case .empty:
             return true
@@ -140,8 +147,11 @@ struct PikeMachine {
         self.program = program
     }
 
-    /// Whether the program matches all of `text`; nil when `budget` runs out first.
+    /// Whether the program matches all of `text`; nil when `budget` runs out first. Setting up
+    /// costs the program's size (two thread sets of that many slots).
     func run(_ text: String.UnicodeScalarView, budget: inout Int) -> Bool? {
+        budget -= program.count
+        guard budget >= 0 else { return nil }
         var current = SparseSet(capacity: program.count)
         var next = SparseSet(capacity: program.count)
         var stack: [Int] = []

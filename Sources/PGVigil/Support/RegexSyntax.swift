@@ -1,6 +1,6 @@
 // Parses the RE2 syntax of PromQL label matchers into a tree, bounded in length and nesting.
 
-/// A parsed regular expression: what `RegexProgram` compiles. Every node matches a sequence of
+/// A parsed regular expression: what `RegexCompiler` compiles. Every node matches a sequence of
 /// Unicode scalars; there are no back-references or look-arounds, so it can be matched in linear time.
 indirect enum RegexNode: Sendable, Equatable {
     /// Matches the empty string.
@@ -18,17 +18,36 @@ indirect enum RegexNode: Sendable, Equatable {
     case textEnd
 }
 
-/// A set of Unicode scalars as sorted, possibly overlapping ranges, optionally negated.
+/// A set of Unicode scalars as sorted, disjoint ranges, optionally negated.
 struct ScalarSet: Sendable, Equatable {
-    /// The ranges of scalar values in the set (before negation).
-    var ranges: [ClosedRange<UInt32>]
+    /// The ranges of scalar values in the set (before negation), sorted and merged.
+    let ranges: [ClosedRange<UInt32>]
     /// Whether the set is every scalar not in `ranges`.
-    var negated = false
+    let negated: Bool
 
-    /// Whether `scalar` is in the set.
+    /// The set of `ranges` (in any order, overlapping or not), negated if `negated`.
+    init(ranges: [ClosedRange<UInt32>], negated: Bool = false) {
+        var merged: [ClosedRange<UInt32>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound &+ 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        self.ranges = merged
+        self.negated = negated
+    }
+
+    /// Whether `scalar` is in the set: a binary search of the ranges.
     func contains(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
-        return ranges.contains { $0.contains(value) } != negated
+        var low = 0, high = ranges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].upperBound < value { low = middle + 1 } else { high = middle }
+        }
+        return (low < ranges.count && ranges[low].contains(value)) != negated
     }
 
     /// The set of one scalar.
