@@ -25,7 +25,8 @@ mkdir -p Fuzz/crashes
 for target in "${targets[@]}"; do
   scratch=$(mktemp -d)
   echo "== fuzzing $target for ${seconds}s"
-  if ! ASAN_OPTIONS=detect_leaks=0 "$binary" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+  # Swift's own backtracer would run inside ASan after a trap and muddle the report: off.
+  if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
       -max_len=8192 -print_final_stats=1 -artifact_prefix="Fuzz/crashes/$target-" "$scratch" "Fuzz/corpus/$target" 2>"$scratch.log"; then
     tail -n 60 "$scratch.log"
     echo "FAIL: $target crashed; the input is in Fuzz/crashes/" >&2

@@ -15,6 +15,14 @@ import Testing
         #expect(ConfigDuration(parsing: text) == nil)
     }
 
+    /// Found by the fuzzer: the printed form was computed through a Double, so `check-config`
+    /// showed 1005ms as 1s4ms.
+    @Test(arguments: ["1005ms", "1s7ms", "4w3d23h59m59s999ms", "10y", "1ms"])
+    func printsExactlyWhatItParsed(text: String) throws {
+        let duration = try #require(ConfigDuration(parsing: text))
+        #expect(ConfigDuration(parsing: duration.description)?.duration == duration.duration, "\(text) printed as \(duration.description)")
+    }
+
     @Test func printsLargestUnitsFirst() {
         #expect(ConfigDuration(.seconds(5400)).description == "1h30m")
         #expect(ConfigDuration(.milliseconds(1500)).description == "1s500ms")
