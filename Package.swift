@@ -1,6 +1,22 @@
 // swift-tools-version:6.1
-// pgvigil: a monitoring agent for PostgreSQL. Dependencies are the ones DESIGN.md chooses; ask before adding.
+// pgvigil: a monitoring agent for PostgreSQL. Each layer is a target; docs/ARCHITECTURE.md gives the graph and why each dependency.
 import PackageDescription
+
+/// A product of swift-nio.
+func nio(_ name: String) -> Target.Dependency { .product(name: name, package: "swift-nio") }
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let timers: Target.Dependency = .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")
+
+/// Every target is compiled in Swift 6 mode.
+let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+/// The tests reach every layer (each test file imports the ones it uses).
+let testDependencies: [Target.Dependency] = [
+    "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
+    .product(name: "Yams", package: "Yams"), .product(name: "CompressNIO", package: "compress-nio"),
+    nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
+]
 
 let package = Package(
     name: "pgvigil",
@@ -20,34 +36,71 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
+        .target(
+            name: "Support",
+            dependencies: [logging, nio("NIOConcurrencyHelpers")],
+            swiftSettings: layer),
+        .target(
+            name: "Store",
+            dependencies: ["Support", nio("NIOConcurrencyHelpers")],
+            swiftSettings: layer),
+        .target(
+            name: "Exposition",
+            dependencies: [
+                "Store", "Support",
+                nio("NIOCore"), nio("NIOConcurrencyHelpers"), .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: layer),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ", "Support", nio("NIOPosix"), nio("NIOConcurrencyHelpers")],
+            swiftSettings: layer),
+        .target(
+            name: "Config",
+            dependencies: ["Postgres", "Support", .product(name: "Yams", package: "Yams"), nio("NIOCore")],
+            swiftSettings: layer),
+        .target(
+            name: "Collectors",
+            dependencies: ["Config", "Postgres", "Exposition", "Store", "Support", nio("NIOConcurrencyHelpers")],
+            swiftSettings: layer),
+        .target(
+            name: "Sampler",
+            dependencies: [
+                "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
+                nio("NIOConcurrencyHelpers"), logging, lifecycle, timers,
+            ],
+            swiftSettings: layer),
+        .target(
+            name: "Alerting",
+            dependencies: [
+                "CCurl", "Sampler", "Config", "Exposition", "Store", "Support",
+                nio("NIOCore"), nio("NIOPosix"), nio("NIOConcurrencyHelpers"), logging, lifecycle, timers,
+            ],
+            swiftSettings: layer),
+        .target(
+            name: "HTTP",
+            dependencies: [
+                "Alerting", "Sampler", "Config", "Exposition", "Store", "Support",
+                nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging, lifecycle,
+            ],
+            swiftSettings: layer),
+        // The agent: wires the layers into one process, and the commands of the executable.
         .target(
             name: "PGVigil",
             dependencies: [
-                "CLibPQ",
-                "CCurl",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
-                .product(name: "CompressNIO", package: "compress-nio"),
+                "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
+                nio("NIOCore"), nio("NIOPosix"), logging, lifecycle,
             ],
-            swiftSettings: [.swiftLanguageMode(.v6)]
-        ),
+            swiftSettings: layer),
         .executableTarget(
             name: "pgvigil",
-            dependencies: [
-                "PGVigil",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            dependencies: ["PGVigil", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: layer
         ),
         // The fuzzers' driver (Fuzz/run.sh builds it with -sanitize=fuzzer); a normal build replays inputs.
-        .executableTarget(name: "pgvigil-fuzz", dependencies: ["PGVigil"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "PGVigilTests", dependencies: ["PGVigil", .product(name: "Yams", package: "Yams")], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(name: "IntegrationTests", dependencies: ["PGVigil", .product(name: "Yams", package: "Yams")], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .executableTarget(name: "pgvigil-fuzz", dependencies: ["PGVigil"], swiftSettings: layer),
+        .testTarget(name: "PGVigilTests", dependencies: testDependencies, swiftSettings: layer),
+        .testTarget(name: "IntegrationTests", dependencies: testDependencies, swiftSettings: layer),
     ]
 )

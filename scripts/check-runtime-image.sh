@@ -47,8 +47,10 @@ echo "$listing"
 version=$(chroot "$work/root" /usr/local/bin/pgvigil version)
 echo "$version"
 grep -q "^pgvigil [0-9]" <<<"$version" || { echo "FAIL: version printed \"$version\"" >&2; exit 1; }
-chroot "$work/root" /usr/local/bin/pgvigil check-config --config /pgvigil.yaml | grep -q "^listen:" \
-  || { echo "FAIL: check-config did not print the effective config" >&2; exit 1; }
+# Captured first: `| grep -q` would stop reading at the first match and, under pipefail, fail
+# the check with the writer's SIGPIPE.
+effective=$(chroot "$work/root" /usr/local/bin/pgvigil check-config --config /pgvigil.yaml)
+grep -q "^listen:" <<<"$effective" || { echo "FAIL: check-config did not print the effective config" >&2; exit 1; }
 echo "check-config: ok"
 # libpq loads and works: nothing listens on loopback port 1, so this is a clean runtime failure (exit 1).
 set +e

@@ -1,12 +1,19 @@
 // Wires the agent together: store, samplers, publisher and HTTP server under one ServiceGroup.
+import Alerting
+import Config
+import Exposition
+import HTTP
 import Logging
 import NIOCore
 import NIOPosix
+import Postgres
+import Sampler
 import ServiceLifecycle
+import Store
+import Support
 
 /// The running agent. Built from a validated config; `run` serves until SIGTERM/SIGINT.
-final class Agent: Sendable {
-    private let store: SampleStore
+package final class Agent: Sendable {
     private let state: ServedState
     private let samplers: [TargetSampler]
     private let publisher: ExpositionPublisher
@@ -17,20 +24,20 @@ final class Agent: Sendable {
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
 
-    /// Builds the agent; nothing connects or binds yet.
-    init(config: AgentConfig, environment: [String: String], logger: Logger,
-         wallClock: @escaping @Sendable () -> Double = WallClock.now) throws {
+    /// Builds the agent from a loaded setup; nothing connects or binds yet.
+    package init(setup: AgentSetup, logger: Logger, wallClock: @escaping @Sendable () -> Double = WallClock.now) throws {
+        let config = setup.config
         let statementTexts = StatementTextCatalog()
         let targets = try MonitoredTarget.all(from: config, statementTexts: statementTexts)
         let store = SampleStore()
-        self.store = store
         let statuses = targets.map(TargetSampler.initialStatus(of:))
         state = ServedState(.initial(statuses))
+        let alerts = AlertBoard([])
         let closedConnections = HTTPClosedConnections()
         let publisher = ExpositionPublisher(
             initialStatuses: statuses, store: store, state: state, agentFamilies: { [closedConnections.family] })
         self.publisher = publisher
-        let plan = try AlertingPlan.make(from: config, environment: environment)
+        let plan = setup.alerting
         // Each receiver runs one blocking call at a time: a thread each (bounded), apart from the
         // targets, which each have a lane of their own, so a stuck server holds up no other target.
         let threadPool = NIOThreadPool(numberOfThreads: max(2, min(plan.receivers.count, 32)))
@@ -44,16 +51,16 @@ final class Agent: Sendable {
                 store: store, publisher: publisher, logger: logger, wallClock: wallClock)
         }
         alerting = try Self.makeAlerting(
-            plan: plan, store: store, state: state, publisher: publisher, threadPool: threadPool, logger: logger, wallClock: wallClock)
+            plan: plan, store: store, state: state, publisher: publisher, board: alerts, threadPool: threadPool, logger: logger, wallClock: wallClock)
         guard let address = ListenAddress(config.listen) else {
             throw ConfigError(field: "listen", message: "\"\(config.listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
         }
         server = HTTPServer(
             address: address,
             router: Router(
-                state: state, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
+                state: state, alerts: alerts, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
-                authenticator: try HTTPAuthenticator.resolve(config.auth, environment: environment), wallClock: wallClock),
+                authenticator: setup.authenticator, wallClock: wallClock),
             limits: config.http, closed: closedConnections, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         self.logger = logger
         self.wallClock = wallClock
@@ -61,14 +68,14 @@ final class Agent: Sendable {
 
     /// Binds the HTTP port (so a port conflict fails before sampling starts); returns the port.
     @discardableResult
-    func bindHTTP() async throws -> Int {
+    package func bindHTTP() async throws -> Int {
         try await server.bind()
     }
 
     /// Samples and serves until graceful shutdown (SIGTERM/SIGINT when `handlingSignals`) or cancellation.
     /// The HTTP port is bound inside the group (unless `bindHTTP` ran before), after the signal
     /// handlers are installed, so a SIGTERM right after "listening" is always graceful.
-    func run(handlingSignals: Bool = true) async throws {
+    package func run(handlingSignals: Bool = true) async throws {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: SamplerService(samplers: samplers, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? []) + [.init(service: server)],
             gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
@@ -79,7 +86,7 @@ final class Agent: Sendable {
     }
 
     /// One cycle of every target, side by side; returns the exposition and each target's status.
-    func sampleOnce() async -> (exposition: String, statuses: [TargetStatus]) {
+    package func sampleOnce() async -> (exposition: String, statuses: [TargetStatus]) {
         defer { shutDownThreadPool() }
         let statuses = await withTaskGroup(of: TargetStatus.self) { group in
             for sampler in samplers { group.addTask(priority: nil) { await sampler.sampleOnce() } }
@@ -95,7 +102,7 @@ final class Agent: Sendable {
     /// The alerting service, when the config has rules or receivers; a spool that cannot be
     /// opened is a startup failure, never a silent loss of alerts.
     private static func makeAlerting(
-        plan: AlertingPlan, store: SampleStore, state: ServedState, publisher: ExpositionPublisher, threadPool: NIOThreadPool,
+        plan: AlertingPlan, store: SampleStore, state: ServedState, publisher: ExpositionPublisher, board: AlertBoard, threadPool: NIOThreadPool,
         logger: Logger, wallClock: @escaping @Sendable () -> Double
     ) throws -> AlertingService? {
         guard !plan.rules.isEmpty || !plan.receivers.isEmpty else { return nil }
@@ -109,7 +116,7 @@ final class Agent: Sendable {
         }
         return AlertingService(
             plan: plan, book: try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory, disk: disk), queues: queues,
-            store: store, state: state, publisher: publisher, disk: disk, logger: logger, wallClock: wallClock)
+            store: store, state: state, publisher: publisher, board: board, disk: disk, logger: logger, wallClock: wallClock)
     }
 
     private func shutDownThreadPool() {

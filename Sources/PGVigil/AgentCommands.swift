@@ -1,16 +1,19 @@
 // The library's entry points for the command line: run, check-config, once, version.
+import Config
 import Logging
+import Support
 
 /// What the `pgvigil` executable calls. Configuration problems throw `ConfigError` (exit 2);
 /// anything else thrown is a runtime failure (exit 1).
-public enum AgentCommands {
+package enum AgentCommands {
     /// The agent's version.
-    public static var version: String { SelfMetrics.version }
+    package static var version: String { PGVigilVersion.current }
 
     /// Samples and serves until SIGTERM/SIGINT, then shuts down gracefully.
-    public static func run(overrides: ConfigOverrides, environment: [String: String], logger: Logger) async throws {
-        let config = try ConfigLoader.load(overrides: overrides, environment: environment)
-        let agent = try Agent(config: config, environment: environment, logger: logger)
+    package static func run(overrides: ConfigOverrides, environment: [String: String], logger: Logger) async throws {
+        let setup = try AgentSetup.load(overrides: overrides, environment: environment)
+        let config = setup.config
+        let agent = try Agent(setup: setup, logger: logger)
         logger.info("starting", metadata: [
             "version": "\(version)", "targets": "\(config.targets.compactMap(\.name).joined(separator: ","))",
             "interval": "\(config.interval)",
@@ -19,22 +22,21 @@ public enum AgentCommands {
     }
 
     /// The effective configuration as YAML with secrets masked; throws if it is invalid.
-    public static func checkConfig(overrides: ConfigOverrides, environment: [String: String]) throws -> String {
-        try EffectiveConfigPrinter.yaml(try ConfigLoader.load(overrides: overrides, environment: environment))
+    package static func checkConfig(overrides: ConfigOverrides, environment: [String: String]) throws -> String {
+        try EffectiveConfigPrinter.yaml(try AgentSetup.load(overrides: overrides, environment: environment).config)
     }
 
     /// The result of one sampling cycle.
-    public struct OnceResult: Sendable {
+    package struct OnceResult: Sendable {
         /// The exposition, as /metrics would serve it.
-        public var exposition: String
+        package var exposition: String
         /// Targets that could not be sampled, with the reason.
-        public var failures: [(target: String, reason: String)]
+        package var failures: [(target: String, reason: String)]
     }
 
     /// Runs one sampling cycle of every target and returns the exposition.
-    public static func once(overrides: ConfigOverrides, environment: [String: String], logger: Logger) async throws -> OnceResult {
-        let config = try ConfigLoader.load(overrides: overrides, environment: environment)
-        let agent = try Agent(config: config, environment: environment, logger: logger)
+    package static func once(overrides: ConfigOverrides, environment: [String: String], logger: Logger) async throws -> OnceResult {
+        let agent = try Agent(setup: try AgentSetup.load(overrides: overrides, environment: environment), logger: logger)
         let (exposition, statuses) = await agent.sampleOnce()
         return OnceResult(
             exposition: exposition,

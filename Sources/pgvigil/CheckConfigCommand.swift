@@ -1,5 +1,6 @@
 // `pgvigil check-config`: validate and print the effective config with secrets masked.
 import ArgumentParser
+import Config
 import Foundation
 import PGVigil
 

@@ -1,5 +1,6 @@
 // `pgvigil once`: one sampling cycle, the exposition on stdout.
 import ArgumentParser
+import Config
 import Foundation
 import PGVigil
 

@@ -1,5 +1,6 @@
 // The `pgvigil` command line: subcommands, exit codes (0 ok, 1 runtime failure, 2 usage or config).
 import ArgumentParser
+import Config
 import PGVigil
 
 /// The root command.

@@ -1,5 +1,6 @@
 // `pgvigil run`: sample and serve until SIGTERM/SIGINT.
 import ArgumentParser
+import Config
 import Foundation
 import PGVigil
 

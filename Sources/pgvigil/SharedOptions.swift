@@ -2,6 +2,7 @@
 import ArgumentParser
 import Logging
 import PGVigil
+import Support
 
 /// `--config` and `--dsn`, shared by run, once and check-config.
 struct ConfigOptions: ParsableArguments {

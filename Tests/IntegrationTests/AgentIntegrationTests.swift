@@ -1,7 +1,9 @@
 // The agent end to end against the real primary and replica: what a scrape shows is true.
+@testable import Collectors
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
 struct AgentIntegrationTests {

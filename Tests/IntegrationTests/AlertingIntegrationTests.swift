@@ -1,7 +1,8 @@
 // Alerts end to end: a real idle transaction on the primary fires a rule, a real receiver gets it.
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
 struct AlertingIntegrationTests {

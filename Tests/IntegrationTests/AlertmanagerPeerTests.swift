@@ -1,4 +1,6 @@
 // pgvigil feeding a real Alertmanager (Debian's prometheus-alertmanager) on loopback through its API v2.
+@testable import Alerting
+@testable import Config
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

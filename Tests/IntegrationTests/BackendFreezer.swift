@@ -1,6 +1,7 @@
 // Stops (SIGSTOP) the backends of one application_name on the primary, as a stuck server would be.
 import Foundation
 import NIOConcurrencyHelpers
+@testable import Postgres
 #if canImport(Glibc)
 import Glibc
 #endif

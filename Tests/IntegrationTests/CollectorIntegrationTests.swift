@@ -1,6 +1,9 @@
 // The collectors' queries against the real primary and replica, as the pg_monitor-only role.
-import Testing
+@testable import Collectors
 @testable import PGVigil
+@testable import Postgres
+@testable import Store
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
 struct CollectorIntegrationTests {
@@ -38,6 +41,33 @@ struct CollectorIntegrationTests {
         #expect(value("pg_stat_user_tables_index_size_bytes", labels, in: families) == (try expected.double("idx")))
         #expect(value("pg_stat_user_tables_n_live_tup", labels, in: families) == 5000)
         #expect(value("pg_database_size_bytes", [Label("datname", "postgres")], in: families) ?? 0 > 0)
+    }
+
+    @Test func aListedDatabaseThatDoesNotExistIsReportedNotAFailure() async throws {
+        let missing = TestCluster.uniqueName("absent")
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list(["postgres", missing]))
+        let server = ServerInfo(versionNumber: 150000, version: "", isInRecovery: false)
+        // The database that exists is reported in full; the one that does not is named, not fatal.
+        let families = try await TableSizesCollector(limit: 10).collect(session, server: server)
+        #expect(value("pg_database_size_bytes", [Label("datname", "postgres")], in: families) ?? 0 > 0)
+        #expect(value("pgvigil_database_missing", [Label("datname", missing)], in: families) == 1)
+        #expect(families.first { $0.name == "pgvigil_database_missing" }?.samples.count == 1)
+    }
+
+    @Test func theAgentsOwnSessionsAreReportedApartFromTheUsers() async throws {
+        let database = TestCluster.uniqueName("own")
+        _ = try TestCluster.adminPrimary().query("CREATE DATABASE \(database)", [])
+        defer { _ = try? TestCluster.adminPrimary().query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([database]))
+        _ = try await session.query("SELECT 1")
+        _ = try await session.session(forDatabase: database).query("SELECT 1")
+        let server = ServerInfo(versionNumber: 150000, version: "", isInRecovery: false)
+        let families = try await ActivityCollector().collect(session, server: server)
+        // Nobody else uses the fresh database: its one session is the agent's, and no user's load.
+        let counted = families.first { $0.name == "pg_stat_activity_count" }?.samples ?? []
+        #expect(!counted.contains { $0.labels.contains(Label("datname", database)) })
+        #expect(value("pgvigil_sessions", [Label("datname", database)], in: families) == 1)
+        #expect(value("pgvigil_sessions", [Label("datname", "postgres")], in: families) == 1)
     }
 
     @Test func discoveryRunsOncePerCycleAndSeesNewDatabasesInTheNext() async throws {

@@ -1,10 +1,14 @@
 // The delivery queue under faults, with a scripted transport: a long outage of an Alertmanager API
 // receiver, and a spool directory that cannot be written.
+@testable import Alerting
+@testable import Config
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import Testing
 @testable import PGVigil
+@testable import Store
+import Support
+import Testing
 
 @Suite struct DeliveryQueueFaultTests {
     /// A transport that answers a set status and records each request body with that status.

@@ -1,10 +1,13 @@
 // The delivery queue against a real HTTP receiver on loopback, through libcurl: retries, order,
 // spool replay after a "restart", permissions, and rejection.
+@testable import Alerting
 import Foundation
 import Logging
 import NIOPosix
-import Testing
 @testable import PGVigil
+@testable import Store
+import Support
+import Testing
 
 @Suite struct DeliveryQueueTests {
     private func temporarySpool() throws -> Spool {

@@ -1,9 +1,15 @@
 // The HTTP server's limits on a real socket: oversized requests, slow and idle connections, the connection table.
+import Alerting
+@testable import Config
+@testable import Exposition
+@testable import HTTP
 import Logging
 import NIOCore
 import NIOPosix
-import Testing
 @testable import PGVigil
+@testable import Sampler
+@testable import Store
+import Testing
 
 @Suite struct HTTPServerLimitTests {
     /// Starts a server with `limits` on 127.0.0.1 counting what it closes in `closed`, runs `body`
@@ -14,7 +20,7 @@ import Testing
         let state = ServedState(.initial([]))
         let server = HTTPServer(
             address: try #require(ListenAddress("127.0.0.1:0")),
-            router: Router(state: state, seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600), statementTexts: StatementTextCatalog(),
+            router: Router(state: state, alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600), statementTexts: StatementTextCatalog(),
             statusPage: StatusPage(archive: SeriesArchive(), history: 3600), wallClock: { 0 }),
             limits: limits, closed: closed, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()

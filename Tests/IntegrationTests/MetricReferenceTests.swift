@@ -1,8 +1,10 @@
 // Keeps what ships beside the binary true: every metric a dashboard, a Prometheus rule or a default
 // agent rule reads is one a running agent exports, and every family it exports is in README.md.
+@testable import Alerting
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite struct PromQLMetricNameTests {
     @Test func readmeShorthandsExpand() {
@@ -21,7 +23,7 @@ struct MetricReferenceTests {
     @Test func everyShippedQueryReadsMetricsTheAgentExports() async throws {
         let example = ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path
         let agentRules = try AlertingPlan.make(
-            from: try ConfigLoader.load(overrides: ConfigOverrides(configFile: example), environment: [:]), environment: [:]).rules
+            from: try AgentSetup.load(overrides: ConfigOverrides(configFile: example), environment: [:]).config, environment: [:]).rules
         var referenced: [String: Set<String>] = [:]  // metric → where
         for query in try ShippedQueries.dashboards() + ShippedQueries.rules() {
             for name in ShippedQueries.metricNames(in: query.expr) where !ShippedQueries.madeByPrometheus.contains(name) {

@@ -1,7 +1,11 @@
 // A real PgBouncer (Debian's) in front of the primary: pgvigil's pool counts match SHOW POOLS.
+@testable import Collectors
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+@testable import Postgres
+@testable import Store
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] != nil,
                 "needs the PgBouncer of scripts/test.sh"))

@@ -1,5 +1,6 @@
 // A real Prometheus (Debian's) on loopback scraping a real agent, with alerts/ loaded and every
 // dashboard query evaluated: what users run beside pgvigil, working with it.
+@testable import Config
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

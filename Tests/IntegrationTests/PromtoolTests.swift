@@ -1,7 +1,8 @@
-// A real scrape checked by Prometheus's own promtool: no parse errors, only the lint INTERFACE.md accepts.
+// A real scrape checked by Prometheus's own promtool: no parse errors, only the lint README accepts (metric names kept for compatibility).
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool"), "needs promtool and the test servers"))
 struct PromtoolTests {

@@ -1,7 +1,8 @@
 // A query that gets no answer: it ends at the client deadline, its connection is dropped, and one cancel request at a time reaches the server.
 import NIOPosix
-import Testing
 @testable import PGVigil
+@testable import Postgres
+import Testing
 
 @Suite struct QueryCancelTests {
     private let deadline = ClientDeadline(timeout: .seconds(2))

@@ -1,7 +1,8 @@
 // Replication lag on both sides, proven by pausing replay on the real standby while the primary writes.
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"), .serialized)
 struct ReplicationLagIntegrationTests {

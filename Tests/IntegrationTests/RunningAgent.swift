@@ -1,4 +1,5 @@
 // Runs a real agent in the test process on a loopback port, and scrapes it over HTTP.
+@testable import Config
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -37,7 +38,7 @@ struct RunningAgent {
         config.listen = "127.0.0.1:0"
         var logger = Logger(label: "test-agent")
         logger.logLevel = .warning
-        let agent = try Agent(config: config, environment: [:], logger: logger)
+        let agent = try Agent(setup: try AgentSetup.make(from: config, environment: [:]), logger: logger)
         let port = try await agent.bindHTTP()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await agent.run(handlingSignals: false) }

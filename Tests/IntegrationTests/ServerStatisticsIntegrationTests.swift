@@ -1,9 +1,13 @@
 // The database, locks, checkpointer, WAL and wraparound collectors against real servers, each
 // asserting a value it can know: a provoked deadlock, sessions blocked behind one holder, a
 // CHECKPOINT, WAL written, the ages PostgreSQL itself reports.
+@testable import Collectors
+@testable import Exposition
 import NIOPosix
-import Testing
 @testable import PGVigil
+@testable import Postgres
+@testable import Store
+import Testing
 
 // Serialized: the deadlock and the blocking test would otherwise see each other's waiting sessions.
 @Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"), .serialized)
@@ -173,6 +177,26 @@ struct PerObjectIntegrationTests {
         let name = TestCluster.uniqueName(prefix)
         _ = try TestCluster.adminPrimary().query("CREATE DATABASE \(name)", [])
         return (name, try TestCluster.adminPrimary(database: name), try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([name])))
+    }
+
+    @Test func deadTuplesOfTheListedTablesAndTheRestAddUpToTheDatabasesTotal() async throws {
+        let (database, admin, session) = try freshDatabase("dead")
+        defer { _ = try? TestCluster.adminPrimary().query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        for (table, deleted) in [("few", 100), ("several", 200), ("many", 300)] {
+            _ = try admin.query("CREATE TABLE \(table) (id int) WITH (autovacuum_enabled = off)", [])
+            _ = try admin.query("INSERT INTO \(table) SELECT generate_series(1, 1000)", [])
+            _ = try admin.query("DELETE FROM \(table) WHERE id <= \(deleted)", [])
+        }
+        let settled = try await waitUntil(timeout: .seconds(10)) {
+            try admin.query("SELECT sum(n_dead_tup)::float8 AS dead FROM pg_stat_user_tables", []).rows.first?.double("dead") == 600
+        }
+        #expect(settled)
+        let families = try await VacuumCollector(limit: 2).collect(session, server: ServerInfo(versionNumber: 150000, version: "", isInRecovery: false))
+        let listed = families.first { $0.name == "pg_stat_user_tables_n_dead_tup" }?.samples ?? []
+        // The two tables with the most dead tuples are listed; the third is the rest.
+        #expect(Set(listed.compactMap { $0.labels.first { $0.name == "relname" }?.value }) == ["many", "several"])
+        let rest = value(families, "pg_stat_user_tables_other_n_dead_tup", [Label("datname", database)])
+        #expect(listed.map(\.value).reduce(0, +) + (rest ?? 0) == 600)
     }
 
     @Test func vacuumResetsTheLastVacuumAge() async throws {

@@ -1,8 +1,10 @@
 // The spool on a full disk (a 64 KiB tmpfs, filled): an alert that fires still reaches the
 // receiver, exactly once; the spool's health metric and its default rule say so; freeing space heals it.
+@testable import Alerting
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable && getuid() == 0, "needs the servers of scripts/test.sh and root (to mount a tmpfs)"))
 struct SpoolFullDiskTests {
@@ -59,8 +61,8 @@ struct SpoolFullDiskTests {
         var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN)])
         config.alerts.evaluationInterval = ConfigDuration(.milliseconds(500))
         config.alerts.spool = spool
-        let example = try ConfigLoader.load(
-            overrides: ConfigOverrides(configFile: ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path), environment: [:])
+        let example = try AgentSetup.load(
+            overrides: ConfigOverrides(configFile: ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path), environment: [:]).config
         var spoolRule = try #require(example.alerts.rules.first { $0.alert == "PgvigilSpoolNotWritable" })
         spoolRule.for = nil  // at once, not after the default's 5 minutes
         config.alerts.rules = [AlertRuleConfig(alert: "PrimaryUp", expr: #"pg_settings_max_connections{target="primary"} > 0"#), spoolRule]

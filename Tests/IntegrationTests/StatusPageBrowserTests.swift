@@ -1,8 +1,9 @@
 // The status page in a real headless browser (Debian's chromium): it renders its sparklines, logs
 // no console error, and leaves a screenshot (copied to docs/ when PGVIGIL_UPDATE_SCREENSHOT=1).
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 /// Debian's chromium.
 private let chromium = "/usr/bin/chromium"

@@ -1,5 +1,7 @@
 // What the stuck-server suites share: a fast agent config, targets with their own application_name, scrape values.
+@testable import Config
 @testable import PGVigil
+@testable import Postgres
 
 /// The settings and helpers of `StuckServerTests` and `StoppedBackendTests`.
 enum StuckServerScenario {

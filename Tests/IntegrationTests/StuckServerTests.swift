@@ -1,7 +1,9 @@
 // Servers that do not answer (a black-hole listener) or answer slowly: the client deadline ends the wait, the server's own timeout comes first.
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+@testable import Postgres
+import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
 struct StuckServerTests {

@@ -1,7 +1,9 @@
 // The saved alert state is written at transitions only, never because a firing alert's value moved.
+@testable import Alerting
 import Foundation
-import Testing
 @testable import PGVigil
+@testable import Store
+import Testing
 
 @Suite struct AlertBookTests {
     @Test func theStateIsSavedAtTransitionsNotEveryEvaluation() async throws {

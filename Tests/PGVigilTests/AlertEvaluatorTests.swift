@@ -1,6 +1,8 @@
 // Unit tests of the alert state machine, driven by a test clock (the `now` passed in).
-import Testing
+@testable import Alerting
 @testable import PGVigil
+@testable import Store
+import Testing
 
 @Suite struct AlertEvaluatorTests {
     private func rule(_ expression: String, for hold: Duration = .seconds(60), resolve: String? = nil) throws -> AlertRule {

@@ -1,14 +1,16 @@
 // Unit tests of the alerts section: compiled rules, receivers, and errors that name the field.
+@testable import Alerting
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite struct AlertsConfigTests {
     private func load(_ alerts: String, environment: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(("targets: [{ dsn: \"host=a\" }]\nalerts:\n" + alerts).utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        return try ConfigLoader.load(overrides: ConfigOverrides(configFile: path), environment: environment)
+        return try AgentSetup.load(overrides: ConfigOverrides(configFile: path), environment: environment).config
     }
 
     private func loadError(_ alerts: String, environment: [String: String] = [:]) -> ConfigError? {

@@ -1,5 +1,8 @@
 // A collector context for tests that build schedules without a running agent.
+@testable import Collectors
+@testable import Exposition
 @testable import PGVigil
+@testable import Store
 
 extension CollectorContext {
     /// A context for a target named "test" with a catalog of its own.

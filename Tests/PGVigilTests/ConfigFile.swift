@@ -1,4 +1,5 @@
 // Loads config text through the real loader, from a temporary file, as the agent reads one.
+@testable import Config
 import Foundation
 @testable import PGVigil
 
@@ -11,7 +12,7 @@ enum ConfigFile {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var withFile = overrides
         withFile.configFile = path
-        return try ConfigLoader.load(overrides: withFile, environment: environment)
+        return try AgentSetup.load(overrides: withFile, environment: environment).config
     }
 
     /// The error loading `yaml`, nil if it loads.

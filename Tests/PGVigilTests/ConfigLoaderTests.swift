@@ -1,7 +1,10 @@
 // Unit tests of config loading: layering of file, environment and flags, and errors that point at the line.
+@testable import Collectors
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+@testable import Postgres
+import Testing
 
 @Suite struct ConfigLoaderTests {
     private func load(_ yaml: String, overrides: ConfigOverrides = ConfigOverrides(), environment: [String: String] = [:]) throws(ConfigError) -> AgentConfig {

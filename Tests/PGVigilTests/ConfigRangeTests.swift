@@ -1,6 +1,6 @@
 // Every number of the config has a range; out of range is an error naming the line and the field.
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite struct ConfigRangeTests {
     @Test(arguments: [

@@ -1,6 +1,7 @@
 // Unit tests of connection string parsing, redaction and target naming.
-import Testing
 @testable import PGVigil
+@testable import Postgres
+import Testing
 
 @Suite struct ConnectionStringTests {
     @Test(arguments: [

@@ -1,7 +1,8 @@
 // Unit tests of the HTTP server's connection table: who gives way when every slot is taken.
+@testable import HTTP
 import NIOCore
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite struct ConnectionTableTests {
     private let start = NIODeadline.uptimeNanoseconds(1_000_000_000)

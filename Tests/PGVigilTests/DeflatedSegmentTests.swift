@@ -1,8 +1,10 @@
 // Unit tests of CRC-32 and of gzip streams joined from separately deflated pieces.
 import CompressNIO
+@testable import Exposition
 import NIOCore
-import Testing
 @testable import PGVigil
+@testable import Support
+import Testing
 
 @Suite struct DeflatedSegmentTests {
     private func crc(_ text: String) -> UInt32 {

@@ -1,7 +1,9 @@
 // Keeps examples/pgvigil.yaml true: it loads and compiles (AgentIntegrationTests checks its rules' metrics).
+@testable import Alerting
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite struct ExampleConfigTests {
     /// The example config, found from this file's path in the checkout.
@@ -11,7 +13,7 @@ import Testing
     }
 
     @Test func exampleConfigLoadsWithItsDefaultRules() throws {
-        let config = try ConfigLoader.load(overrides: ConfigOverrides(configFile: Self.examplePath), environment: [:])
+        let config = try AgentSetup.load(overrides: ConfigOverrides(configFile: Self.examplePath), environment: [:]).config
         let plan = try AlertingPlan.make(from: config, environment: [:])
         #expect(plan.rules.count == 14)
         #expect(plan.receivers.map(\.name) == ["oncall"])

@@ -1,6 +1,7 @@
 // Unit tests of alert fingerprints and annotation templates.
-import Testing
+@testable import Alerting
 @testable import PGVigil
+import Testing
 
 @Suite struct FingerprintTests {
     @Test func matchesAlertmanagersFingerprintOfTheSameLabels() {

@@ -1,6 +1,6 @@
 // Every committed fuzz input (seeds and every crash the fuzzers ever found) replayed through its target.
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite struct FuzzCorpusTests {
     /// Fuzz/corpus/, found from this file's place in the repository.

@@ -1,14 +1,21 @@
 // Unit tests of the optional HTTP credentials: config, masking, and which requests get through.
+import Alerting
+@testable import Config
+@testable import Exposition
 import Foundation
+@testable import HTTP
 import NIOCore
 import NIOHTTP1
-import Testing
 @testable import PGVigil
+@testable import Sampler
+@testable import Store
+@testable import Support
+import Testing
 
 @Suite struct HTTPAuthTests {
     private func router(_ authenticator: HTTPAuthenticator?) -> Router {
         Router(
-            state: ServedState(.initial([])), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 60),
+            state: ServedState(.initial([])), alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 60),
             statementTexts: StatementTextCatalog(), statusPage: StatusPage(archive: SeriesArchive(), history: 60),
             authenticator: authenticator, wallClock: { 0 })
     }
@@ -51,7 +58,7 @@ import Testing
             """.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let environment = ["SCRAPE_TOKEN": "t0k3n-value", "SCRAPE_PASSWORD": "pw-value"]
-        let config = try ConfigLoader.load(overrides: ConfigOverrides(configFile: path), environment: environment)
+        let config = try AgentSetup.load(overrides: ConfigOverrides(configFile: path), environment: environment).config
         let authenticator = try #require(try HTTPAuthenticator.resolve(config.auth, environment: environment))
         var headers = HTTPHeaders()
         headers.add(name: "Authorization", value: "Bearer t0k3n-value")
@@ -60,7 +67,7 @@ import Testing
         #expect(!printed.contains("t0k3n") && !printed.contains("pw-value") && !printed.contains("SCRAPE_PASSWORD"))
         #expect(printed.contains("username: prometheus"))
         do {
-            _ = try ConfigLoader.load(overrides: ConfigOverrides(configFile: path), environment: ["SCRAPE_TOKEN": "t"])
+            _ = try AgentSetup.load(overrides: ConfigOverrides(configFile: path), environment: ["SCRAPE_TOKEN": "t"]).config
             Issue.record("a missing environment variable must be a config error")
         } catch {
             #expect(error.field == "auth.basic_auth.password")

@@ -1,6 +1,7 @@
 // Unit tests of the `http:` config section: defaults, ranges, unknown keys, check-config output.
-import Testing
+@testable import Config
 @testable import PGVigil
+import Testing
 
 @Suite struct HTTPServerConfigTests {
     /// Loads `yaml` with a target.

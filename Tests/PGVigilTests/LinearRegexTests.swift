@@ -1,6 +1,7 @@
 // The linear-time regular expressions: RE2 semantics, bounded cost, limits and errors with columns.
-import Testing
 @testable import PGVigil
+@testable import Support
+import Testing
 
 @Suite struct LinearRegexTests {
     @Test(arguments: [

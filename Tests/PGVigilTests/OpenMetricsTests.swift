@@ -1,9 +1,14 @@
 // Unit tests of OpenMetrics output and of choosing a format from the Accept header.
+import Alerting
 import CompressNIO
+@testable import Exposition
+@testable import HTTP
 import NIOCore
 import NIOHTTP1
-import Testing
 @testable import PGVigil
+@testable import Sampler
+@testable import Store
+import Testing
 
 @Suite struct OpenMetricsTests {
     private let families = [
@@ -52,9 +57,9 @@ import Testing
 
     @Test func metricsAnswersInTheNegotiatedFormat() {
         let state = ServedState(ServedSnapshot(
-            exposition: RenderedExposition(families: families, lastSuccess: []), perTarget: [:], targets: [], alerts: []))
+            exposition: RenderedExposition(families: families, lastSuccess: []), perTarget: [:], targets: []))
         let router = Router(
-            state: state, seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 60), statementTexts: StatementTextCatalog(),
+            state: state, alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 60), statementTexts: StatementTextCatalog(),
             statusPage: StatusPage(archive: SeriesArchive(), history: 60), wallClock: { 0 })
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/metrics", headers: ["Accept": "application/openmetrics-text; version=1.0.0"])
         let response = router.respond(to: head)

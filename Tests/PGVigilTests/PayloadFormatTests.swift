@@ -1,7 +1,9 @@
 // Unit tests of the webhook payloads against the shapes their receivers document.
+@testable import Alerting
+@testable import Config
 import Foundation
-import Testing
 @testable import PGVigil
+import Testing
 
 @Suite struct PayloadFormatTests {
     private let context = PayloadFormat.Context(receiver: "oncall", externalURL: "http://pgvigil.test:9432", routingKey: "R0UT1NGK3Y")

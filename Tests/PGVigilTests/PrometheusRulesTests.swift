@@ -1,8 +1,11 @@
 // Keeps alerts/pgvigil.rules.yml equivalent to the agent's default rules in examples/pgvigil.yaml.
+@testable import Alerting
+@testable import Config
+import Exposition
 import Foundation
+@testable import PGVigil
 import Testing
 import Yams
-@testable import PGVigil
 
 @Suite struct PrometheusRulesTests {
     /// The part of a Prometheus rule file this test reads.
@@ -37,7 +40,7 @@ import Yams
         let postgresqlRules = try #require(file.groups.first { $0.name == "postgresql" }).rules
         let pgvigilRules = try #require(file.groups.first { $0.name == "pgvigil" }).rules
         let prometheusRules = postgresqlRules + pgvigilRules
-        let config = try ConfigLoader.load(overrides: ConfigOverrides(configFile: ExampleConfigTests.examplePath), environment: [:])
+        let config = try AgentSetup.load(overrides: ConfigOverrides(configFile: ExampleConfigTests.examplePath), environment: [:]).config
         let agentRules = config.alerts.rules
         // The agent's rules on itself (Pgvigil…) sit in the `pgvigil` group, beside rules only Prometheus can evaluate.
         let agentOwnRules = agentRules.filter { $0.alert.hasPrefix("Pgvigil") }

@@ -1,7 +1,9 @@
 // Unit tests of the text format encoder: escaping, value formatting, merging and deduplication.
+@testable import Exposition
 import NIOCore
-import Testing
 @testable import PGVigil
+@testable import Store
+import Testing
 
 @Suite struct PrometheusTextEncoderTests {
     private func render(_ families: [MetricFamily]) -> String {

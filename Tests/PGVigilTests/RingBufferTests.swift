@@ -1,6 +1,7 @@
 // Unit tests of the fixed-capacity ring buffer.
-import Testing
 @testable import PGVigil
+@testable import Store
+import Testing
 
 extension RingBuffer {
     /// All elements, oldest first.

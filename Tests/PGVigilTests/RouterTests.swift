@@ -1,9 +1,15 @@
 // Unit tests of the HTTP routes: status codes, content types, gzip negotiation, readiness.
+import Alerting
+@testable import Collectors
 import CompressNIO
+@testable import Exposition
+@testable import HTTP
 import NIOCore
 import NIOHTTP1
-import Testing
 @testable import PGVigil
+@testable import Sampler
+@testable import Store
+import Testing
 
 @Suite struct RouterTests {
     private let now = 1_000_000.0
@@ -27,7 +33,7 @@ import Testing
         }
         let now = self.now
         return Router(
-            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses, alerts: [])),
+            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: statuses)), alerts: AlertBoard([]),
             seriesHistory: SeriesHistoryAPI(archive: archive, history: 3600), statementTexts: texts,
             statusPage: StatusPage(archive: archive, history: 3600),
             wallClock: { now })

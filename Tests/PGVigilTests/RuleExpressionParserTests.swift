@@ -1,6 +1,8 @@
 // Unit tests of the rule expression parser: the supported subset, and errors that point at the column.
-import Testing
+@testable import Alerting
 @testable import PGVigil
+@testable import Store
+import Testing
 
 @Suite struct RuleExpressionParserTests {
     @Test func parsesAPlainSelector() throws {

@@ -1,6 +1,10 @@
 // Unit tests of the statements JSON document: order, target filter, escaping, the "other" row skipped.
-import Testing
+@testable import Collectors
+@testable import Exposition
 @testable import PGVigil
+@testable import Postgres
+@testable import Store
+import Testing
 
 @Suite struct StatementTextCatalogTests {
     private func row(_ queryid: String?, time: Double, query: String?) -> Row {

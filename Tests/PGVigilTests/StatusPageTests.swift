@@ -1,6 +1,11 @@
 // Unit tests of the status page: what it shows for up and down targets and alerts, escaping, sparklines.
-import Testing
+@testable import Alerting
+@testable import HTTP
 @testable import PGVigil
+@testable import Postgres
+@testable import Sampler
+@testable import Store
+import Testing
 
 @Suite struct StatusPageTests {
     private let now = 1_000_000.0
@@ -25,7 +30,7 @@ import Testing
         return archive
     }
 
-    private func snapshot() -> ServedSnapshot {
+    private func snapshot() -> (ServedSnapshot, alerts: [ActiveAlert]) {
         var primary = TargetStatus(name: "primary", labels: [Label("target", "primary"), Label("cluster", "main")], interval: 15)
         primary.up = true
         primary.server = ServerInfo(versionNumber: 170000, version: "17.0", isInRecovery: false)
@@ -35,11 +40,12 @@ import Testing
         let alert = ActiveAlert(
             name: "PostgresDown", labels: ["alertname": "PostgresDown", "target": "replica"],
             annotations: ["summary": "replica cannot be reached"], state: .firing, activeAt: now - 125, value: 0, fingerprint: "f")
-        return ServedSnapshot(exposition: .empty, perTarget: [:], targets: [primary, replica], alerts: [alert])
+        return (ServedSnapshot(exposition: .empty, perTarget: [:], targets: [primary, replica]), [alert])
     }
 
     @Test func showsHealthRoleAlertsAndEscapesText() {
-        let html = StatusPage(archive: archive(), history: 3600).render(snapshot(), now: now)
+        let served = snapshot()
+        let html = StatusPage(archive: archive(), history: 3600).render(served.0, alerts: served.alerts, now: now)
         #expect(html.contains("1 of 2 targets down, 1 alerts firing"))
         #expect(html.contains(#"<meta http-equiv="refresh" content="15">"#))
         #expect(html.contains(#"<span class="state up">up</span> · <span>primary</span> · <span>17.0</span> · <span>sampled 3s ago</span>"#))
@@ -51,7 +57,8 @@ import Testing
     }
 
     @Test func sparklinesAggregateTheTargetsSeries() {
-        let html = StatusPage(archive: archive(), history: 3600).render(snapshot(), now: now)
+        let served = snapshot()
+        let html = StatusPage(archive: archive(), history: 3600).render(served.0, alerts: served.alerts, now: now)
         // Connections: active 0…10 plus idle 10 → 10…20, latest 20; transactions: (600 + 60) per 60 s = 11/s.
         #expect(html.contains("Connections <b>20</b>"))
         #expect(html.contains("Transactions/s <b>11/s</b>"))

@@ -1,6 +1,7 @@
 // Unit tests of the log line formats.
-import Testing
 @testable import PGVigil
+@testable import Support
+import Testing
 
 @Suite struct StderrLogHandlerTests {
     private let fields = [("level", "warning"), ("msg", "target down: \"db\" refused\nretrying"), ("target", "primary")]

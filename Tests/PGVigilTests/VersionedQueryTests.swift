@@ -1,6 +1,10 @@
 // Unit tests of the version-gated query choices for PostgreSQL 13 to 18, and of the new collectors' rows.
-import Testing
+@testable import Collectors
+@testable import Config
 @testable import PGVigil
+@testable import Postgres
+@testable import Store
+import Testing
 
 @Suite struct VersionedQueryTests {
     private static let versions = [130_016, 140_013, 150_018, 160_009, 170_010, 180_006]
@@ -113,12 +117,13 @@ import Testing
         let families = try VacuumCollector.families(
             progressRows: [Row(["datname": "app", "phase": "scanning heap", "vacuums": "1"])],
             tables: [("app", [
-                Row(["schemaname": "public", "relname": "t", "vacuum_age": "12", "analyze_age": nil, "dead_ratio": "0.25", "other_dead": nil]),
-                Row(["schemaname": nil, "relname": nil, "vacuum_age": nil, "analyze_age": nil, "dead_ratio": nil, "other_dead": "40"]),
+                Row(["schemaname": "public", "relname": "t", "vacuum_age": "12", "analyze_age": nil, "n_dead_tup": "10", "dead_ratio": "0.25", "other_dead": nil]),
+                Row(["schemaname": nil, "relname": nil, "vacuum_age": nil, "analyze_age": nil, "n_dead_tup": nil, "dead_ratio": nil, "other_dead": "40"]),
             ])])
         let table = [Label("datname", "app"), Label("schemaname", "public"), Label("relname", "t")]
         #expect(families.first { $0.name == "pg_stat_user_tables_last_vacuum_age_seconds" }?.samples == [Sample(labels: table, value: 12)])
         #expect(families.first { $0.name == "pg_stat_user_tables_last_analyze_age_seconds" }?.samples.isEmpty == true)  // never analyzed
+        #expect(families.first { $0.name == "pg_stat_user_tables_n_dead_tup" }?.samples == [Sample(labels: table, value: 10)])
         #expect(families.first { $0.name == "pg_stat_user_tables_other_n_dead_tup" }?.samples.first?.value == 40)
         #expect(families.first { $0.name == "pg_vacuum_in_progress" }?.samples.first?.labels.last == Label("phase", "scanning heap"))
     }

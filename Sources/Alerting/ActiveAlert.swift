@@ -1,0 +1,44 @@
+// A pending or firing alert as the HTTP server shows it: /api/v1/alerts and the status page.
+import Config
+import Exposition
+import Support
+
+/// One pending or firing alert instance with its rendered annotations.
+package struct ActiveAlert: Sendable, Hashable {
+    /// The rule's name (`alertname`).
+    package var name: String
+    /// All labels: `alertname`, `target`, the series' and the rule's.
+    package var labels: [String: String]
+    /// The rule's annotations, rendered with the series' labels and value.
+    package var annotations: [String: String]
+    /// Pending or firing.
+    package var state: AlertEvaluator.Instance.State
+    /// When the expression started to hold (seconds since 1970).
+    package var activeAt: Double
+    /// The latest value.
+    package var value: Double
+    /// Alertmanager's fingerprint of the labels.
+    package var fingerprint: String
+
+    /// The target the alert is about.
+    package var target: String { labels["target"] ?? "" }
+
+    /// The `/api/v1/alerts` document, in the shape of Prometheus's.
+    package static func document(_ alerts: [ActiveAlert]) -> String {
+        let entries = alerts.map { alert in
+            "{" + [
+                "\"labels\":" + JSONText.object(alert.labels),
+                "\"annotations\":" + JSONText.object(alert.annotations),
+                "\"state\":" + JSONText.string(alert.state.rawValue),
+                "\"activeAt\":" + JSONText.string(PayloadFormat.timestamp(alert.activeAt)),
+                "\"value\":" + JSONText.string(PrometheusTextEncoder.formatValue(alert.value)),
+                "\"fingerprint\":" + JSONText.string(alert.fingerprint),
+            ].joined(separator: ",") + "}"
+        }
+        return #"{"status":"success","data":{"alerts":["# + entries.joined(separator: ",") + "]}}"
+    }
+}
+
+/// The holder of the pending and firing alerts: alerting replaces them after each evaluation, the
+/// HTTP server reads them for /api/v1/alerts and the status page.
+package typealias AlertBoard = SharedValue<[ActiveAlert]>

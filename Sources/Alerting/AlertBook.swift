@@ -1,0 +1,85 @@
+// The shared record of active alerts: the evaluator's state behind an actor, saved across restarts.
+import FoundationEssentials
+import Store
+
+/// Holds the evaluator so the alerting loop updates it and readers (metrics, the API) see it.
+/// With a state directory, the pending and firing alerts are saved durably (on the disk thread)
+/// at every transition — new pending, firing, re-notified, resolved or forgotten — and restored at
+/// start: after a crash or restart, a firing alert is not notified twice, and its resolve is still
+/// sent when the problem goes away. The latest value alone is no transition: it is saved with the
+/// next one (the first evaluation after a restart replaces it anyway).
+package actor AlertBook {
+    /// The file name of the saved state inside the state directory.
+    package static let stateFileName = "alerts-state.json"
+
+    private var evaluator: AlertEvaluator
+    private let stateDirectory: String?
+    private let disk: DiskWorker
+    /// How many times the state was written (for tests: saves happen on transitions only).
+    package private(set) var saves = 0
+
+    /// Creates a book, restoring the alerts saved in `stateDirectory` if there are any; saves run on `disk`.
+    package init(repeatInterval: Duration, stateDirectory: String?, disk: DiskWorker) throws(SpoolError) {
+        self.stateDirectory = stateDirectory
+        self.disk = disk
+        var restored: [AlertEvaluator.Instance] = []
+        if let stateDirectory {
+            try Spool.makeDirectory(stateDirectory)
+            let path = stateDirectory + "/" + Self.stateFileName
+            if let data = FileManager.default.contents(atPath: path) {
+                do {
+                    restored = try JSONDecoder().decode([AlertEvaluator.Instance].self, from: data)
+                } catch {
+                    throw SpoolError(message: "the saved alert state \(path) is corrupt (\(error)); move it away to start afresh")
+                }
+            }
+        }
+        evaluator = AlertEvaluator(repeatInterval: repeatInterval, instances: restored)
+    }
+
+    /// The outcome of evaluating one rule.
+    package struct Evaluation: Sendable {
+        /// What to send.
+        package var notifications: [AlertNotification]
+        /// Instances that became pending in this evaluation (for the log).
+        package var newlyPending: [AlertEvaluator.Instance]
+        /// Set when the state could not be saved; the notifications must still go out.
+        package var saveError: SpoolError?
+    }
+
+    /// Evaluates `rule` (see `AlertEvaluator.evaluate`) and saves the state after a transition.
+    package func evaluate(_ rule: AlertRule, observations: [SeriesObservation], gaps: DataGaps, now: Double) async -> Evaluation {
+        let before = evaluator.instances
+        let notifications = evaluator.evaluate(rule, observations: observations, gaps: gaps, now: now)
+        let newlyPending = evaluator.instances.values.filter { $0.state == .pending && before[$0.fingerprint] == nil }
+        var evaluation = Evaluation(notifications: notifications, newlyPending: newlyPending)
+        do {
+            try await saveIfChanged(since: before)
+        } catch {
+            evaluation.saveError = error
+        }
+        return evaluation
+    }
+
+    /// Forgets alerts of rules no longer configured.
+    package func retainRules(_ names: Set<String>) async throws(SpoolError) {
+        let before = evaluator.instances
+        evaluator.retainRules(names)
+        try await saveIfChanged(since: before)
+    }
+
+    /// The pending and firing alerts.
+    package var instances: [AlertEvaluator.Instance] {
+        evaluator.instances.values.sorted { ($0.rule, $0.fingerprint) < ($1.rule, $1.fingerprint) }
+    }
+
+    /// Saves the state if it differs from `before` in more than the latest values.
+    private func saveIfChanged(since before: [String: AlertEvaluator.Instance]) async throws(SpoolError) {
+        guard let stateDirectory, evaluator.instances.mapValues(\.durablePart) != before.mapValues(\.durablePart) else { return }
+        let instances = instances
+        saves += 1
+        try await disk.run { () throws(SpoolError) in
+            try Spool.writeJSONDurably(instances, directory: stateDirectory, name: Self.stateFileName)
+        }
+    }
+}

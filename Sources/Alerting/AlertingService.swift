@@ -1,0 +1,167 @@
+// Evaluates the rules on their interval and hands notifications to every receiver's delivery queue.
+import AsyncAlgorithms
+import Config
+import Exposition
+import Logging
+import Sampler
+import ServiceLifecycle
+import Store
+
+/// The alerting side of the agent: rule evaluation over the store, delivery queues, and the
+/// pgvigil_alerts_firing / pgvigil_notifications_total / pgvigil_spool_pending /
+/// pgvigil_spool_writable families.
+package struct AlertingService: Service {
+    package let plan: AlertingPlan
+    package let book: AlertBook
+    package let queues: [DeliveryQueue]
+    package let store: SampleStore
+    package let state: ServedState
+    package let publisher: ExpositionPublisher
+    /// Where the pending and firing alerts are shown to the HTTP server.
+    package let board: AlertBoard
+    /// The thread of the spool and alert state writes.
+    package let disk: DiskWorker
+    package let logger: Logger
+    package let wallClock: @Sendable () -> Double
+
+    /// Creates a value from its parts.
+    package init(plan: AlertingPlan, book: AlertBook, queues: [DeliveryQueue], store: SampleStore, state: ServedState, publisher: ExpositionPublisher, board: AlertBoard, disk: DiskWorker, logger: Logger, wallClock: @escaping @Sendable () -> Double) {
+        self.plan = plan
+        self.book = book
+        self.queues = queues
+        self.store = store
+        self.state = state
+        self.publisher = publisher
+        self.board = board
+        self.disk = disk
+        self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    /// How often firing alerts are sent again to `alertmanager-api` receivers: Alertmanager
+    /// resolves an alert it has not heard of before its `endsAt` (5 minutes ahead), as with Prometheus.
+    package static let alertmanagerResendInterval = 60.0
+
+    package func run() async throws {
+        do {
+            try await book.retainRules(Set(plan.rules.map(\.name)))
+        } catch {
+            logger.error("cannot save the alert state", metadata: ["reason": "\(error)"])
+        }
+        await publish(now: wallClock())
+        await withTaskGroup(of: Void.self) { group in
+            for queue in queues {
+                group.addTask(priority: nil) { await queue.run() }
+            }
+            group.addTask(priority: nil) {
+                let ticks = AsyncTimerSequence(interval: plan.evaluationInterval, clock: ContinuousClock())
+                var lastResend = wallClock()
+                for await _ in ticks.cancelOnGracefulShutdown() {
+                    await evaluateOnce()
+                    if wallClock() - lastResend >= Self.alertmanagerResendInterval {
+                        lastResend = wallClock()
+                        await resendFiringToAlertmanagers(now: lastResend)
+                    }
+                }
+            }
+            // The evaluation loop ends at shutdown; the queues then stop (what is unsent stays spooled).
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Evaluates every rule once, queues the notifications, and publishes the alerting families.
+    package func evaluateOnce() async {
+        let now = wallClock()
+        let down = Set(state.current.targets.filter { !$0.up }.map(\.name))
+        for rule in plan.rules {
+            let observed = await store.observations(for: rule.expression, resolve: rule.resolveExpression, now: now)
+            let gaps = DataGaps(downTargets: down, failingSources: observed.failing)
+            let evaluation = await book.evaluate(rule, observations: observed.series, gaps: gaps, now: now)
+            if let saveError = evaluation.saveError {
+                logger.error("cannot save the alert state; a restart may repeat or miss notifications", metadata: ["reason": "\(saveError)"])
+            }
+            for instance in evaluation.newlyPending {
+                logger.info("alert pending", metadata: [
+                    "alert": "\(instance.rule)", "target": "\(instance.target)", "value": "\(PrometheusTextEncoder.formatValue(instance.value))",
+                    "for": "\(ConfigDuration(rule.holdDuration))",
+                ])
+            }
+            for notification in evaluation.notifications {
+                logger.info(notification.status == .firing ? "alert firing" : "alert resolved", metadata: [
+                    "alert": "\(notification.alertName)", "target": "\(notification.labels["target"] ?? "")",
+                    "value": "\(PrometheusTextEncoder.formatValue(notification.value))", "fingerprint": "\(notification.fingerprint)",
+                ])
+                for queue in queues {
+                    await queue.enqueue(notification)
+                }
+            }
+        }
+        await publish(now: now)
+    }
+
+    /// Sends every firing alert again to the `alertmanager-api` receivers, refreshing its `endsAt`
+    /// (their queues keep one waiting notification per alert, so an outage builds no backlog).
+    private func resendFiringToAlertmanagers(now: Double) async {
+        let alertmanagers = queues.filter { $0.receiver.format == .alertmanagerAPI }
+        guard !alertmanagers.isEmpty else { return }
+        let rules = Dictionary(plan.rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for instance in await book.instances where instance.state == .firing {
+            guard let rule = rules[instance.rule] else { continue }
+            let notification = AlertEvaluator.notification(instance, rule: rule, status: .firing, now: now)
+            for queue in alertmanagers {
+                await queue.enqueue(notification)
+            }
+        }
+    }
+
+    /// Publishes the alerting families and the pending and firing alerts; the families also go
+    /// to the store, where rules select them (the next evaluation sees them).
+    private func publish(now: Double) async {
+        let instances = await book.instances
+        let families = await families(instances)
+        await store.setAgentFamilies(families)
+        board.update(activeAlerts(instances))
+        await publisher.publishAlerting(families: families)
+    }
+
+    /// The pending and firing alerts with their rendered annotations.
+    private func activeAlerts(_ instances: [AlertEvaluator.Instance]) -> [ActiveAlert] {
+        let rules = Dictionary(plan.rules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return instances.map { instance in
+            ActiveAlert(
+                name: instance.rule, labels: instance.labels,
+                annotations: (rules[instance.rule]?.annotations ?? [:]).mapValues { $0.render(labels: instance.labels, value: instance.value) },
+                state: instance.state, activeAt: instance.activeAt, value: instance.value, fingerprint: instance.fingerprint)
+        }
+    }
+
+    /// The alerting families for `instances`.
+    private func families(_ instances: [AlertEvaluator.Instance]) async -> [MetricFamily] {
+        var firing = MetricFamily(name: "pgvigil_alerts_firing", help: "Alert instances firing, by rule.", type: .gauge)
+        for rule in plan.rules {
+            let count = instances.filter { $0.rule == rule.name && $0.state == .firing }.count
+            firing.samples.append(Sample(labels: [Label("alert", rule.name)], value: Double(count)))
+        }
+        var notifications = MetricFamily(
+            name: "pgvigil_notifications_total",
+            help: "Notification delivery attempts by receiver and outcome (delivered, retried, failed), and notifications dropped unsent.",
+            type: .counter)
+        var pending = MetricFamily(
+            name: "pgvigil_spool_pending", help: "Notifications waiting for delivery (spooled, or in memory while the spool fails), by receiver.",
+            type: .gauge)
+        var writable = MetricFamily(
+            name: "pgvigil_spool_writable", help: "1 if the receiver's last spool write succeeded, 0 while its spool cannot be written.",
+            type: .gauge)
+        for queue in queues {
+            let counts = await queue.counts
+            for outcome in DeliveryOutcome.allCases {
+                notifications.samples.append(Sample(
+                    labels: [Label("receiver", queue.receiver.name), Label("outcome", outcome.rawValue)], value: Double(counts[outcome] ?? 0)))
+            }
+            pending.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: Double(await queue.pendingCount)))
+            writable.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: await queue.spoolWritable ? 1 : 0))
+        }
+        return [firing, notifications, pending, writable]
+    }
+}

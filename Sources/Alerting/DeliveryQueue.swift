@@ -1,0 +1,326 @@
+// At-least-once delivery of one receiver's notifications: spooled first, retried with backoff.
+import Config
+import Logging
+import Support
+
+/// Delivers a receiver's notifications. Each is written to the spool before its first attempt
+/// and removed only after a 2xx (or a rejection that retrying cannot fix). Attempts that get no
+/// answer, 408, 429 or 5xx are retried with exponential backoff and jitter. Per alert
+/// (fingerprint) the order is kept: a resolve never overtakes its firing. Alerts do not wait on
+/// each other: one receiver's retries of one alert leave the others flowing.
+///
+/// The disk never costs a notification: a notification whose spool write fails (disk full,
+/// read-only, permissions) or takes longer than `spoolWriteGrace` is delivered from memory, and
+/// its write is tried again every `spoolRetryInterval` (10 s) until the disk allows it. The backlog is
+/// bounded (`backlogLimit`): when it is full the oldest waiting notification is dropped, counted
+/// as `dropped`. For receivers whose requests carry an alert's whole state (Alertmanager's API),
+/// at most one notification per alert waits: the newest replaces a waiting one that is not in
+/// flight, so a long outage builds no backlog of re-sends.
+package actor DeliveryQueue {
+    /// Where a notification stands with the spool.
+    private enum SpoolState {
+        /// Its write has not finished yet.
+        case unwritten
+        /// It is in the spool.
+        case written
+        /// Its write failed; it lives in memory only until a later write succeeds.
+        case failed
+    }
+
+    /// A notification waiting for its next attempt.
+    private struct Pending {
+        var entry: SpoolEntry
+        var attempts = 0
+        var nextAttempt: Double
+        var spooled: SpoolState
+        /// When it was queued.
+        var queuedAt: Double
+
+        /// When it may be sent: its attempt time, and not before its write had a chance to finish.
+        func sendableAt(grace: Double) -> Double {
+            spooled == .unwritten ? max(nextAttempt, queuedAt + grace) : nextAttempt
+        }
+    }
+
+    /// How many notifications a receiver keeps waiting at most, by default.
+    package static let defaultBacklogLimit = 10_000
+    /// How long the first attempt waits for the spool write before it goes out from memory.
+    package static let spoolWriteGrace = 1.0
+    /// How often a spool that failed is tried again (failed writes, or a probe when nothing waits), by default.
+    package static let defaultSpoolRetryInterval = 10.0
+
+    /// The receiver.
+    package let receiver: ReceiverSettings
+    private let spool: Spool
+    private let disk: DiskWorker
+    private let transport: any WebhookTransport
+    private let context: PayloadFormat.Context
+    private let logger: Logger
+    private let wallClock: @Sendable () -> Double
+    private let backlogLimit: Int
+    private let spoolRetryInterval: Double
+    private let sendDoorbell = Doorbell()
+    private let spoolDoorbell = Doorbell()
+    private var pending: [Pending] = []
+    /// The sequence of the notification being posted now.
+    private var inFlight: UInt64?
+    /// Spooled files of notifications that are no longer pending (delivered, rejected, replaced, dropped).
+    private var filesToRemove: [SpoolEntry] = []
+    /// Spooled files whose removal failed; tried again with the failed writes.
+    private var removalsToRetry: [SpoolEntry] = []
+    private var nextSequence: UInt64 = 1
+    private var nextSpoolRetry = -Double.infinity
+    /// Per outcome: attempts (`delivered`, `retried`, `failed`) and notifications given up unsent (`dropped`).
+    package private(set) var counts: [DeliveryOutcome: Int] = [:]
+    /// Whether the last spool operation succeeded; false while notifications wait in memory only.
+    package private(set) var spoolWritable = true
+
+    /// Opens the queue over `spool`, replaying what an earlier run left there.
+    package init(receiver: ReceiverSettings, spool: Spool, disk: DiskWorker, transport: any WebhookTransport, externalURL: String,
+         logger: Logger, wallClock: @escaping @Sendable () -> Double, backlogLimit: Int = DeliveryQueue.defaultBacklogLimit,
+         spoolRetryInterval: Double = DeliveryQueue.defaultSpoolRetryInterval) throws(SpoolError) {
+        self.receiver = receiver
+        self.spool = spool
+        self.disk = disk
+        self.transport = transport
+        self.context = PayloadFormat.Context(receiver: receiver.name, externalURL: externalURL, routingKey: receiver.routingKey)
+        var logger = logger
+        logger[metadataKey: "receiver"] = "\(receiver.name)"
+        self.logger = logger
+        self.wallClock = wallClock
+        self.backlogLimit = max(1, backlogLimit)
+        self.spoolRetryInterval = spoolRetryInterval
+        let replayed = try spool.load()
+        let now = wallClock()
+        let kept = replayed.suffix(self.backlogLimit)
+        pending = kept.map { Pending(entry: $0, nextAttempt: now, spooled: .written, queuedAt: now) }
+        nextSequence = (replayed.map(\.sequence).max() ?? 0) + 1
+        if !replayed.isEmpty { logger.info("replaying spooled notifications", metadata: ["count": "\(kept.count)"]) }
+        let excess = Array(replayed.dropLast(kept.count))
+        if !excess.isEmpty {
+            filesToRemove = excess
+            counts[.dropped] = excess.count
+            logger.error("more spooled notifications than the backlog holds; dropped the oldest", metadata: [
+                "dropped": "\(excess.count)", "backlog_limit": "\(backlogLimit)",
+            ])
+        }
+    }
+
+    /// Queues `notification`: its spool write starts at once, and it is sent after the write, or
+    /// from memory if the write fails or is slow.
+    package func enqueue(_ notification: AlertNotification) {
+        let now = wallClock()
+        var waiting = Pending(
+            entry: SpoolEntry(sequence: nextSequence, notification: notification), nextAttempt: now, spooled: .unwritten, queuedAt: now)
+        nextSequence += 1
+        if receiver.format.sendsWholeState, let index = pending.firstIndex(where: {
+            $0.entry.notification.fingerprint == notification.fingerprint && $0.entry.sequence != inFlight
+        }) {
+            // The replaced one's backoff carries over: re-sends during an outage do not hammer the receiver.
+            waiting.attempts = pending[index].attempts
+            waiting.nextAttempt = max(now, pending[index].nextAttempt)
+            discard(at: index)
+        } else if pending.count >= backlogLimit {
+            dropOldestWaiting()
+        }
+        pending.append(waiting)
+        spoolDoorbell.ring()
+        sendDoorbell.ring()
+    }
+
+    /// How many notifications wait for delivery (spooled or in memory).
+    package var pendingCount: Int { pending.count }
+
+    /// Sends and keeps the spool until cancelled; then writes what is still unspooled, once.
+    package func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask(priority: nil) { await self.keepSpool() }
+            await send()
+            group.cancelAll()
+        }
+        await spoolPass(retrying: true)
+    }
+
+    // MARK: Sending
+
+    /// Sends until cancelled: every due notification that is the oldest of its alert.
+    private func send() async {
+        while !Task.isCancelled {
+            let now = wallClock()
+            let due = dueEntries(now: now)
+            if due.isEmpty {
+                let earliest = pending.map { $0.sendableAt(grace: Self.spoolWriteGrace) }.min().map { max(0, $0 - now) } ?? 3600
+                await sendDoorbell.wait(timeout: .milliseconds(Int64(min(earliest, 3600) * 1000) + 1))
+                continue
+            }
+            for sequence in due where !Task.isCancelled {
+                await attempt(sequence)
+            }
+        }
+    }
+
+    /// Sequences of the entries to try now: per fingerprint the oldest, if its time has come.
+    private func dueEntries(now: Double) -> [UInt64] {
+        var seen: Set<String> = []
+        var due: [UInt64] = []
+        for item in pending where seen.insert(item.entry.notification.fingerprint).inserted && item.sendableAt(grace: Self.spoolWriteGrace) <= now {
+            due.append(item.entry.sequence)
+        }
+        return due
+    }
+
+    private func attempt(_ sequence: UInt64) async {
+        guard let index = pending.firstIndex(where: { $0.entry.sequence == sequence }) else { return }
+        let notification = pending[index].entry.notification
+        let metadata: Logger.Metadata = [
+            "alert": "\(notification.alertName)", "status": "\(notification.status.rawValue)", "fingerprint": "\(notification.fingerprint)",
+        ]
+        inFlight = sequence
+        let outcome: DeliveryOutcome
+        let reason: String
+        do {
+            let body = try receiver.format.body(for: notification, context: context)
+            let response = try await transport.post(WebhookRequest(
+                url: receiver.url, body: body, headers: receiver.headers, timeout: receiver.timeout))
+            outcome = DeliveryOutcome.of(status: response.status)
+            reason = "HTTP \(response.status)" + (outcome == .delivered || response.bodyExcerpt.isEmpty ? "" : ": \(response.bodyExcerpt)")
+        } catch {
+            outcome = .retried
+            reason = "\(error)"
+        }
+        inFlight = nil
+        counts[outcome, default: 0] += 1
+        guard let current = pending.firstIndex(where: { $0.entry.sequence == sequence }) else { return }
+        switch outcome {
+        case .delivered, .failed, .dropped:
+            let attempts = pending[current].attempts + 1
+            discard(at: current)
+            if outcome == .delivered {
+                logger.info("notification delivered", metadata: metadata.merging(["attempts": "\(attempts)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
+            } else {
+                logger.error("receiver rejected the notification; not retrying", metadata: metadata.merging(["reason": "\(reason)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
+            }
+        case .retried:
+            pending[current].attempts += 1
+            let delay = backoff(afterAttempts: pending[current].attempts)
+            pending[current].nextAttempt = wallClock() + delay
+            logger.warning("delivery failed; will retry", metadata: metadata.merging([
+                "reason": "\(reason)", "retry_in_seconds": "\(Int(delay.rounded()))", "attempts": "\(pending[current].attempts)",
+                "url": "\(receiver.redactedURL)",
+            ]) { a, _ in a })
+        }
+    }
+
+    /// The wait after `attempts` failed attempts: initial × 2^(attempts−1), capped, ±20% jitter.
+    private func backoff(afterAttempts attempts: Int) -> Double {
+        let base = receiver.initialBackoff.seconds * Double(1 << min(attempts - 1, 20))
+        return min(base, receiver.maximumBackoff.seconds) * Double.random(in: 0.8...1.2)
+    }
+
+    /// Takes the notification at `index` out of the queue; its spool file, if written, is removed.
+    /// (One being written now is removed by the spool keeper once the write returns.)
+    private func discard(at index: Int) {
+        let removed = pending.remove(at: index)
+        if removed.spooled == .written {
+            filesToRemove.append(removed.entry)
+            spoolDoorbell.ring()
+        }
+    }
+
+    /// Drops the oldest notification that is not in flight, to make room in a full backlog.
+    private func dropOldestWaiting() {
+        guard let index = pending.firstIndex(where: { $0.entry.sequence != inFlight }) else { return }
+        let notification = pending[index].entry.notification
+        discard(at: index)
+        counts[.dropped, default: 0] += 1
+        logger.error("the backlog is full; dropped the oldest waiting notification", metadata: [
+            "alert": "\(notification.alertName)", "status": "\(notification.status.rawValue)", "fingerprint": "\(notification.fingerprint)",
+            "backlog_limit": "\(backlogLimit)",
+        ])
+    }
+
+    // MARK: Keeping the spool
+
+    /// Writes new notifications and removes finished ones until cancelled. What failed (writes,
+    /// removals) is tried again every `spoolRetryInterval`, and while the spool is unwritable with
+    /// nothing to retry, a probe file tells when the disk takes writes again.
+    private func keepSpool() async {
+        while !Task.isCancelled {
+            let now = wallClock()
+            let retrying = now >= nextSpoolRetry
+                && (!spoolWritable || !removalsToRetry.isEmpty || pending.contains { $0.spooled == .failed })
+            if !retrying && filesToRemove.isEmpty && !pending.contains(where: { $0.spooled == .unwritten }) {
+                let wait = nextSpoolRetry > now ? nextSpoolRetry - now : 3600
+                await spoolDoorbell.wait(timeout: .milliseconds(Int64(wait * 1000) + 1))
+                continue
+            }
+            await spoolPass(retrying: retrying)
+        }
+    }
+
+    /// One round of spool work: removals first (they free space), then writes of the unwritten
+    /// notifications; when `retrying`, also what failed before, or a probe if nothing did.
+    private func spoolPass(retrying: Bool) async {
+        let spool = spool
+        let removals = filesToRemove + (retrying ? removalsToRetry : [])
+        filesToRemove = []
+        if retrying { removalsToRetry = [] }
+        let writes = pending.filter { $0.spooled == .unwritten || (retrying && $0.spooled == .failed) }.map(\.entry)
+        var failure: SpoolError?
+        var wrote = false
+        for entry in removals {
+            do {
+                try await disk.run { () throws(SpoolError) in try spool.remove(entry) }
+            } catch {
+                failure = error
+                removalsToRetry.append(entry)
+            }
+        }
+        for entry in writes {
+            var state = SpoolState.written
+            do {
+                try await disk.run { () throws(SpoolError) in try spool.write(entry) }
+                wrote = true
+            } catch {
+                failure = error
+                state = .failed
+            }
+            if let index = pending.firstIndex(where: { $0.entry.sequence == entry.sequence }) {
+                pending[index].spooled = state
+            } else if state == .written {
+                filesToRemove.append(entry)  // finished while it was being written
+            }
+            sendDoorbell.ring()
+        }
+        if retrying && removals.isEmpty && writes.isEmpty {
+            do {
+                try await disk.run { () throws(SpoolError) in try spool.probe() }
+                wrote = true
+            } catch {
+                failure = error
+            }
+        }
+        // A removal that cannot be done costs nothing but a repeat after a restart: keep a bounded number.
+        if removalsToRetry.count > backlogLimit { removalsToRetry.removeFirst(removalsToRetry.count - backlogLimit) }
+        noteSpoolHealth(failure: failure, wrote: wrote)
+    }
+
+    /// Records how the last spool round went, logging each change once: any failure makes the
+    /// spool unwritable (and schedules the retry), and only a write that succeeded (not a
+    /// removal) makes it writable again, with what failed retried at once.
+    private func noteSpoolHealth(failure: SpoolError?, wrote: Bool) {
+        let now = wallClock()
+        if let failure {
+            if nextSpoolRetry <= now { nextSpoolRetry = now + spoolRetryInterval }
+            guard spoolWritable else { return }
+            spoolWritable = false
+            logger.error("cannot write the spool; notifications are delivered from memory and a restart would lose them until the disk allows writes again", metadata: [
+                "reason": "\(failure)", "retry_in_seconds": "\(spoolRetryInterval)",
+            ])
+        } else if wrote && !spoolWritable {
+            spoolWritable = true
+            nextSpoolRetry = -.infinity
+            logger.info("the spool is writable again")
+        }
+    }
+}

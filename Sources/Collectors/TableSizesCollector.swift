@@ -1,0 +1,89 @@
+// Database sizes, and per database the largest tables' sizes and tuple counts, the rest summed.
+import Postgres
+import Store
+
+/// Visits every selected database on its own reused connection and reports the top `limit`
+/// tables by total size (table, indexes, total, live tuples), the others summed into
+/// one series per database, plus each database's size and the listed databases that are missing.
+package struct TableSizesCollector: Collector {
+    package let name = "table_sizes"
+    package let defaultInterval: Duration? = .seconds(60)
+    package let minimumServerVersion = 130000
+    /// How many tables per database are reported individually.
+    package let limit: Int
+
+    /// Creates the collector reporting the `limit` largest tables per database (default 50).
+    package init(limit: Int = 50) {
+        self.limit = limit
+    }
+
+    /// The top `$1` user tables by total size, and one row (schemaname NULL) summing the rest.
+    package static let tablesQuery = """
+        WITH sized AS (
+            SELECT schemaname, relname,
+                   coalesce(pg_table_size(relid), 0)::float8 AS table_bytes,
+                   coalesce(pg_indexes_size(relid), 0)::float8 AS index_bytes,
+                   coalesce(pg_total_relation_size(relid), 0)::float8 AS total_bytes,
+                   n_live_tup::float8 AS n_live_tup
+            FROM pg_stat_user_tables
+        ), ranked AS (
+            SELECT *, row_number() OVER (ORDER BY total_bytes DESC, schemaname, relname) AS rank FROM sized
+        )
+        SELECT schemaname, relname, table_bytes, index_bytes, total_bytes, n_live_tup
+        FROM ranked WHERE rank <= $1
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL, coalesce(sum(total_bytes), 0), NULL FROM ranked WHERE rank > $1
+        """
+
+    package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
+        let databases = try await session.databasesToVisit()
+        let tables = try await session.forEachDatabase(databases.visit) { try await $0.query(Self.tablesQuery, [String(limit)]).rows }
+        let visited = Set(databases.visit)
+        return try Self.families(
+            databaseRows: try databases.discovered.filter { visited.contains(try $0.string("datname") ?? "") },
+            tables: tables.map { ($0.database, $0.result) }) + [Self.missingFamily(databases.missing)]
+    }
+
+    /// The databases the target's `databases:` list names that the server does not have (or
+    /// that the role may not connect to): reported, while every other database is sampled.
+    package static func missingFamily(_ missing: [String]) -> MetricFamily {
+        MetricFamily(
+            name: "pgvigil_database_missing", help: "1 for each database the target's databases list names that the server does not have.",
+            type: .gauge, samples: missing.map { Sample(labels: [Label("datname", $0)], value: 1) })
+    }
+
+    /// Turns database sizes and each database's table rows into families.
+    package static func families(databaseRows: [Row], tables: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
+        var databaseSize = MetricFamily(name: "pg_database_size_bytes", help: "Disk space used by the database.", type: .gauge)
+        for row in databaseRows {
+            guard let datname = try row.string("datname"), let size = try row.double("size_bytes") else { continue }
+            databaseSize.samples.append(Sample(labels: [Label("datname", datname)], value: size))
+        }
+        let prefix = "pg_stat_user_tables_"
+        var perTable: [(column: String, family: MetricFamily)] = [
+            ("table_bytes", MetricFamily(name: prefix + "table_size_bytes", help: "Table size without indexes, TOAST included.", type: .gauge)),
+            ("index_bytes", MetricFamily(name: prefix + "index_size_bytes", help: "Size of all indexes of the table.", type: .gauge)),
+            ("total_bytes", MetricFamily(name: prefix + "total_size_bytes", help: "Table size with indexes and TOAST.", type: .gauge)),
+            ("n_live_tup", MetricFamily(name: prefix + "n_live_tup", help: "Estimated number of live rows.", type: .gauge)),
+        ]
+        var other = MetricFamily(
+            name: prefix + "other_total_size_bytes", help: "Total size of the tables beyond the reported limit, summed.", type: .gauge)
+        for (database, rows) in tables {
+            for row in rows {
+                guard let schema = try row.string("schemaname"), let table = try row.string("relname") else {
+                    if let rest = try row.double("total_bytes") {
+                        other.samples.append(Sample(labels: [Label("datname", database)], value: rest))
+                    }
+                    continue
+                }
+                let labels = [Label("datname", database), Label("schemaname", schema), Label("relname", table)]
+                for index in perTable.indices {
+                    if let value = try row.double(perTable[index].column) {
+                        perTable[index].family.samples.append(Sample(labels: labels, value: value))
+                    }
+                }
+            }
+        }
+        return [databaseSize] + perTable.map(\.family) + [other]
+    }
+}

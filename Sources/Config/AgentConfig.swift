@@ -1,0 +1,46 @@
+// The whole configuration of the agent, as read from YAML and overridden by environment and flags.
+
+/// The agent's configuration. Its defaults are the ones README's configuration table lists.
+package struct AgentConfig: Sendable, Hashable, Codable {
+    /// `HOST:PORT` to serve HTTP on; `:PORT` means all interfaces.
+    package var listen: String = ":9432"
+    /// The default sampling interval of every collector.
+    package var interval = ConfigDuration(.seconds(15))
+    /// How much history each ring buffer keeps.
+    package var history = ConfigDuration(.seconds(3600))
+    /// Upper bound of each connect and each statement.
+    package var timeout = ConfigDuration(.seconds(10))
+    /// The monitored servers.
+    package var targets: [TargetConfig] = []
+    /// Per-collector overrides, by collector name.
+    package var collectors: [String: CollectorOptions] = [:]
+    /// Alert rules and receivers.
+    package var alerts = AlertsConfig()
+    /// Credentials the HTTP server requires (on every path but /healthz); none by default.
+    package var auth: HTTPAuthConfig?
+    /// The HTTP server's limits and timeouts.
+    package var http = HTTPServerConfig()
+
+    /// The defaults.
+    package init() {}
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = AgentConfig()
+        listen = try container.decodeIfPresent(String.self, forKey: .listen) ?? defaults.listen
+        interval = try container.decodeIfPresent(ConfigDuration.self, forKey: .interval) ?? defaults.interval
+        history = try container.decodeIfPresent(ConfigDuration.self, forKey: .history) ?? defaults.history
+        timeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? defaults.timeout
+        targets = try container.decodeIfPresent([TargetConfig].self, forKey: .targets) ?? []
+        collectors = try container.decodeIfPresent([String: CollectorOptions].self, forKey: .collectors) ?? [:]
+        alerts = try container.decodeIfPresent(AlertsConfig.self, forKey: .alerts) ?? AlertsConfig()
+        auth = try container.decodeIfPresent(HTTPAuthConfig.self, forKey: .auth)
+        http = try container.decodeIfPresent(HTTPServerConfig.self, forKey: .http) ?? HTTPServerConfig()
+    }
+
+    /// The field names as written in YAML/JSON.
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen, interval, history, timeout, targets, collectors, alerts, auth, http
+    }
+}

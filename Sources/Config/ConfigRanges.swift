@@ -1,0 +1,125 @@
+// The documented range of every number in the config, checked before anything runs.
+import Support
+
+/// The range each number of the config must fall in, and the check that names the field at
+/// fault. README's configuration table states the same ranges.
+package enum ConfigRanges {
+    /// An inclusive range of durations.
+    package struct DurationRange: Sendable {
+        package var minimum: Duration
+        package var maximum: Duration
+
+        /// `from MINIMUM to MAXIMUM` in the config's notation.
+        package var description: String { "from \(ConfigDuration(minimum)) to \(ConfigDuration(maximum))" }
+    }
+
+    /// `interval` and every collector's `interval`.
+    package static let interval = DurationRange(minimum: .milliseconds(100), maximum: .seconds(86_400))
+    /// `timeout`: each connect and statement.
+    package static let timeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
+    /// `history`: its minimum is also at least the interval.
+    package static let history = DurationRange(minimum: .milliseconds(100), maximum: .seconds(35 * 86_400))
+    /// The most points a ring buffer may hold (history / the shortest interval that fills it).
+    package static let maximumPointsPerSeries = 200_000
+    /// A collector's `window` and a rule's `[range]`: at most the history, which holds the points.
+    package static let window = DurationRange(minimum: .milliseconds(1), maximum: .seconds(35 * 86_400))
+    /// A collector's `limit`.
+    package static let limit = 1...100_000
+    /// `alerts.evaluation_interval`.
+    package static let evaluationInterval = DurationRange(minimum: .milliseconds(100), maximum: .seconds(86_400))
+    /// `alerts.repeat_interval`.
+    package static let repeatInterval = DurationRange(minimum: .seconds(1), maximum: .seconds(35 * 86_400))
+    /// A rule's `for`.
+    package static let hold = DurationRange(minimum: .zero, maximum: .seconds(35 * 86_400))
+    /// A receiver's `timeout`.
+    package static let receiverTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
+
+    /// The `http:` section's limits.
+    package enum HTTP {
+        package static let maxConnections = 1...65_536
+        package static let idleTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(3600))
+        package static let requestHeadTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(300))
+        package static let maxHeaderBytes = 1024...1_048_576
+        package static let maxHeaderFields = 8...10_000
+        package static let maxBodyBytes = 0...16_777_216
+    }
+
+    /// Throws naming `path` if `value` (when set) is outside `range`.
+    package static func check(_ value: ConfigDuration?, in range: DurationRange, at path: [any CodingKey]) throws(ConfigProblem) {
+        guard let value else { return }
+        guard value.duration >= range.minimum, value.duration <= range.maximum else {
+            throw ConfigProblem(path: path, message: "\(value) is out of range: must be \(range.description)")
+        }
+    }
+
+    /// Throws naming `path` if `value` (when set) is outside `range`.
+    package static func check(_ value: Int?, in range: ClosedRange<Int>, at path: [any CodingKey]) throws(ConfigProblem) {
+        guard let value else { return }
+        guard range.contains(value) else {
+            throw ConfigProblem(path: path, message: "\(value) is out of range: must be from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
+    /// Checks every duration and number of `config` against its range, and that the ring buffers
+    /// `history` implies hold what windows and rules ask of them.
+    package static func check(_ config: AgentConfig) throws(ConfigProblem) {
+        typealias Key = AgentConfig.CodingKeys
+        try check(config.interval, in: interval, at: [Key.interval])
+        try check(config.timeout, in: timeout, at: [Key.timeout])
+        try check(config.history, in: history, at: [Key.history])
+        if config.history.duration < config.interval.duration {
+            throw ConfigProblem(path: [Key.history], message: "must be at least the interval (\(config.interval))")
+        }
+        try checkPoints(history: config.history, interval: config.interval, at: [Key.interval])
+        for (name, options) in config.collectors.sorted(by: { $0.key < $1.key }) {
+            let path: [any CodingKey] = [Key.collectors, AnyCodingKey(stringValue: name)]
+            typealias Option = CollectorOptions.CodingKeys
+            try check(options.interval, in: interval, at: path + [Option.interval])
+            if let collectorInterval = options.interval {
+                try checkPoints(history: config.history, interval: collectorInterval, at: path + [Option.interval])
+            }
+            try check(options.window, in: window, at: path + [Option.window])
+            if let collectorWindow = options.window, collectorWindow.duration > config.history.duration {
+                throw ConfigProblem(path: path + [Option.window], message: "\(collectorWindow) is longer than history (\(config.history)), which holds the points")
+            }
+            try check(options.limit, in: limit, at: path + [Option.limit])
+        }
+        try check(config.alerts)
+        try check(config.http)
+    }
+
+    private static func check(_ http: HTTPServerConfig) throws(ConfigProblem) {
+        typealias Key = HTTPServerConfig.CodingKeys
+        let path: [any CodingKey] = [AgentConfig.CodingKeys.http]
+        try check(http.maxConnections, in: HTTP.maxConnections, at: path + [Key.maxConnections])
+        try check(http.idleTimeout, in: HTTP.idleTimeout, at: path + [Key.idleTimeout])
+        try check(http.requestHeadTimeout, in: HTTP.requestHeadTimeout, at: path + [Key.requestHeadTimeout])
+        try check(http.maxHeaderBytes, in: HTTP.maxHeaderBytes, at: path + [Key.maxHeaderBytes])
+        try check(http.maxHeaderFields, in: HTTP.maxHeaderFields, at: path + [Key.maxHeaderFields])
+        try check(http.maxBodyBytes, in: HTTP.maxBodyBytes, at: path + [Key.maxBodyBytes])
+    }
+
+    private static func check(_ alerts: AlertsConfig) throws(ConfigProblem) {
+        typealias Key = AlertsConfig.CodingKeys
+        let path: [any CodingKey] = [AgentConfig.CodingKeys.alerts]
+        try check(alerts.evaluationInterval, in: evaluationInterval, at: path + [Key.evaluationInterval])
+        try check(alerts.repeatInterval, in: repeatInterval, at: path + [Key.repeatInterval])
+        for (index, rule) in alerts.rules.enumerated() {
+            let rulePath = path + [Key.rules, AnyCodingKey(index: index)]
+            try check(rule.for, in: hold, at: rulePath + [AlertRuleConfig.CodingKeys.for])
+        }
+        for (index, receiver) in alerts.receivers.enumerated() {
+            try check(receiver.timeout, in: receiverTimeout, at: path + [Key.receivers, AnyCodingKey(index: index), ReceiverConfig.CodingKeys.timeout])
+        }
+    }
+
+    /// Throws if history / `interval` is more points than a ring buffer may hold.
+    private static func checkPoints(history: ConfigDuration, interval: ConfigDuration, at path: [any CodingKey]) throws(ConfigProblem) {
+        let points = history.duration.seconds / interval.duration.seconds
+        guard points <= Double(maximumPointsPerSeries) else {
+            throw ConfigProblem(
+                path: path,
+                message: "history \(history) at \(interval) is \(Int(points)) points per series; at most \(maximumPointsPerSeries): lengthen the interval or shorten the history")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// Pieces of a body compressed once and joined into one gzip stream: the fixed parts of /metrics.
+import CompressNIO
+import NIOCore
+import Support
+
+/// A piece of a body, raw-deflated on its own and ended with a sync flush (byte-aligned, no final
+/// block), with its CRC-32 and length. Pieces deflated independently never refer across their
+/// boundaries, so their deflate data can be concatenated; `gzip(_:)` wraps them in one gzip
+/// member. /metrics compresses the rendered head and tail once per render this way, and only the
+/// small age family per scrape.
+package struct DeflatedSegment: Sendable {
+    /// The raw deflate data, ending byte-aligned.
+    package var deflated: ByteBuffer
+    /// The CRC-32 of the uncompressed bytes.
+    package var crc: UInt32
+    /// The number of uncompressed bytes.
+    package var length: Int
+
+    /// Deflates `bytes`.
+    package init(_ bytes: ByteBuffer) throws {
+        var input = bytes
+        crc = input.withUnsafeReadableBytes { CRC32.checksum($0) }
+        length = input.readableBytes
+        let compressor = CompressionAlgorithm.deflate().compressor
+        try compressor.startStream()
+        defer { try? compressor.finishStream() }
+        deflated = try input.compressStream(with: compressor, flush: .sync)
+    }
+
+    /// One gzip member holding `segments` in order.
+    package static func gzip(_ segments: [DeflatedSegment]) -> ByteBuffer {
+        var output = ByteBuffer()
+        output.reserveCapacity(segments.reduce(20) { $0 + $1.deflated.readableBytes })
+        // Magic, deflate, no flags, no time, no extra flags, OS unknown.
+        output.writeBytes([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF])
+        var crc: UInt32 = 0
+        var length = 0
+        for segment in segments {
+            var deflated = segment.deflated
+            output.writeBuffer(&deflated)
+            crc = CRC32.combine(crc, segment.crc, secondLength: segment.length)  // the CRC of nothing is 0
+            length += segment.length
+        }
+        // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end-of-block), then the trailer.
+        output.writeBytes([0x03, 0x00])
+        output.writeInteger(crc, endianness: .little)
+        output.writeInteger(UInt32(truncatingIfNeeded: length), endianness: .little)
+        return output
+    }
+}

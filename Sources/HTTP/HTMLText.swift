@@ -1,0 +1,21 @@
+// Escaping text for HTML, for the status page.
+
+/// Makes text safe inside HTML element content and double-quoted attribute values.
+package enum HTMLText {
+    /// `text` with `& < > " '` replaced by entities.
+    package static func escaped(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

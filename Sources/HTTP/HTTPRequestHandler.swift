@@ -1,0 +1,100 @@
+// The per-connection NIO handler: reads a request, refuses bad or oversized ones, writes the router's answer.
+import NIOCore
+import NIOHTTP1
+
+/// Handles HTTP/1.1 requests on one connection. Bodies are not expected (every route is GET):
+/// a body over `maxBodyBytes` gets 413; a head over the decoder's limits gets 431, any other
+/// parse error 400. A refused request closes the output and the `HTTPConnectionGuard` before
+/// this handler drops the rest of the input. It tells the guard when a request is complete and
+/// when its answer is written, so the guard runs the right deadline.
+package final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPServerRequestPart
+    package typealias OutboundOut = HTTPServerResponsePart
+
+    /// What happens to the connection once a response is written.
+    private enum Afterwards {
+        /// Keep-alive: wait for the next request.
+        case keepOpen
+        /// The client asked to close (or HTTP/1.0 without keep-alive).
+        case close
+        /// The request was refused: close the output, drop what else the client sends.
+        case refuseFurtherInput
+    }
+
+    private let router: Router
+    private let maxBodyBytes: Int
+    private let closed: HTTPClosedConnections
+    private var head: HTTPRequestHead?
+    private var bodyBytes = 0
+    private var refused = false
+
+    /// Creates a handler answering with `router`, counting the requests it refuses in `closed`.
+    package init(router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections) {
+        self.router = router
+        self.maxBodyBytes = maxBodyBytes
+        self.closed = closed
+    }
+
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            bodyBytes = 0
+        case .body(let chunk):
+            bodyBytes += chunk.readableBytes
+            if bodyBytes > maxBodyBytes, let requestHead = head {
+                head = nil
+                closed.record(.bodyTooLarge)
+                refuse(.text(.payloadTooLarge, "request body over \(maxBodyBytes) bytes"), version: requestHead.version, method: requestHead.method, context: context)
+            }
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            context.triggerUserOutboundEvent(HTTPConnectionGuard.Event.requestReceived, promise: nil)
+            write(router.respond(to: requestHead), version: requestHead.version, method: requestHead.method,
+                  afterwards: requestHead.isKeepAlive ? .keepOpen : .close, context: context)
+        }
+    }
+
+    /// A head over the decoder's limits gets 431, any other parse error 400; once a request is
+    /// refused, the decoder's complaints about the input that follows are ignored.
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !refused else { return }
+        guard let parseError = error as? HTTPParserError else {
+            context.close(promise: nil)
+            return
+        }
+        let tooLarge = parseError == .headerOverflow
+        closed.record(tooLarge ? .headerTooLarge : .malformed)
+        let response: HTTPResponse = tooLarge
+            ? .text(.requestHeaderFieldsTooLarge, "request header fields over the server's limits")
+            : .text(.badRequest, "malformed HTTP request")
+        refuse(response, version: .http1_1, method: .GET, context: context)
+    }
+
+    private func refuse(_ response: HTTPResponse, version: HTTPVersion, method: HTTPMethod, context: ChannelHandlerContext) {
+        refused = true
+        write(response, version: version, method: method, afterwards: .refuseFurtherInput, context: context)
+    }
+
+    private func write(_ response: HTTPResponse, version: HTTPVersion, method: HTTPMethod, afterwards: Afterwards, context: ChannelHandlerContext) {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        if afterwards != .keepOpen { headers.replaceOrAdd(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
+        if method != .HEAD, response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        let done = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
+        let channel = context.channel
+        done.futureResult.whenComplete { _ in
+            switch afterwards {
+            case .keepOpen: channel.triggerUserOutboundEvent(HTTPConnectionGuard.Event.responseSent, promise: nil)
+            case .close: channel.close(promise: nil)
+            case .refuseFurtherInput: channel.close(mode: .output, promise: nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+// Maps a request to its response from the served snapshot; pure, so it is unit tested without sockets.
+import Alerting
+import Exposition
+import NIOCore
+import NIOHTTP1
+import Sampler
+import Store
+import Support
+
+/// Answers requests: / (the status page), /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series,
+/// /api/v1/statements; 404 for
+/// unknown paths, 405 for methods other than GET and HEAD. Reads only the pre-rendered snapshot and
+/// the ring buffers: it never waits on PostgreSQL.
+package struct Router: Sendable {
+    /// The snapshot holder the sampler keeps current.
+    package let state: ServedState
+    /// The pending and firing alerts, as alerting last published them.
+    package let alerts: AlertBoard
+    /// History queries over the ring buffers.
+    package let seriesHistory: SeriesHistoryAPI
+    /// The query texts of the statements collector's top statements.
+    package let statementTexts: StatementTextCatalog
+    /// The HTML page at /.
+    package let statusPage: StatusPage
+    /// The credentials required on every path but /healthz; nil: none.
+    package var authenticator: HTTPAuthenticator?
+    /// Wall-clock seconds since 1970, for the age family and readiness.
+    package let wallClock: @Sendable () -> Double
+
+    /// Creates the router over what the sampler, alerting and the store publish.
+    package init(
+        state: ServedState, alerts: AlertBoard, seriesHistory: SeriesHistoryAPI, statementTexts: StatementTextCatalog, statusPage: StatusPage,
+        authenticator: HTTPAuthenticator? = nil, wallClock: @escaping @Sendable () -> Double
+    ) {
+        self.state = state
+        self.alerts = alerts
+        self.seriesHistory = seriesHistory
+        self.statementTexts = statementTexts
+        self.statusPage = statusPage
+        self.authenticator = authenticator
+        self.wallClock = wallClock
+    }
+
+    /// The response to `head`.
+    package func respond(to head: HTTPRequestHead) -> HTTPResponse {
+        let (path, query) = Self.split(head.uri)
+        // /healthz stays open: it says only that the process runs, and orchestrators probe it bare.
+        if path != "/healthz", let authenticator, !authenticator.permits(head.headers) {
+            return .text(.unauthorized, "authentication required", headers: ["WWW-Authenticate": authenticator.challenge])
+        }
+        let known = ["/", "/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series", "/api/v1/statements"]
+        guard known.contains(path) else {
+            return .text(.notFound, "not found: \(path) (try /, /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME, /api/v1/statements)")
+        }
+        guard head.method == .GET || head.method == .HEAD else {
+            return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
+        }
+        let snapshot = state.current
+        let now = wallClock()
+        switch path {
+        case "/metrics":
+            return metrics(snapshot.exposition, now: now, head: head)
+        case "/probe":
+            guard let name = query["target"], !name.isEmpty else {
+                return .text(.badRequest, "missing query parameter: target (e.g. /probe?target=primary)")
+            }
+            guard let exposition = snapshot.perTarget[name] else {
+                let known = snapshot.targets.map(\.name).joined(separator: ", ")
+                return .text(.notFound, "unknown target \"\(name)\"; targets are: \(known)")
+            }
+            return metrics(exposition, now: now, head: head)
+        case "/healthz":
+            return .text(.ok, "ok")
+        case "/api/v1/alerts":
+            return .json(.ok, ActiveAlert.document(alerts.current))
+        case "/api/v1/series":
+            return seriesHistory.respond(query: query, now: now)
+        case "/":
+            return HTTPResponse(status: .ok, contentType: "text/html; charset=utf-8", body: ByteBuffer(string: statusPage.render(snapshot, alerts: alerts.current, now: now)))
+        case "/api/v1/statements":
+            return .json(.ok, statementTexts.document(target: query["target"]))
+        default:
+            return readiness(snapshot.targets, now: now)
+        }
+    }
+
+    private func metrics(_ exposition: RenderedExposition, now: Double, head: HTTPRequestHead) -> HTTPResponse {
+        let format = ExpositionFormat.negotiate(accept: head.headers["Accept"])
+        var headers: HTTPHeaders = ["Vary": "Accept, Accept-Encoding"]
+        let body: ByteBuffer
+        if Self.acceptsGzip(head.headers), let compressed = exposition.gzipBody(now: now, format: format) {
+            body = compressed
+            headers.add(name: "Content-Encoding", value: "gzip")
+        } else {
+            body = exposition.body(now: now, format: format)
+        }
+        return HTTPResponse(status: .ok, contentType: format.contentType, body: body, headers: headers)
+    }
+
+    private func readiness(_ targets: [TargetStatus], now: Double) -> HTTPResponse {
+        let failing = targets.compactMap { target in target.notReadyReason(now: now).map { (target.name, $0) } }
+        if failing.isEmpty {
+            return .json(.ok, #"{"status":"ready","targets":\#(targets.count)}"#)
+        }
+        let entries = failing.map { #"{"target":\#(JSONText.string($0.0)),"reason":\#(JSONText.string($0.1))}"# }
+        return .json(.serviceUnavailable, #"{"status":"not ready","targets":[\#(entries.joined(separator: ","))]}"#)
+    }
+
+    /// Whether the Accept-Encoding headers allow gzip (named or `*`, with a q-value above 0).
+    package static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
+        for value in headers["Accept-Encoding"] {
+            for coding in value.split(separator: ",") {
+                let parts = coding.split(separator: ";").map { $0.filter { $0 != " " }.lowercased() }
+                guard let name = parts.first, name == "gzip" || name == "*" else { continue }
+                let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+                return quality > 0
+            }
+        }
+        return false
+    }
+
+    /// The path and the decoded query parameters of a request URI.
+    package static func split(_ uri: String) -> (path: String, query: [String: String]) {
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var query: [String: String] = [:]
+        if parts.count == 2 {
+            for pair in parts[1].split(separator: "&") {
+                let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = percentDecoded(keyValue[0])
+                if query[key] == nil { query[key] = keyValue.count == 2 ? percentDecoded(keyValue[1]) : "" }
+            }
+        }
+        return (String(parts.first ?? ""), query)
+    }
+
+    /// Decodes `%XX` escapes and `+` (a space in query strings); malformed escapes are kept as is.
+    package static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

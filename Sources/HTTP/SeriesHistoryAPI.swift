@@ -1,0 +1,88 @@
+// GET /api/v1/series?match=SELECTOR&window=15m: ring-buffer history as Prometheus-style JSON.
+import Alerting
+import Config
+import Exposition
+import Store
+import Support
+
+/// Answers history queries from the `SeriesArchive`, in the shape of Prometheus's range query
+/// result (`resultType: matrix`, `[unix seconds, "value"]` pairs), so tools that read Prometheus's
+/// API read this too. Errors are Prometheus-style `bad_data` documents naming the parameter.
+package struct SeriesHistoryAPI: Sendable {
+    /// The ring buffers.
+    package let archive: SeriesArchive
+    /// How far back the buffers reach, in seconds: the default and the largest window.
+    package let history: Double
+
+    /// The longest `match` selector accepted, in bytes.
+    package static let maximumSelectorBytes = 4096
+    /// The most regular-expression steps one query may spend selecting series (see `LinearRegex`):
+    /// about a tenth of a second of work; a selector that needs more is answered 400.
+    package var matchStepBudget = 20_000_000
+
+    /// Creates a value from its parts.
+    package init(archive: SeriesArchive, history: Double, matchStepBudget: Int = 20_000_000) {
+        self.archive = archive
+        self.history = history
+        self.matchStepBudget = matchStepBudget
+    }
+
+    /// The response to a query with parameters `query` at `now`.
+    package func respond(query: [String: String], now: Double) -> HTTPResponse {
+        guard let match = query["match"] ?? query["match[]"], !match.isEmpty else {
+            return Self.badData("missing query parameter: match (e.g. /api/v1/series?match=pg_up&window=15m)")
+        }
+        guard match.utf8.count <= Self.maximumSelectorBytes else {
+            return Self.badData("match: the selector is \(match.utf8.count) bytes long; at most \(Self.maximumSelectorBytes) are allowed")
+        }
+        let selector: SeriesSelector
+        do {
+            selector = try SeriesSelector(parsing: match)
+        } catch {
+            return Self.badData("match: \(error)")
+        }
+        var window = history
+        if let text = query["window"] {
+            let duration: Duration
+            do {
+                duration = try ConfigDuration(validating: text).duration
+            } catch {
+                return Self.badData("window: \(error)")
+            }
+            guard duration > .zero, duration.seconds <= history else {
+                return Self.badData("window: \(text) is outside 1ms to \(ConfigDuration(.milliseconds(Int64(history * 1000)))), the history the agent keeps")
+            }
+            window = duration.seconds
+        }
+        var budget = matchStepBudget
+        do {
+            let entries = try archive.series(named: selector.metric, window: window, now: now) { labels throws(MatchBudgetExhausted) in
+                guard let selected = selector.selects(labels: labels, budget: &budget) else { throw MatchBudgetExhausted() }
+                return selected
+            }
+            return .json(.ok, Self.document(metric: selector.metric, entries: entries))
+        } catch {
+            return Self.badData("match: the regular expressions cost more than \(matchStepBudget) steps over the series of \(selector.metric); narrow the selector")
+        }
+    }
+
+    /// The matrix document, series sorted by their labels so answers are stable.
+    package static func document(metric: String, entries: [SeriesArchive.SeriesHistoryEntry]) -> String {
+        let sorted = entries.sorted { $0.labels.lexicographicallyPrecedes($1.labels) { ($0.name, $0.value) < ($1.name, $1.value) } }
+        let result = sorted.map { entry in
+            let labels = [JSONText.string("__name__") + ":" + JSONText.string(metric)]
+                + entry.labels.map { JSONText.string($0.name) + ":" + JSONText.string($0.value) }
+            let values = entry.points.map { "[" + PrometheusTextEncoder.formatValue($0.timestamp) + "," + JSONText.string(PrometheusTextEncoder.formatValue($0.value)) + "]" }
+            return #"{"metric":{\#(labels.joined(separator: ","))},"values":[\#(values.joined(separator: ","))]}"#
+        }
+        return #"{"status":"success","data":{"resultType":"matrix","result":[\#(result.joined(separator: ","))]}}"#
+    }
+
+    /// A 400 answer in Prometheus's error shape.
+    package static func badData(_ message: String) -> HTTPResponse {
+        .json(.badRequest, #"{"status":"error","errorType":"bad_data","error":\#(JSONText.string(message))}"#)
+    }
+}
+
+/// A selector ran out of its regular-expression step budget.
+private struct MatchBudgetExhausted: Error {}

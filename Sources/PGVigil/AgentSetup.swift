@@ -1,0 +1,35 @@
+// The config as loaded and checked, and what each layer builds from it, made once.
+import Alerting
+import Collectors
+import Config
+import HTTP
+
+/// What the agent runs: the effective config and what the layers made of it (the alerting plan,
+/// the HTTP credentials), built once when the config is loaded, so a config that loads is one
+/// that runs and nothing is resolved twice.
+package struct AgentSetup: Sendable {
+    /// The effective configuration.
+    package var config: AgentConfig
+    /// The compiled rules and resolved receivers.
+    package var alerting: AlertingPlan
+    /// The HTTP credentials, resolved; nil when none are configured.
+    package var authenticator: HTTPAuthenticator?
+
+    /// Loads the config for `overrides` and `environment` and builds every layer's plan; a
+    /// problem names the file, line and field.
+    package static func load(overrides: ConfigOverrides, environment: [String: String]) throws(ConfigError) -> AgentSetup {
+        try ConfigLoader.load(overrides: overrides, environment: environment) { config throws(ConfigProblem) in
+            try make(from: config, environment: environment)
+        }.checked
+    }
+
+    /// Checks `config` against what the collectors, alerting and the HTTP server accept, and
+    /// builds their plans; `environment` fills `${VAR}` in receivers and `auth`.
+    package static func make(from config: AgentConfig, environment: [String: String]) throws(ConfigProblem) -> AgentSetup {
+        try CollectorRegistry.validate(config)
+        return AgentSetup(
+            config: config,
+            alerting: try AlertingPlan.make(from: config, environment: environment),
+            authenticator: try HTTPAuthenticator.resolve(config.auth, environment: environment))
+    }
+}

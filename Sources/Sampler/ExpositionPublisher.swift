@@ -1,0 +1,82 @@
+// Renders the exposition after each target's cycle and hands it to the HTTP server.
+import Exposition
+import Store
+import Support
+
+/// Collects the latest status of every target and renders what is served, so that scrapes only
+/// copy bytes: a target's /probe body after each of its cycles, and /metrics (all targets) at
+/// most every `minimumRenderInterval` while anything changed. Coalescing matters with many
+/// targets: rendering every target's series after every target's cycle would cost the square
+/// of the target count per interval.
+package actor ExpositionPublisher {
+    /// The shortest time between two renders of /metrics.
+    package static let minimumRenderInterval: Duration = .milliseconds(250)
+    private let doorbell = Doorbell()
+    private var dirty = false
+    private let store: SampleStore
+    private let state: ServedState
+    private let targetOrder: [String]
+    private var statuses: [String: TargetStatus]
+    private var perTarget: [String: RenderedExposition] = [:]
+    private var perTargetEncoded: [String: EncodedFamilies] = [:]
+    private var agentEncoded = EncodedFamilies([])
+    private let buildInfo = EncodedFamilies([SelfMetrics.buildInfo])
+    /// The agent's families read at each render (the HTTP server's counters).
+    private let agentFamilies: @Sendable () -> [MetricFamily]
+
+    /// Creates a publisher for targets in config order, serving into `state`; `agentFamilies`
+    /// are read afresh at each render of /metrics.
+    package init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState,
+         agentFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }) {
+        self.store = store
+        self.state = state
+        self.agentFamilies = agentFamilies
+        self.targetOrder = initialStatuses.map(\.name)
+        self.statuses = Dictionary(initialStatuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Records `status` after a cycle of its target and re-renders what is served.
+    package func publish(_ status: TargetStatus) async {
+        statuses[status.name] = status
+        let encoded = EncodedFamilies(await store.snapshot(target: status.name))
+        perTargetEncoded[status.name] = encoded
+        perTarget[status.name] = RenderedExposition(encoded: [encoded, buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
+        changed()
+    }
+
+    /// Replaces alerting's families (they belong to no target) and re-renders.
+    package func publishAlerting(families: [MetricFamily]) {
+        agentEncoded = EncodedFamilies(families)
+        changed()
+    }
+
+    /// Renders whenever something changed, at most every `minimumRenderInterval`, until cancelled.
+    package func run() async {
+        while !Task.isCancelled {
+            await doorbell.wait(timeout: .seconds(3600))
+            if dirty { render() }
+            try? await Task.sleep(for: Self.minimumRenderInterval)
+        }
+    }
+
+    /// Renders now if anything changed (for `pgvigil once`, which has no render loop).
+    package func renderNow() {
+        if dirty { render() }
+    }
+
+    private func changed() {
+        dirty = true
+        doorbell.ring()
+    }
+
+    /// Renders /metrics from every target's latest families and the agent's own.
+    private func render() {
+        dirty = false
+        let ordered = targetOrder.compactMap { statuses[$0] }
+        let sources = targetOrder.compactMap { perTargetEncoded[$0] } + [agentEncoded, EncodedFamilies(agentFamilies()), buildInfo]
+        state.update(ServedSnapshot(
+            exposition: RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
+            perTarget: perTarget,
+            targets: ordered))
+    }
+}

@@ -1,0 +1,161 @@
+// Samples one target on its own timer: connects, runs due collectors, stores and publishes results.
+import AsyncAlgorithms
+import Logging
+import Postgres
+import ServiceLifecycle
+import Store
+import Support
+
+/// Runs one target's sampling loop. A failing collector or an unreachable server never stops the
+/// loop or other targets: the failure is reported (`pg_up 0`, `pgvigil_collector_success 0`,
+/// logged once per change), the failed series are dropped, and the next tick tries again, with
+/// reconnects backed off after repeated connection failures.
+package actor TargetSampler {
+    private let target: MonitoredTarget
+    private let session: DatabaseSession
+    private let store: SampleStore
+    private let publisher: ExpositionPublisher
+    private let logger: Logger
+    private let wallClock: @Sendable () -> Double
+    private var status: TargetStatus
+    private var lastRun: [String: Double] = [:]
+    private var reportedFailures: [String: String] = [:]
+    private var connectionFailures = 0
+    private var nextConnectionAttempt = -Double.infinity
+
+    /// Creates the sampler of `target`; `wallClock` returns seconds since 1970 (injectable for tests).
+    package init(target: MonitoredTarget, session: DatabaseSession, store: SampleStore, publisher: ExpositionPublisher,
+         logger: Logger, wallClock: @escaping @Sendable () -> Double) {
+        self.target = target
+        self.session = session
+        self.store = store
+        self.publisher = publisher
+        var logger = logger
+        logger[metadataKey: "target"] = "\(target.name)"
+        self.logger = logger
+        self.wallClock = wallClock
+        self.status = Self.initialStatus(of: target)
+    }
+
+    /// The status of `target` before its first cycle.
+    package static func initialStatus(of target: MonitoredTarget) -> TargetStatus {
+        TargetStatus(name: target.name, labels: target.labels, interval: target.baseInterval.seconds)
+    }
+
+    /// Samples now, then on every tick of the target's base interval until cancelled or shut down.
+    package func run() async {
+        await sampleOnce()
+        let ticks = AsyncTimerSequence(interval: target.baseInterval, clock: ContinuousClock())
+        for await _ in ticks.cancelOnGracefulShutdown() {
+            await sampleOnce()
+        }
+        await session.close()
+    }
+
+    /// One cycle: check the server, run the collectors that are due, store and publish.
+    @discardableResult
+    package func sampleOnce() async -> TargetStatus {
+        let now = wallClock()
+        if now >= nextConnectionAttempt, let server = await checkServer(now: now) {
+            status.up = true
+            status.server = server
+            await runDueCollectors(server: server, now: now)
+        }
+        if status.up {
+            // When the cycle completed: from then on its snapshot is what is served.
+            status.lastSuccess = wallClock()
+            connectionFailures = 0
+        }
+        let selfFamilies = SelfMetrics.families(for: status)
+        await store.append(selfFamilies, timestamp: now, capacity: capacity(for: target.baseInterval), retention: target.history.seconds)
+        await store.setSnapshot(target: target.name, collector: SelfMetrics.snapshotKey, families: selfFamilies)
+        await publisher.publish(status)
+        return status
+    }
+
+    /// Runs the server check behind pg_up; on failure marks the target down and backs off.
+    private func checkServer(now: Double) async -> ServerInfo? {
+        do {
+            let pgBouncer = target.kind == .pgbouncer
+            guard let row = try await session.query(pgBouncer ? ServerInfo.pgBouncerQuery : ServerInfo.query).rows.first else {
+                throw PostgresError(kind: .query, message: "the server check returned no row")
+            }
+            let server = pgBouncer ? try ServerInfo.pgBouncer(row: row) : try ServerInfo(row: row)
+            reportRecovery("connection")
+            return server
+        } catch {
+            await markDown(reason: "\(error)", now: now)
+            return nil
+        }
+    }
+
+    private func runDueCollectors(server: ServerInfo, now: Double) async {
+        await session.startCycle()
+        let history = TargetHistory(store: store, targetLabels: target.labels)
+        let tolerance = target.baseInterval.seconds / 2
+        for scheduled in target.schedule {
+            let collector = scheduled.collector
+            guard server.versionNumber >= collector.minimumServerVersion else { continue }
+            if let last = lastRun[collector.name], now - last < scheduled.interval.seconds - tolerance { continue }
+            lastRun[collector.name] = now
+            let start = ContinuousClock.now
+            do {
+                let families = try await collector.collect(session, server: server)
+                let labelled = families.map { $0.prefixingLabels(target.labels) }
+                let capacity = capacity(for: scheduled.interval)
+                await store.append(labelled, timestamp: now, capacity: capacity, retention: target.history.seconds)
+                let derived = await collector.derive(from: families, history: history, now: now).map { $0.prefixingLabels(target.labels) }
+                await store.append(derived, timestamp: now, capacity: capacity, retention: target.history.seconds)
+                await store.setSnapshot(target: target.name, collector: collector.name, families: labelled + derived)
+                let series = (labelled + derived).reduce(0) { $0 + $1.samples.count }
+                status.collectors[collector.name] = .init(success: true, duration: (ContinuousClock.now - start).seconds, series: series)
+                reportRecovery(collector.name)
+            } catch {
+                await store.drop(target: target.name, collector: collector.name)
+                status.collectors[collector.name] = .init(success: false, duration: (ContinuousClock.now - start).seconds)
+                if let error = error as? PostgresError, error.kind == .connection {
+                    await markDown(reason: "\(error)", now: now)
+                    return
+                }
+                reportFailure(collector.name, "collector \(collector.name) failed: \(error)")
+                // A per-database session got no answer: the server may be stuck, so the rest of the
+                // cycle would wait a deadline per collector. They run next cycle, after the check.
+                if let error = error as? PostgresError, error.isNoAnswer { break }
+            }
+        }
+        status.failureReason = reportedFailures.sorted { $0.key < $1.key }.first?.value
+    }
+
+    /// Marks the target down: every series but the self metrics is dropped, reconnects back off.
+    private func markDown(reason: String, now: Double) async {
+        status.up = false
+        status.server = nil
+        status.failureReason = reason
+        for name in status.collectors.keys { status.collectors[name]?.success = false }
+        lastRun = [:]
+        await store.drop(target: target.name, except: [])
+        connectionFailures += 1
+        let interval = target.baseInterval.seconds
+        let backoff = min(interval * Double(1 << min(connectionFailures - 1, 16)), max(interval, min(60, 4 * interval)))
+        nextConnectionAttempt = now + backoff - interval / 2
+        reportFailure("connection", "target down: \(reason)")
+    }
+
+    /// Ring buffer capacity for a series sampled every `interval`: `history / interval` points.
+    private func capacity(for interval: Duration) -> Int {
+        max(2, Int((target.history.seconds / interval.seconds).rounded(.up)) + 1)
+    }
+
+    /// Logs a failure the first time it happens and whenever its message changes, not every cycle.
+    private func reportFailure(_ key: String, _ message: String) {
+        guard reportedFailures[key] != message else { return }
+        reportedFailures[key] = message
+        logger.warning("\(message)")
+    }
+
+    /// Logs that a failure is over, if one was reported.
+    private func reportRecovery(_ key: String) {
+        guard reportedFailures.removeValue(forKey: key) != nil else { return }
+        logger.info("\(key == "connection" ? "target is up again" : "collector \(key) recovered")")
+    }
+}
