@@ -18,7 +18,7 @@ package struct ActiveAlert: Sendable, Hashable {
     /// The latest value.
     package var value: Double
     /// Alertmanager's fingerprint of the labels.
-    package var fingerprint: String
+    var fingerprint: String
 
     /// The target the alert is about.
     package var target: String { labels["target"] ?? "" }

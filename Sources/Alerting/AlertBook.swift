@@ -10,13 +10,13 @@ import Store
 /// next one (the first evaluation after a restart replaces it anyway).
 package actor AlertBook {
     /// The file name of the saved state inside the state directory.
-    package static let stateFileName = "alerts-state.json"
+    static let stateFileName = "alerts-state.json"
 
     private var evaluator: AlertEvaluator
     private let stateDirectory: String?
     private let disk: DiskWorker
     /// How many times the state was written (for tests: saves happen on transitions only).
-    package private(set) var saves = 0
+    private(set) var saves = 0
 
     /// Creates a book, restoring the alerts saved in `stateDirectory` if there are any; saves run on `disk`.
     package init(repeatInterval: Duration, stateDirectory: String?, disk: DiskWorker) throws(SpoolError) {
@@ -42,9 +42,9 @@ package actor AlertBook {
         /// What to send.
         package var notifications: [AlertNotification]
         /// Instances that became pending in this evaluation (for the log).
-        package var newlyPending: [AlertEvaluator.Instance]
+        var newlyPending: [AlertEvaluator.Instance]
         /// Set when the state could not be saved; the notifications must still go out.
-        package var saveError: SpoolError?
+        var saveError: SpoolError?
     }
 
     /// Evaluates `rule` (see `AlertEvaluator.evaluate`) and saves the state after a transition.
@@ -62,14 +62,14 @@ package actor AlertBook {
     }
 
     /// Forgets alerts of rules no longer configured.
-    package func retainRules(_ names: Set<String>) async throws(SpoolError) {
+    func retainRules(_ names: Set<String>) async throws(SpoolError) {
         let before = evaluator.instances
         evaluator.retainRules(names)
         try await saveIfChanged(since: before)
     }
 
     /// The pending and firing alerts.
-    package var instances: [AlertEvaluator.Instance] {
+    var instances: [AlertEvaluator.Instance] {
         evaluator.instances.values.sorted { ($0.rule, $0.fingerprint) < ($1.rule, $1.fingerprint) }
     }
 

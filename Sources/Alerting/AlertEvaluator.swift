@@ -15,16 +15,16 @@ package struct AlertEvaluator: Sendable {
 
         package var rule: String
         package var labels: [String: String]
-        package var fingerprint: String
+        var fingerprint: String
         package var state: State
         /// When the expression started to hold.
         package var activeAt: Double
         /// When the alert started firing.
-        package var firedAt: Double?
+        var firedAt: Double?
         /// The latest value.
         package var value: Double
         /// When a firing notification was last emitted.
-        package var lastNotifiedAt: Double?
+        var lastNotifiedAt: Double?
         /// The target of the series, whose being down holds the alert as it is.
         package var target: String
         /// The collector of the series, whose failing holds the alert as it is (nil in state
@@ -33,7 +33,7 @@ package struct AlertEvaluator: Sendable {
 
         /// The instance without its latest value: what a saved state must keep up to date. The
         /// value changes every evaluation; it is saved with the transitions, not on its own.
-        package var durablePart: Instance {
+        var durablePart: Instance {
             var copy = self
             copy.value = 0
             return copy
@@ -43,7 +43,7 @@ package struct AlertEvaluator: Sendable {
     /// How often a firing alert is notified again.
     package var repeatInterval: Duration
     /// Pending and firing alerts by fingerprint.
-    package private(set) var instances: [String: Instance] = [:]
+    private(set) var instances: [String: Instance] = [:]
 
     /// Creates an evaluator with the active alerts `instances` (none by default; a restarted
     /// agent restores the ones it saved, so it neither fires them twice nor forgets to resolve them).
@@ -114,7 +114,7 @@ package struct AlertEvaluator: Sendable {
     }
 
     /// Forgets instances of rules not in `ruleNames` (after a config change).
-    package mutating func retainRules(_ ruleNames: Set<String>) {
+    mutating func retainRules(_ ruleNames: Set<String>) {
         instances = instances.filter { ruleNames.contains($0.value.rule) }
     }
 

@@ -21,10 +21,10 @@ package struct AlertNotification: Sendable, Codable, Hashable {
     /// The value that triggered (or resolved) it.
     package var value: Double
     /// `Fingerprint.of(labels)`.
-    package var fingerprint: String
+    var fingerprint: String
     /// When the evaluator emitted it.
-    package var emittedAt: Double
+    var emittedAt: Double
 
     /// The alert's name.
-    package var alertName: String { labels["alertname"] ?? "" }
+    var alertName: String { labels["alertname"] ?? "" }
 }

@@ -7,10 +7,10 @@ package struct AlertRule: Sendable {
     /// When the alert is active.
     package var expression: RuleExpression
     /// How long the expression must hold before the alert fires.
-    package var holdDuration: Duration
+    var holdDuration: Duration
     /// When a firing alert resolves (hysteresis); nil resolves as soon as `expression` is false.
     /// It selects the same metric as `expression`.
-    package var resolveExpression: RuleExpression?
+    var resolveExpression: RuleExpression?
     /// Labels added to the alert (they override the series' labels of the same name).
     package var labels: [String: String]
     /// Annotation templates, by annotation name.

@@ -15,7 +15,7 @@ package struct AlertingPlan: Sendable {
     package var spoolDirectory: String
 
     /// The spool directory when the config names none.
-    package static let defaultSpool = "/var/lib/pgvigil/spool"
+    static let defaultSpool = "/var/lib/pgvigil/spool"
 
     /// Compiles `config.alerts`; `${VAR}` in receivers is read from `environment`.
     package static func make(from config: AgentConfig, environment: [String: String]) throws(ConfigProblem) -> AlertingPlan {

@@ -40,7 +40,7 @@ package struct AlertingService: Service {
 
     /// How often firing alerts are sent again to `alertmanager-api` receivers: Alertmanager
     /// resolves an alert it has not heard of before its `endsAt` (5 minutes ahead), as with Prometheus.
-    package static let alertmanagerResendInterval = 60.0
+    static let alertmanagerResendInterval = 60.0
 
     package func run() async throws {
         do {
@@ -71,7 +71,7 @@ package struct AlertingService: Service {
     }
 
     /// Evaluates every rule once, queues the notifications, and publishes the alerting families.
-    package func evaluateOnce() async {
+    func evaluateOnce() async {
         let now = wallClock()
         let down = Set(state.current.targets.filter { !$0.up }.map(\.name))
         for rule in plan.rules {

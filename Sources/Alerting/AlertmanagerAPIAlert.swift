@@ -3,12 +3,12 @@ import Config
 
 /// An alert posted straight into an Alertmanager. A firing alert carries an `endsAt` in the near
 /// future, as Prometheus does, so Alertmanager resolves it by itself if pgvigil goes away.
-package struct AlertmanagerAPIAlert: Encodable {
+struct AlertmanagerAPIAlert: Encodable {
     package var labels: [String: String]
     package var annotations: [String: String]
     package var startsAt: String
     package var endsAt: String
-    package var generatorURL: String
+    var generatorURL: String
 
     package init(_ notification: AlertNotification, context: PayloadFormat.Context) {
         labels = notification.labels

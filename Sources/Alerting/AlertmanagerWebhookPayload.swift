@@ -4,7 +4,7 @@ import Support
 
 /// The body Alertmanager posts to webhook receivers (version 4), carrying one alert per message:
 /// each alert is its own group, so `groupLabels` are all of its labels.
-package struct AlertmanagerWebhookPayload: Encodable {
+struct AlertmanagerWebhookPayload: Encodable {
     /// One alert of the payload.
     package struct Alert: Encodable {
         package var status: String
@@ -12,18 +12,18 @@ package struct AlertmanagerWebhookPayload: Encodable {
         package var annotations: [String: String]
         package var startsAt: String
         package var endsAt: String
-        package var generatorURL: String
-        package var fingerprint: String
+        var generatorURL: String
+        var fingerprint: String
     }
 
     package var version = "4"
-    package var groupKey: String
-    package var truncatedAlerts = 0
+    var groupKey: String
+    var truncatedAlerts = 0
     package var status: String
     package var receiver: String
-    package var groupLabels: [String: String]
-    package var commonLabels: [String: String]
-    package var commonAnnotations: [String: String]
+    var groupLabels: [String: String]
+    var commonLabels: [String: String]
+    var commonAnnotations: [String: String]
     package var externalURL: String
     package var alerts: [Alert]
 

@@ -6,12 +6,12 @@ import Store
 /// like Prometheus after a failed scrape, an alert on such a series keeps its state until data returns.
 package struct DataGaps: Sendable, Hashable {
     /// Targets whose server check failed.
-    package var downTargets: Set<String> = []
+    var downTargets: Set<String> = []
     /// Collectors whose series were dropped after a failure.
     package var failingSources: Set<SeriesSource> = []
 
     /// Whether data from `source` (or, when the collector is unknown, from `target`) is missing.
-    package func covers(target: String, collector: String?) -> Bool {
+    func covers(target: String, collector: String?) -> Bool {
         downTargets.contains(target) || collector.map { failingSources.contains(SeriesSource(target: target, collector: $0)) } ?? false
     }
 }

@@ -43,11 +43,11 @@ package actor DeliveryQueue {
     }
 
     /// How many notifications a receiver keeps waiting at most, by default.
-    package static let defaultBacklogLimit = 10_000
+    static let defaultBacklogLimit = 10_000
     /// How long the first attempt waits for the spool write before it goes out from memory.
-    package static let spoolWriteGrace = 1.0
+    static let spoolWriteGrace = 1.0
     /// How often a spool that failed is tried again (failed writes, or a probe when nothing waits), by default.
-    package static let defaultSpoolRetryInterval = 10.0
+    static let defaultSpoolRetryInterval = 10.0
 
     /// The receiver.
     package let receiver: ReceiverSettings
@@ -73,7 +73,7 @@ package actor DeliveryQueue {
     /// Per outcome: attempts (`delivered`, `retried`, `failed`) and notifications given up unsent (`dropped`).
     package private(set) var counts: [DeliveryOutcome: Int] = [:]
     /// Whether the last spool operation succeeded; false while notifications wait in memory only.
-    package private(set) var spoolWritable = true
+    private(set) var spoolWritable = true
 
     /// Opens the queue over `spool`, replaying what an earlier run left there.
     package init(receiver: ReceiverSettings, spool: Spool, disk: DiskWorker, transport: any WebhookTransport, externalURL: String,
@@ -108,7 +108,7 @@ package actor DeliveryQueue {
 
     /// Queues `notification`: its spool write starts at once, and it is sent after the write, or
     /// from memory if the write fails or is slow.
-    package func enqueue(_ notification: AlertNotification) {
+    func enqueue(_ notification: AlertNotification) {
         let now = wallClock()
         var waiting = Pending(
             entry: SpoolEntry(sequence: nextSequence, notification: notification), nextAttempt: now, spooled: .unwritten, queuedAt: now)
@@ -129,7 +129,7 @@ package actor DeliveryQueue {
     }
 
     /// How many notifications wait for delivery (spooled or in memory).
-    package var pendingCount: Int { pending.count }
+    var pendingCount: Int { pending.count }
 
     /// Sends and keeps the spool until cancelled; then writes what is still unspooled, once.
     package func run() async {

@@ -4,7 +4,7 @@
 /// labels sorted by name, each name and value followed by the byte 0xff), printed as 16 hex
 /// digits. It depends only on the labels, so it is the same across restarts and machines, and
 /// equals the fingerprint Alertmanager shows for the same alert.
-package enum Fingerprint {
+enum Fingerprint {
     /// The fingerprint of `labels`.
     package static func of(_ labels: [String: String]) -> String {
         var hash: UInt64 = 14_695_981_039_346_656_037

@@ -16,7 +16,7 @@ package struct LabelMatcher: Sendable, CustomStringConvertible {
     /// The label name.
     package var name: String
     /// The comparison.
-    package var op: Operator
+    var op: Operator
     /// The value or the pattern, as written.
     package var value: String
     /// The compiled pattern of the regex operators (whole-text match, as PromQL anchors them).

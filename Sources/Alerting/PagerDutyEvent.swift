@@ -3,16 +3,16 @@ import Config
 import Exposition
 
 /// The body posted to PagerDuty's `/v2/enqueue`.
-package struct PagerDutyEvent: Encodable {
+struct PagerDutyEvent: Encodable {
     /// What the incident shows.
-    package struct Payload: Encodable {
+    struct Payload: Encodable {
         package var summary: String
         package var source: String
-        package var severity: String
+        var severity: String
         package var timestamp: String
-        package var component: String
+        var component: String
         package var `class`: String
-        package var customDetails: [String: String]
+        var customDetails: [String: String]
 
         /// The field names as written in YAML/JSON.
         package enum CodingKeys: String, CodingKey {
@@ -22,14 +22,14 @@ package struct PagerDutyEvent: Encodable {
     }
 
     /// PagerDuty's limit on `summary`, in characters.
-    package static let summaryLimit = 1024
+    static let summaryLimit = 1024
 
     package var routingKey: String
-    package var eventAction: String
-    package var dedupKey: String
+    var eventAction: String
+    var dedupKey: String
     package var payload: Payload
     package var client = "pgvigil"
-    package var clientURL: String
+    var clientURL: String
 
     /// The field names as written in YAML/JSON.
     package enum CodingKeys: String, CodingKey {
@@ -58,7 +58,7 @@ package struct PagerDutyEvent: Encodable {
 
     /// PagerDuty's severity for a `severity` label: critical, error, warning or info; a missing or
     /// unknown label maps to error, so nothing is under-paged silently.
-    package static func severity(_ label: String?) -> String {
+    static func severity(_ label: String?) -> String {
         switch label?.lowercased() {
         case "critical", "page", "fatal", "high": "critical"
         case "warning", "warn", "medium": "warning"

@@ -13,7 +13,7 @@ extension PayloadFormat {
         package var routingKey: String?
         /// For `alertmanager-api`: how long Alertmanager should consider a firing alert active
         /// without hearing from pgvigil again.
-        package var firingValidity: Double = 300
+        var firingValidity: Double = 300
     }
 
     /// The JSON body for `notification`.
@@ -38,5 +38,5 @@ extension PayloadFormat {
     }
 
     /// The `endsAt` Alertmanager uses for an alert that has not ended.
-    package static let zeroTime = "0001-01-01T00:00:00Z"
+    static let zeroTime = "0001-01-01T00:00:00Z"
 }

@@ -16,11 +16,11 @@ package struct ReceiverSettings: Sendable {
     /// PagerDuty's integration key, for format `pagerduty`.
     package var routingKey: String?
     /// The first retry delay; each further one doubles, up to `maximumBackoff`, with ±20% jitter.
-    package var initialBackoff: Duration = .seconds(1)
-    package var maximumBackoff: Duration = .seconds(120)
+    var initialBackoff: Duration = .seconds(1)
+    var maximumBackoff: Duration = .seconds(120)
 
     /// The URL with its secrets masked: safe to log and print (see `redact(url:format:)`).
-    package var redactedURL: String { Self.redact(url: url, format: format) }
+    var redactedURL: String { Self.redact(url: url, format: format) }
 
     /// `url` with user info, query and (for Slack, whose path is the secret) path replaced by `***`.
     package static func redact(url: String, format: PayloadFormat) -> String {

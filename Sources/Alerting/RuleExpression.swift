@@ -7,7 +7,7 @@ import Store
 /// function over a range: the documented subset of PromQL that pgvigil evaluates itself.
 package struct RuleExpression: SeriesQuery, CustomStringConvertible {
     /// A comparison of the selected value with the threshold.
-    package enum Comparison: String, Sendable, CaseIterable {
+    enum Comparison: String, Sendable, CaseIterable {
         case greater = ">"
         case greaterOrEqual = ">="
         case less = "<"
@@ -33,9 +33,9 @@ package struct RuleExpression: SeriesQuery, CustomStringConvertible {
     /// The window function and its range, when the selector is wrapped in one.
     package var window: (function: WindowFunction, range: Duration)?
     /// The comparison.
-    package var comparison: Comparison
+    var comparison: Comparison
     /// The number compared with.
-    package var threshold: Double
+    var threshold: Double
 
     /// The family name the selector picks.
     package var metric: String { selector.metric }

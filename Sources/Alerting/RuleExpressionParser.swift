@@ -29,7 +29,7 @@ package struct RuleExpressionParser {
     }
 
     /// Parses `text` as a selector alone: `name` or `name{matchers}`.
-    package static func parseSelector(_ text: String) throws(RuleExpressionError) -> SeriesSelector {
+    static func parseSelector(_ text: String) throws(RuleExpressionError) -> SeriesSelector {
         var parser = RuleExpressionParser(characters: Array(text))
         let selector = try parser.selector(missingName: "expected a metric name such as pg_up or pg_up{target=\"primary\"}")
         parser.skipSpaces()

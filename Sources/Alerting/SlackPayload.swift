@@ -2,11 +2,11 @@
 import Config
 
 /// The message posted to a Slack incoming webhook.
-package struct SlackPayload: Encodable {
+struct SlackPayload: Encodable {
     /// The coloured block under the text.
-    package struct Attachment: Encodable {
+    struct Attachment: Encodable {
         /// One label shown as a short field.
-        package struct Field: Encodable {
+        struct Field: Encodable {
             package var title: String
             package var value: String
             package var short = true
@@ -16,12 +16,12 @@ package struct SlackPayload: Encodable {
         package var title: String
         package var text: String
         package var fields: [Field]
-        package var footer = "pgvigil"
-        package var ts: Int
+        var footer = "pgvigil"
+        var ts: Int
     }
 
     package var text: String
-    package var attachments: [Attachment]
+    var attachments: [Attachment]
 
     package init(_ notification: AlertNotification, context: PayloadFormat.Context) {
         let firing = notification.status == .firing

@@ -12,7 +12,7 @@ package struct SpoolEntry: Sendable, Codable, Hashable {
     package var notification: AlertNotification
 
     /// `00000000000000000042-<fingerprint>.json`: sorts by sequence.
-    package var fileName: String {
+    var fileName: String {
         let digits = String(sequence)
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "-" + notification.fingerprint + ".json"
     }
@@ -40,7 +40,7 @@ package struct Spool: Sendable {
     }
 
     /// Writes `value` as JSON (sorted keys) durably to `directory/name`.
-    package static func writeJSONDurably(_ value: some Encodable, directory: String, name: String) throws(SpoolError) {
+    static func writeJSONDurably(_ value: some Encodable, directory: String, name: String) throws(SpoolError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data: Data
@@ -54,7 +54,7 @@ package struct Spool: Sendable {
 
     /// Writes `data` to `directory/name` so that it is either wholly there or not at all, even
     /// after SIGKILL or power loss: a temporary file (0600), fsync, rename, fsync of the directory.
-    package static func writeDurably(_ data: Data, directory: String, name: String) throws(SpoolError) {
+    static func writeDurably(_ data: Data, directory: String, name: String) throws(SpoolError) {
         let temporary = directory + "/.tmp-" + name
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SpoolError(errno: errno, doing: "create \(temporary)") }
@@ -113,7 +113,7 @@ package struct Spool: Sendable {
     }
 
     /// Creates `path` and its missing parents with mode 0700.
-    package static func makeDirectory(_ path: String) throws(SpoolError) {
+    static func makeDirectory(_ path: String) throws(SpoolError) {
         var prefix = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             prefix += "/" + component

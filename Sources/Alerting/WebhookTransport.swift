@@ -15,11 +15,11 @@ package struct WebhookRequest: Sendable {
 /// The receiver's answer: status and the start of its body, for error logs.
 package struct WebhookResponse: Sendable {
     package var status: Int
-    package var bodyExcerpt: String
+    var bodyExcerpt: String
 }
 
 /// A request that got no HTTP answer: connection refused, DNS, TLS, timeout.
-package struct WebhookTransportError: Error, Sendable, CustomStringConvertible {
+struct WebhookTransportError: Error, Sendable, CustomStringConvertible {
     package var message: String
     package var description: String { message }
 }

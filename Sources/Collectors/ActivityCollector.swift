@@ -6,14 +6,14 @@ import Store
 /// (its main session and the per-database ones, known by their backend PIDs) are left out of
 /// the activity families, so they never show as the users' load, and reported on their own as
 /// `pgvigil_sessions`; `pg_connections_used_ratio` counts them, since they take connection slots too.
-package struct ActivityCollector: Collector {
+struct ActivityCollector: Collector {
     package let name = "activity"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
 
     /// Sessions counted by database, user, state and wait event type, and whether they are the
     /// agent's own (their PIDs are `$1`, an array).
-    package static let countQuery = """
+    static let countQuery = """
         SELECT coalesce(datname, '') AS datname, coalesce(usename, '') AS usename,
                coalesce(state, 'unknown') AS state, coalesce(wait_event_type, '') AS wait_event_type,
                pid = ANY($1::int[]) AS own, count(*)::float8 AS sessions
@@ -24,7 +24,7 @@ package struct ActivityCollector: Collector {
 
     /// Per database: oldest open transaction, longest active query, longest idle in transaction,
     /// sessions waiting on a lock held by another.
-    package static let durationQuery = """
+    static let durationQuery = """
         SELECT datname,
                greatest(0, coalesce(max(extract(epoch FROM now() - xact_start)), 0))::float8 AS max_tx_duration,
                greatest(0, coalesce(max(extract(epoch FROM now() - query_start)) FILTER (WHERE state = 'active'), 0))::float8 AS max_query_duration,
@@ -37,7 +37,7 @@ package struct ActivityCollector: Collector {
         """
 
     /// The connection limit.
-    package static let settingsQuery = "SELECT current_setting('max_connections')::float8 AS max_connections"
+    static let settingsQuery = "SELECT current_setting('max_connections')::float8 AS max_connections"
 
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
         // The main session is connected by now (the cycle's server check ran on it).

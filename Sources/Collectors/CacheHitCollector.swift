@@ -4,9 +4,9 @@ import Store
 
 /// Reports `pg_stat_database` block hits and reads, and derives `pg_cache_hit_ratio` from their
 /// increase over `window` (since the last stats reset until two samples are stored).
-package struct CacheHitCollector: Collector {
+struct CacheHitCollector: Collector {
     package let name = "cache_hit_ratio"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
     /// The window of the derived ratio.
     package let window: Duration

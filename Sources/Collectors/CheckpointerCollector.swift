@@ -6,9 +6,9 @@ import Store
 /// moved the checkpoint columns from `pg_stat_bgwriter` to `pg_stat_checkpointer` (and renamed
 /// them); pgvigil reads whichever the server has and exports them under one set of names, so
 /// dashboards and alerts keep working across the upgrade.
-package struct CheckpointerCollector: Collector {
+struct CheckpointerCollector: Collector {
     package let name = "checkpointer"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
 
     /// The query for a server of `versionNumber`, with columns named as 17's `pg_stat_checkpointer`.

@@ -16,8 +16,8 @@ package enum CollectorRegistry {
     /// runs without being enabled in the config, and its factory.
     package struct Entry: Sendable {
         package var name: String
-        package var extraOptions: Set<CollectorOptions.CodingKeys>
-        package var enabledByDefault = true
+        var extraOptions: Set<CollectorOptions.CodingKeys>
+        var enabledByDefault = true
         /// The kind of target it samples.
         package var kind: TargetKind = .postgresql
         package var make: @Sendable (CollectorOptions, CollectorContext) -> any Collector
@@ -47,7 +47,7 @@ package enum CollectorRegistry {
     ]
 
     /// Label names that collectors and self metrics put on series; target labels must not reuse them.
-    package static let reservedLabelNames: Set<String> = [
+    static let reservedLabelNames: Set<String> = [
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
         "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname", "queryid", "database", "user",
         "receiver", "outcome",

@@ -3,7 +3,7 @@ import Postgres
 import Store
 
 /// One column of a statistics view exported as one family, scaled to base units.
-package struct ColumnMetric: Sendable {
+struct ColumnMetric: Sendable {
     /// The result column.
     package var column: String
     /// The family name.

@@ -4,9 +4,9 @@ import Store
 
 /// Reports `pg_stat_database` counters per database (block hits and reads are the cache_hit_ratio
 /// collector's), the session statistics of PostgreSQL 14+, and each database's connection limit.
-package struct DatabaseStatsCollector: Collector {
+struct DatabaseStatsCollector: Collector {
     package let name = "database"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
 
     /// The query for a server of `versionNumber`: session statistics exist from 14 on.

@@ -6,9 +6,9 @@ import Store
 /// stats reset), the rest's size summed, and per database the unused indexes (no scan since the
 /// reset, neither unique nor a primary key, so dropping them loses nothing but their cost) and the
 /// invalid ones (a failed `CREATE INDEX CONCURRENTLY` leaves them behind).
-package struct IndexesCollector: Collector {
+struct IndexesCollector: Collector {
     package let name = "indexes"
-    package let defaultInterval: Duration? = .seconds(300)
+    let defaultInterval: Duration? = .seconds(300)
     package let minimumServerVersion = 130000
     /// How many indexes per database are reported individually.
     package let limit: Int
@@ -19,7 +19,7 @@ package struct IndexesCollector: Collector {
     }
 
     /// One row per index among the `$1` largest (`listed`), plus one summary row (schemaname NULL).
-    package static let indexesQuery = """
+    static let indexesQuery = """
         WITH indexes AS (
             SELECT s.schemaname, s.relname, s.indexrelname, s.idx_scan::float8 AS idx_scan,
                    pg_relation_size(s.indexrelid)::float8 AS size_bytes,

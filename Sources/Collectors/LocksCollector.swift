@@ -5,13 +5,13 @@ import Store
 /// Reports `pg_locks` counts by database and mode, the longest current lock wait (PostgreSQL 14+,
 /// from `waitstart`), and per database how many sessions are root blockers (block others, wait
 /// on nothing) and the most sessions one of them holds up. Blockers are counted, never named by pid: pids are unbounded label values.
-package struct LocksCollector: Collector {
+struct LocksCollector: Collector {
     package let name = "locks"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
 
     /// Locks by database (empty for cluster-wide objects) and mode.
-    package static let countQuery = """
+    static let countQuery = """
         SELECT coalesce(d.datname, '') AS datname, l.mode, count(*)::float8 AS locks
         FROM pg_locks l LEFT JOIN pg_database d ON d.oid = l.database
         GROUP BY 1, 2
@@ -19,7 +19,7 @@ package struct LocksCollector: Collector {
 
     /// The longest wait for a lock per database; `waitstart` exists from 14 on. (A wait that began
     /// after this statement's `now()` would be negative: ages are clamped at 0 throughout.)
-    package static func waitQuery(versionNumber: Int) -> String? {
+    static func waitQuery(versionNumber: Int) -> String? {
         guard versionNumber >= 140000 else { return nil }
         return """
             SELECT coalesce(d.datname, '') AS datname, greatest(0, max(extract(epoch FROM now() - l.waitstart)))::float8 AS max_wait
@@ -32,7 +32,7 @@ package struct LocksCollector: Collector {
     /// Per database of the waiting sessions: the root blockers (sessions that block others and do
     /// not wait themselves: the ones to look at), and the most sessions one of them holds up.
     /// `pg_blocking_pids` also names waiters queued ahead; those are not roots.
-    package static let blockingQuery = """
+    static let blockingQuery = """
         WITH waits AS (
             SELECT a.datname, a.pid, unnest(pg_blocking_pids(a.pid)) AS blocker
             FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock'

@@ -7,9 +7,9 @@ import Store
 /// partitioned on one date or timestamp column, how far into the future the partitions reach
 /// (the highest upper bound minus now; negative when the current period has no partition yet,
 /// which is what an alert on "next month's partition is missing" watches).
-package struct PartitionsCollector: Collector {
+struct PartitionsCollector: Collector {
     package let name = "partitions"
-    package let defaultInterval: Duration? = .seconds(300)
+    let defaultInterval: Duration? = .seconds(300)
     package let minimumServerVersion = 130000
     /// How many partitioned tables per database are reported individually.
     package let limit: Int

@@ -5,9 +5,9 @@ import Store
 /// Reports a PgBouncer's pools (clients active and waiting, server connections active, idle and
 /// used, the longest client wait) and per-database traffic counters, under the names of the
 /// community pgbouncer_exporter so its dashboards work.
-package struct PgBouncerCollector: Collector {
+struct PgBouncerCollector: Collector {
     package let name = "pgbouncer"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 0
 
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {

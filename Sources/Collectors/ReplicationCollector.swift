@@ -10,28 +10,28 @@ import Store
 /// more than it has replayed now (from the ring buffer of received positions). The first alone
 /// lies after an idle period: the first write after an hour of quiet would read as an hour of
 /// lag until replayed. The second bounds that by one sampling interval.
-package struct ReplicationCollector: Collector {
+struct ReplicationCollector: Collector {
     package let name = "replication"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
 
     /// Standby side: bytes received but not replayed, the received position, and the age of the
     /// last replayed commit (the classic "lag", which grows on an idle primary).
-    package static let standbyQuery = """
+    static let standbyQuery = """
         SELECT GREATEST(0, pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()))::float8 AS lag_bytes,
                pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::float8 AS receive_lsn,
                GREATEST(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))::float8 AS replay_age
         """
 
     /// The standby's received WAL position, kept in the ring buffer to bound the lag.
-    package static let receiveLSNName = "pg_replication_receive_lsn_bytes"
+    static let receiveLSNName = "pg_replication_receive_lsn_bytes"
     /// The standby's not-yet-replayed bytes.
-    package static let lagBytesName = "pg_replication_lag_bytes"
+    static let lagBytesName = "pg_replication_lag_bytes"
     /// The age of the standby's last replayed commit.
-    package static let replayAgeName = "pg_replication_last_replay_age_seconds"
+    static let replayAgeName = "pg_replication_last_replay_age_seconds"
 
     /// Primary side (also a cascading standby's own standbys): per standby, bytes behind and lag times.
-    package static func standbysQuery(inRecovery: Bool) -> String {
+    static func standbysQuery(inRecovery: Bool) -> String {
         """
         SELECT coalesce(application_name, '') AS application_name, coalesce(host(client_addr), '') AS client_addr,
                coalesce(state, '') AS state,
@@ -44,7 +44,7 @@ package struct ReplicationCollector: Collector {
     }
 
     /// Replication slots and the WAL each one retains.
-    package static func slotsQuery(inRecovery: Bool) -> String {
+    static func slotsQuery(inRecovery: Bool) -> String {
         """
         SELECT slot_name, slot_type, active,
                GREATEST(0, pg_wal_lsn_diff(\(currentLSN(inRecovery: inRecovery)), restart_lsn))::float8 AS retained_bytes
@@ -134,7 +134,7 @@ package struct ReplicationCollector: Collector {
     /// `replayAge` and `now` minus the last time in `receivedBefore` (earlier received positions,
     /// oldest first) at which the standby had received no more than it has replayed now; nil
     /// when neither is known.
-    package static func standbyLagSeconds(lagBytes: Double, receiveLSN: Double?, replayAge: Double?, receivedBefore: [SeriesPoint], now: Double) -> Double? {
+    static func standbyLagSeconds(lagBytes: Double, receiveLSN: Double?, replayAge: Double?, receivedBefore: [SeriesPoint], now: Double) -> Double? {
         guard lagBytes > 0 else { return 0 }
         var bound: Double?
         if let receiveLSN {

@@ -5,9 +5,9 @@ import Store
 /// Reports numeric and boolean `pg_settings` as `pg_settings_<name>` gauges in base units:
 /// memory in bytes, time in seconds, booleans as 0/1. The list is the tuning values a DBA sets
 /// and dashboards compare against (a bounded set: never every setting as a label value).
-package struct SettingsCollector: Collector {
+struct SettingsCollector: Collector {
     package let name = "settings"
-    package let defaultInterval: Duration? = .seconds(300)
+    let defaultInterval: Duration? = .seconds(300)
     package let minimumServerVersion = 130000
 
     /// The settings exported; names missing on a server's version are simply not returned.
@@ -63,7 +63,7 @@ package struct SettingsCollector: Collector {
     }
 
     /// Bytes or seconds per unit of `unit` as pg_settings writes it (`8kB`, `kB`, `MB`, `ms`, `s`, `min`…).
-    package static func multiplier(_ unit: String?) -> Double {
+    static func multiplier(_ unit: String?) -> Double {
         guard let unit, !unit.isEmpty else { return 1 }
         let digits = unit.prefix { $0.isNumber }
         let count = Double(digits) ?? 1

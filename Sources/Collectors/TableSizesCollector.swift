@@ -5,9 +5,9 @@ import Store
 /// Visits every selected database on its own reused connection and reports the top `limit`
 /// tables by total size (table, indexes, total, live tuples), the others summed into
 /// one series per database, plus each database's size and the listed databases that are missing.
-package struct TableSizesCollector: Collector {
+struct TableSizesCollector: Collector {
     package let name = "table_sizes"
-    package let defaultInterval: Duration? = .seconds(60)
+    let defaultInterval: Duration? = .seconds(60)
     package let minimumServerVersion = 130000
     /// How many tables per database are reported individually.
     package let limit: Int
@@ -18,7 +18,7 @@ package struct TableSizesCollector: Collector {
     }
 
     /// The top `$1` user tables by total size, and one row (schemaname NULL) summing the rest.
-    package static let tablesQuery = """
+    static let tablesQuery = """
         WITH sized AS (
             SELECT schemaname, relname,
                    coalesce(pg_table_size(relid), 0)::float8 AS table_bytes,
@@ -46,7 +46,7 @@ package struct TableSizesCollector: Collector {
 
     /// The databases the target's `databases:` list names that the server does not have (or
     /// that the role may not connect to): reported, while every other database is sampled.
-    package static func missingFamily(_ missing: [String]) -> MetricFamily {
+    static func missingFamily(_ missing: [String]) -> MetricFamily {
         MetricFamily(
             name: "pgvigil_database_missing", help: "1 for each database the target's databases list names that the server does not have.",
             type: .gauge, samples: missing.map { Sample(labels: [Label("datname", $0)], value: 1) })

@@ -6,9 +6,9 @@ import Store
 /// database the `limit` tables with the most dead tuples: their dead tuples, the age of their last
 /// (auto)vacuum and (auto)analyze and their dead tuple ratio, with the rest's dead tuples summed, so
 /// the listed tables' dead tuples and the rest's add up to the database's.
-package struct VacuumCollector: Collector {
+struct VacuumCollector: Collector {
     package let name = "vacuum"
-    package let defaultInterval: Duration? = .seconds(60)
+    let defaultInterval: Duration? = .seconds(60)
     package let minimumServerVersion = 130000
     /// How many tables per database are reported individually.
     package let limit: Int
@@ -19,12 +19,12 @@ package struct VacuumCollector: Collector {
     }
 
     /// Vacuums running now, by database and phase.
-    package static let progressQuery = """
+    static let progressQuery = """
         SELECT coalesce(datname, '') AS datname, phase, count(*)::float8 AS vacuums FROM pg_stat_progress_vacuum GROUP BY 1, 2
         """
 
     /// The top `$1` tables by dead tuples, and one row (schemaname NULL) summing the rest's.
-    package static let tablesQuery = """
+    static let tablesQuery = """
         WITH ranked AS (
             SELECT schemaname, relname, n_live_tup, n_dead_tup,
                    greatest(0, extract(epoch FROM now() - greatest(last_vacuum, last_autovacuum)))::float8 AS vacuum_age,

@@ -6,9 +6,9 @@ import Store
 /// WAL generation rate derived from the ring buffer, `pg_stat_wal` counters (PostgreSQL 14+; its
 /// write/sync columns until 17), and `pg_stat_archiver`'s counts and the age of its last
 /// success and failure.
-package struct WALCollector: Collector {
+struct WALCollector: Collector {
     package let name = "wal"
-    package let defaultInterval: Duration? = nil
+    let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
     /// The window of the derived generation rate.
     package let window: Duration
@@ -18,7 +18,7 @@ package struct WALCollector: Collector {
         self.window = window
     }
 
-    package static let positionName = "pg_wal_lsn_bytes"
+    static let positionName = "pg_wal_lsn_bytes"
 
     /// The WAL position and the archiver row, in one statement.
     package static func query(inRecovery: Bool) -> String {
@@ -33,7 +33,7 @@ package struct WALCollector: Collector {
     }
 
     /// `pg_stat_wal` for a server of `versionNumber`; nil before 14, which has no such view.
-    package static func statsQuery(versionNumber: Int) -> String? {
+    static func statsQuery(versionNumber: Int) -> String? {
         switch versionNumber {
         case ..<140000: nil
         case ..<180000: "SELECT wal_records, wal_fpi, wal_bytes::float8 AS wal_bytes, wal_buffers_full, wal_write, wal_sync, wal_write_time, wal_sync_time FROM pg_stat_wal"

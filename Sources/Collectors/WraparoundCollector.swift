@@ -5,21 +5,21 @@ import Store
 /// Reports how close each database is to transaction ID and multixact wraparound: the ages of
 /// `datfrozenxid` and `datminmxid`, the share of the 2^31 horizon they use (autovacuum must
 /// freeze before 1.0), and per connectable database the table holding the oldest `relfrozenxid`.
-package struct WraparoundCollector: Collector {
+struct WraparoundCollector: Collector {
     package let name = "wraparound"
-    package let defaultInterval: Duration? = .seconds(60)
+    let defaultInterval: Duration? = .seconds(60)
     package let minimumServerVersion = 130000
 
     /// The wraparound horizon: 2^31 transactions.
-    package static let horizon = 2_147_483_648.0
+    static let horizon = 2_147_483_648.0
 
     /// Ages per database; template0 too, which cannot be connected to but can wrap around.
-    package static let databasesQuery = """
+    static let databasesQuery = """
         SELECT datname, age(datfrozenxid)::float8 AS xid_age, mxid_age(datminmxid)::float8 AS mxid_age FROM pg_database
         """
 
     /// The table (or TOAST table, or materialized view) with the oldest relfrozenxid of the current database.
-    package static let oldestTableQuery = """
+    static let oldestTableQuery = """
         SELECT n.nspname AS schemaname, c.relname, age(c.relfrozenxid)::float8 AS xid_age
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'm', 't') ORDER BY age(c.relfrozenxid) DESC LIMIT 1

@@ -113,7 +113,7 @@ package enum ConfigLoader {
     }
 
     /// The position of the node at `path` (or of its nearest existing ancestor).
-    package static func locate(_ path: [any CodingKey], in root: Node) -> Mark? {
+    static func locate(_ path: [any CodingKey], in root: Node) -> Mark? {
         var node = root
         var mark = root.mark
         for key in path {
@@ -133,7 +133,7 @@ package enum ConfigLoader {
     }
 
     /// `targets[0].dsn` for the path targets, 0, dsn.
-    package static func fieldName(_ path: [any CodingKey]) -> String {
+    static func fieldName(_ path: [any CodingKey]) -> String {
         var name = ""
         for key in path {
             if let index = key.intValue {

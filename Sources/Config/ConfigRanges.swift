@@ -3,9 +3,9 @@ import Support
 
 /// The range each number of the config must fall in, and the check that names the field at
 /// fault. README's configuration table states the same ranges.
-package enum ConfigRanges {
+enum ConfigRanges {
     /// An inclusive range of durations.
-    package struct DurationRange: Sendable {
+    struct DurationRange: Sendable {
         package var minimum: Duration
         package var maximum: Duration
 
@@ -20,7 +20,7 @@ package enum ConfigRanges {
     /// `history`: its minimum is also at least the interval.
     package static let history = DurationRange(minimum: .milliseconds(100), maximum: .seconds(35 * 86_400))
     /// The most points a ring buffer may hold (history / the shortest interval that fills it).
-    package static let maximumPointsPerSeries = 200_000
+    static let maximumPointsPerSeries = 200_000
     /// A collector's `window` and a rule's `[range]`: at most the history, which holds the points.
     package static let window = DurationRange(minimum: .milliseconds(1), maximum: .seconds(35 * 86_400))
     /// A collector's `limit`.
@@ -32,7 +32,7 @@ package enum ConfigRanges {
     /// A rule's `for`.
     package static let hold = DurationRange(minimum: .zero, maximum: .seconds(35 * 86_400))
     /// A receiver's `timeout`.
-    package static let receiverTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
+    static let receiverTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
 
     /// The `http:` section's limits.
     package enum HTTP {

@@ -18,7 +18,7 @@ package struct AnyCodingKey: CodingKey {
 extension Decoder {
     /// Throws if the mapping being decoded has a key that `Keys` does not list, naming the key and
     /// the ones that are allowed.
-    package func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
+    func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         let known = Set(Keys.allCases.map(\.stringValue))
         for key in container.allKeys where !known.contains(key.stringValue) {

@@ -8,9 +8,9 @@ import Support
 /// boundaries, so their deflate data can be concatenated; `gzip(_:)` wraps them in one gzip
 /// member. /metrics compresses the rendered head and tail once per render this way, and only the
 /// small age family per scrape.
-package struct DeflatedSegment: Sendable {
+struct DeflatedSegment: Sendable {
     /// The raw deflate data, ending byte-aligned.
-    package var deflated: ByteBuffer
+    var deflated: ByteBuffer
     /// The CRC-32 of the uncompressed bytes.
     package var crc: UInt32
     /// The number of uncompressed bytes.

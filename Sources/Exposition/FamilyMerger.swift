@@ -3,7 +3,7 @@ import Store
 
 /// Merges families that share a name, sorts them by name and drops duplicate series, so that
 /// an exposition has contiguous, sorted families and never the same series twice.
-package enum FamilyMerger {
+enum FamilyMerger {
     /// Families merged by name (help and type from the first seen), sorted by name, samples in
     /// arrival order with later duplicates of an identical label set dropped.
     package static func merge(_ families: [MetricFamily]) -> [MetricFamily] {

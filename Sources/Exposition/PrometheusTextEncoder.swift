@@ -14,7 +14,7 @@ package enum PrometheusTextEncoder {
 
     /// Appends the `# HELP` and `# TYPE` lines of a family. In OpenMetrics a counter's family
     /// name drops the `_total` its samples carry, and HELP escapes quotes.
-    package static func writeHeader(name: String, help: String, type: MetricType, format: ExpositionFormat = .prometheusText, into buffer: inout ByteBuffer) {
+    static func writeHeader(name: String, help: String, type: MetricType, format: ExpositionFormat = .prometheusText, into buffer: inout ByteBuffer) {
         let openMetrics = format == .openMetrics
         let familyName = openMetrics && type == .counter && name.hasSuffix("_total") ? String(name.dropLast(6)) : name
         buffer.writeStaticString("# HELP ")
@@ -27,7 +27,7 @@ package enum PrometheusTextEncoder {
     }
 
     /// Appends one line per sample of `family`.
-    package static func writeSamples(of family: MetricFamily, into buffer: inout ByteBuffer) {
+    static func writeSamples(of family: MetricFamily, into buffer: inout ByteBuffer) {
         for sample in family.samples {
             buffer.writeString(family.name)
             if !sample.labels.isEmpty {

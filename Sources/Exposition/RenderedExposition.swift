@@ -11,7 +11,7 @@ import Store
 /// (and compresses the age family).
 package struct RenderedExposition: Sendable {
     /// The name of the family rendered at scrape time.
-    package static let ageFamilyName = "pgvigil_last_sample_age_seconds"
+    static let ageFamilyName = "pgvigil_last_sample_age_seconds"
 
     /// One format's body around the age family, also deflated once for gzip-accepting scrapes.
     private struct Halves: Sendable {
@@ -81,7 +81,7 @@ package struct RenderedExposition: Sendable {
     }
 
     /// The age family as of `now`: one sample per target that has ever been sampled successfully.
-    package func ageFamily(now: Double) -> MetricFamily {
+    func ageFamily(now: Double) -> MetricFamily {
         MetricFamily(
             name: Self.ageFamilyName,
             help: "Seconds since the target's last successful sampling cycle.",

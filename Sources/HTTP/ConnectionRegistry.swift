@@ -5,7 +5,7 @@ import NIOCore
 /// The server's `ConnectionTable` of channels under a lock, since connections live on several
 /// event loops. Evicted channels are closed here; every connection the server ends is counted in
 /// `closed`.
-package final class ConnectionRegistry: Sendable {
+final class ConnectionRegistry: Sendable {
     private let table: NIOLockedValueBox<ConnectionTable<any Channel>>
     /// The connections the server ended, by reason.
     package let closed: HTTPClosedConnections
@@ -32,12 +32,12 @@ package final class ConnectionRegistry: Sendable {
     }
 
     /// Connection `id` is answering a request from now on.
-    package func markAnswering(_ id: Int) {
+    func markAnswering(_ id: Int) {
         table.withLockedValue { $0.markAnswering(id, since: .now()) }
     }
 
     /// Connection `id` waits for its next request from now on.
-    package func markWaiting(_ id: Int) {
+    func markWaiting(_ id: Int) {
         table.withLockedValue { $0.markWaiting(id, since: .now()) }
     }
 

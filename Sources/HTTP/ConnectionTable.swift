@@ -32,7 +32,7 @@ package struct ConnectionTable<Connection: Sendable>: Sendable {
     /// Slots in all.
     package let capacity: Int
     /// How long an answer may be pending before its connection may give way.
-    package let stalledAfter: TimeAmount
+    let stalledAfter: TimeAmount
     private var entries: [Int: Entry] = [:]
     private var nextID = 0
 
@@ -77,12 +77,12 @@ package struct ConnectionTable<Connection: Sendable>: Sendable {
     }
 
     /// Connection `id` has sent a complete request and is answered from `now` on.
-    package mutating func markAnswering(_ id: Int, since now: NIODeadline) {
+    mutating func markAnswering(_ id: Int, since now: NIODeadline) {
         entries[id]?.activity = .answering(since: now)
     }
 
     /// Connection `id` has been answered and waits for its next request since `now`.
-    package mutating func markWaiting(_ id: Int, since now: NIODeadline) {
+    mutating func markWaiting(_ id: Int, since now: NIODeadline) {
         entries[id]?.activity = .waiting(since: now)
     }
 

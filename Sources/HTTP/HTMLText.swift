@@ -1,7 +1,7 @@
 // Escaping text for HTML, for the status page.
 
 /// Makes text safe inside HTML element content and double-quoted attribute values.
-package enum HTMLText {
+enum HTMLText {
     /// `text` with `& < > " '` replaced by entities.
     package static func escaped(_ text: String) -> String {
         var result = ""

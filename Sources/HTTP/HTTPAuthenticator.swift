@@ -10,7 +10,7 @@ package struct HTTPAuthenticator: Sendable {
     /// The accepted `Authorization` header values.
     private let accepted: [[UInt8]]
     /// The `WWW-Authenticate` challenge of a 401.
-    package let challenge: String
+    let challenge: String
 
     /// An authenticator for the resolved credentials; nil when none are configured.
     package init?(bearerToken: String?, basicAuth: HTTPAuthConfig.BasicAuth?) {
@@ -51,13 +51,13 @@ package struct HTTPAuthenticator: Sendable {
     }
 
     /// Whether `headers` carry accepted credentials.
-    package func permits(_ headers: HTTPHeaders) -> Bool {
+    func permits(_ headers: HTTPHeaders) -> Bool {
         let presented = headers["Authorization"].map { Array($0.utf8) }
         return presented.contains { value in accepted.contains { Self.constantTimeEqual(value, $0) } }
     }
 
     /// Equality whose time depends only on the lengths.
-    package static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
         guard left.count == right.count else { return false }
         return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }

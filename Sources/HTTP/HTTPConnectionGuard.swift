@@ -14,14 +14,14 @@ import NIOHTTP1
 /// - after the output is closed (a refused request), input is read and dropped for at most
 ///   `lingerTime`, so the client reads the refusal instead of a reset, then the connection closes.
 /// It tells the `ConnectionRegistry` whether the connection waits (may be evicted) or answers.
-package final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
-    package typealias InboundIn = ByteBuffer
-    package typealias InboundOut = ByteBuffer
-    package typealias OutboundIn = ByteBuffer
-    package typealias OutboundOut = ByteBuffer
+final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// What the request handler reports, as user outbound events.
-    package enum Event {
+    enum Event {
         /// A complete request arrived and is being answered.
         case requestReceived
         /// The response was written; the connection stays open for the next request.
@@ -39,7 +39,7 @@ package final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelH
     }
 
     /// How long a connection whose output is closed keeps reading before it closes.
-    package static let lingerTime = TimeAmount.seconds(2)
+    static let lingerTime = TimeAmount.seconds(2)
 
     private let id: Int
     private let registry: ConnectionRegistry
@@ -59,22 +59,22 @@ package final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelH
         meter = RequestHeadMeter(maxBytes: limits.maxHeaderBytes)
     }
 
-    package func handlerAdded(context: ChannelHandlerContext) {
+    func handlerAdded(context: ChannelHandlerContext) {
         arm(requestHeadTimeout, for: .requestTimeout, context: context)
     }
 
-    package func handlerRemoved(context: ChannelHandlerContext) {
+    func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
         deadline = nil
     }
 
-    package func channelInactive(context: ChannelHandlerContext) {
+    func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
         deadline = nil
         context.fireChannelInactive()
     }
 
-    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch phase {
         case .lingering:
             return
@@ -110,7 +110,7 @@ package final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelH
         }
     }
 
-    package func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let event = event as? Event else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return

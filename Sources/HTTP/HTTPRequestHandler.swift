@@ -7,9 +7,9 @@ import NIOHTTP1
 /// parse error 400. A refused request closes the output and the `HTTPConnectionGuard` before
 /// this handler drops the rest of the input. It tells the guard when a request is complete and
 /// when its answer is written, so the guard runs the right deadline.
-package final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
-    package typealias InboundIn = HTTPServerRequestPart
-    package typealias OutboundOut = HTTPServerResponsePart
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
 
     /// What happens to the connection once a response is written.
     private enum Afterwards {
@@ -35,7 +35,7 @@ package final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelH
         self.closed = closed
     }
 
-    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !refused else { return }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
@@ -59,7 +59,7 @@ package final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelH
 
     /// A head over the decoder's limits gets 431, any other parse error 400; once a request is
     /// refused, the decoder's complaints about the input that follows are ignored.
-    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard !refused else { return }
         guard let parseError = error as? HTTPParserError else {
             context.close(promise: nil)

@@ -97,7 +97,7 @@ package final class HTTPServer: Service, Sendable {
 }
 
 /// The server could not start, e.g. the port is in use.
-package struct HTTPServerError: Error, CustomStringConvertible {
+struct HTTPServerError: Error, CustomStringConvertible {
     package var message: String
     package var description: String { message }
 }

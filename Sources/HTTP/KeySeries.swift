@@ -3,7 +3,7 @@ import Store
 import Support
 
 /// A target-wide series derived from its stored series: what the person on call looks at first.
-package enum KeySeries: CaseIterable, Sendable {
+enum KeySeries: CaseIterable, Sendable {
     /// Client sessions (sum of `pg_stat_activity_count`).
     case connections
     /// Commits plus rollbacks per second between consecutive samples: each database's rate, summed.
@@ -16,7 +16,7 @@ package enum KeySeries: CaseIterable, Sendable {
     case databaseSize
 
     /// How a value of the series reads.
-    package enum Unit: Sendable {
+    enum Unit: Sendable {
         case count, perSecond, ratio, seconds, bytes
     }
 

@@ -27,7 +27,7 @@ package struct RequestHeadMeter {
     }
 
     /// The most bytes a head may have.
-    package let maxBytes: Int
+    let maxBytes: Int
     private var state = State.head(bytes: 0, lineBytes: 0, sawContent: false, previousWasCR: false)
 
     /// A meter for heads of at most `maxBytes`, expecting a head first.
@@ -62,7 +62,7 @@ package struct RequestHeadMeter {
     }
 
     /// The request whose head ended is complete: the next bytes are the next head.
-    package mutating func startNextHead() {
+    mutating func startNextHead() {
         state = .head(bytes: 0, lineBytes: 0, sawContent: false, previousWasCR: false)
     }
 }

@@ -107,7 +107,7 @@ package struct Router: Sendable {
     }
 
     /// Whether the Accept-Encoding headers allow gzip (named or `*`, with a q-value above 0).
-    package static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
+    static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
         for value in headers["Accept-Encoding"] {
             for coding in value.split(separator: ",") {
                 let parts = coding.split(separator: ";").map { $0.filter { $0 != " " }.lowercased() }
@@ -134,7 +134,7 @@ package struct Router: Sendable {
     }
 
     /// Decodes `%XX` escapes and `+` (a space in query strings); malformed escapes are kept as is.
-    package static func percentDecoded(_ text: Substring) -> String {
+    static func percentDecoded(_ text: Substring) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {

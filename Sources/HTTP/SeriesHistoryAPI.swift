@@ -15,10 +15,10 @@ package struct SeriesHistoryAPI: Sendable {
     package let history: Double
 
     /// The longest `match` selector accepted, in bytes.
-    package static let maximumSelectorBytes = 4096
+    static let maximumSelectorBytes = 4096
     /// The most regular-expression steps one query may spend selecting series (see `LinearRegex`):
     /// about a tenth of a second of work; a selector that needs more is answered 400.
-    package var matchStepBudget = 20_000_000
+    var matchStepBudget = 20_000_000
 
     /// Creates a value from its parts.
     package init(archive: SeriesArchive, history: Double, matchStepBudget: Int = 20_000_000) {
@@ -79,7 +79,7 @@ package struct SeriesHistoryAPI: Sendable {
     }
 
     /// A 400 answer in Prometheus's error shape.
-    package static func badData(_ message: String) -> HTTPResponse {
+    static func badData(_ message: String) -> HTTPResponse {
         .json(.badRequest, #"{"status":"error","errorType":"bad_data","error":\#(JSONText.string(message))}"#)
     }
 }

@@ -4,14 +4,14 @@ import Store
 /// Draws points as an SVG polyline path scaled into a `width` × `height` box: time on x over the
 /// whole window (so gaps and a short history show as such), value on y between `scale`'s bounds
 /// (or the series' own minimum and maximum).
-package struct Sparkline: Sendable {
+struct Sparkline: Sendable {
     /// The drawing's size in CSS pixels.
-    package var width = 240.0
-    package var height = 48.0
+    var width = 240.0
+    var height = 48.0
 
     /// The `<svg>` element for `points` between `start` and `end` (seconds since 1970), or a
     /// placeholder when there are fewer than two points to join.
-    package func svg(_ points: [SeriesPoint], start: Double, end: Double, scale: ClosedRange<Double>? = nil, label: String) -> String {
+    func svg(_ points: [SeriesPoint], start: Double, end: Double, scale: ClosedRange<Double>? = nil, label: String) -> String {
         let size = #"width="\#(Int(width))" height="\#(Int(height))" viewBox="0 0 \#(Int(width)) \#(Int(height))""#
         let title = "<title>\(HTMLText.escaped(label))</title>"
         guard points.count >= 2, end > start else {

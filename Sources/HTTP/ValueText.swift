@@ -2,7 +2,7 @@
 import Support
 
 /// Formats a value of a key series for a person.
-package enum ValueText {
+enum ValueText {
     /// `value` in `unit`, e.g. `1.5 GiB`, `2m 5s`, `99.2%`, `12.3/s`, `42`.
     package static func format(_ value: Double, unit: KeySeries.Unit) -> String {
         switch unit {
@@ -15,7 +15,7 @@ package enum ValueText {
     }
 
     /// Whole numbers as is; others with up to 3 significant digits (one decimal at least 10).
-    package static func decimal(_ value: Double) -> String {
+    static func decimal(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         let digits = abs(value) >= 100 ? 0 : abs(value) >= 10 ? 1 : 2
         var scaled = (value * pow10(digits)).rounded() / pow10(digits)

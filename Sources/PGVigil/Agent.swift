@@ -68,7 +68,7 @@ package final class Agent: Sendable {
 
     /// Binds the HTTP port (so a port conflict fails before sampling starts); returns the port.
     @discardableResult
-    package func bindHTTP() async throws -> Int {
+    func bindHTTP() async throws -> Int {
         try await server.bind()
     }
 

@@ -5,7 +5,7 @@ import Postgres
 import Yams
 
 /// Renders an effective config for people to read; secrets never appear in it.
-package enum EffectiveConfigPrinter {
+enum EffectiveConfigPrinter {
     /// `config` as YAML, DSN passwords, receiver header values, routing keys, URL secrets
     /// (user info, query, a Slack webhook's path) and the HTTP credentials replaced by `***`.
     package static func yaml(_ config: AgentConfig) throws -> String {

@@ -9,11 +9,11 @@ import Support
 /// connect takes several round trips) plus a one-second `margin`. `timeout` is also the server's `statement_timeout` and `lock_timeout`, so a
 /// query that is merely slow still ends with the server's own error (SQLSTATE 57014) first, and the
 /// connection stays usable; the client deadline only ends calls the server cannot end itself.
-package struct ClientDeadline: Sendable, Hashable {
+struct ClientDeadline: Sendable, Hashable {
     /// Added to `timeout` so that the server's own timeouts fire first.
     package static let margin: Duration = .seconds(1)
     /// The shortest timeout the limit starts from, as libpq rounds `connect_timeout` up to 2 s.
-    package static let minimumTimeout: Duration = .seconds(2)
+    static let minimumTimeout: Duration = .seconds(2)
 
     /// How long one connect (all of it, every host the DSN names) or one statement may take.
     package let limit: Duration
@@ -24,14 +24,14 @@ package struct ClientDeadline: Sendable, Hashable {
     }
 
     /// When a call started at `start` must have ended.
-    package func expiry(from start: ContinuousClock.Instant) -> ContinuousClock.Instant {
+    func expiry(from start: ContinuousClock.Instant) -> ContinuousClock.Instant {
         start + limit
     }
 
     /// How many milliseconds `poll()` may wait at `now` for a call that must end at `expiry`:
     /// rounded up (so a wait never wakes just before expiry and spins), 0 once it passed, and at
     /// most `Int32.max`.
-    package static func pollMilliseconds(from now: ContinuousClock.Instant, until expiry: ContinuousClock.Instant) -> Int32 {
+    static func pollMilliseconds(from now: ContinuousClock.Instant, until expiry: ContinuousClock.Instant) -> Int32 {
         guard now < expiry else { return 0 }
         let parts = (expiry - now).components
         let milliseconds = parts.seconds.multipliedReportingOverflow(by: 1000)
@@ -42,7 +42,7 @@ package struct ClientDeadline: Sendable, Hashable {
 
     /// The error of a call that got no answer in time. Its text is the same for a connect and a
     /// query and for every retry, so that the sampler logs a stuck server once.
-    package var noAnswerError: PostgresError {
+    var noAnswerError: PostgresError {
         PostgresError(
             kind: .connection,
             message: "no answer from the server within \(Self.text(limit)); the connection was dropped (and a running query cancelled)",

@@ -18,7 +18,7 @@ package struct ConnectionSettings: Sendable {
     package var kind: TargetKind = .postgresql
 
     /// How long each connect and each statement may wait before pgvigil gives up on its own.
-    package var clientDeadline: ClientDeadline { ClientDeadline(timeout: timeout) }
+    var clientDeadline: ClientDeadline { ClientDeadline(timeout: timeout) }
 
     /// Creates a value from its parts.
     package init(connectionString: ConnectionString, database: String? = nil, timeout: Duration, databases: DatabaseSelection = .auto, excludeDatabases: String? = nil, kind: TargetKind = .postgresql) {
@@ -32,7 +32,7 @@ package struct ConnectionSettings: Sendable {
 
     /// The libpq keyword/value pairs: the DSN first (expanded), then pgvigil's additions, which
     /// never override what the DSN itself says.
-    package var libpqParameters: [(String, String)] {
+    var libpqParameters: [(String, String)] {
         var parameters: [(String, String)] = [("dbname", connectionString.text)]
         parameters.append(("fallback_application_name", "pgvigil"))
         // The client deadline ends every call; these also let the kernel notice a server that
@@ -54,7 +54,7 @@ package struct ConnectionSettings: Sendable {
     /// gives up on a host that does not answer, so pgvigil tries hosts one by one, each within the
     /// client deadline, to keep multi-host failover working. A DSN whose lists libpq cannot match
     /// up is tried as written, so libpq reports the mismatch.
-    package var connectAttempts: [[(String, String)]] {
+    var connectAttempts: [[(String, String)]] {
         let base = libpqParameters
         func list(_ keyword: String) -> [String] {
             connectionString.options[keyword].map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
@@ -72,7 +72,7 @@ package struct ConnectionSettings: Sendable {
 
     /// The statement that makes a new session read-only and bounded, with its parameters; none
     /// for PgBouncer's admin console, which only answers SHOW commands.
-    package var sessionSetup: (sql: String, parameters: [String?])? {
+    var sessionSetup: (sql: String, parameters: [String?])? {
         guard kind == .postgresql else { return nil }
         let milliseconds = String(Int(timeout.seconds * 1000))
         return ("""

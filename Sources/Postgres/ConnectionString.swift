@@ -50,7 +50,7 @@ package struct ConnectionString: Sendable {
     }
 
     /// `message` with every password appearing in `dsn` replaced by `***`.
-    package static func scrub(_ message: String, secretsOf dsn: String) -> String {
+    static func scrub(_ message: String, secretsOf dsn: String) -> String {
         var secrets: [String] = []
         for match in dsn.matches(of: #/password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s&]+))/#) {
             if let quoted = match.output.1 { secrets.append(String(quoted)) }
@@ -75,7 +75,7 @@ package struct ConnectionStringError: Error, Sendable {
 
 extension String {
     /// The string without trailing characters that satisfy `predicate`.
-    package func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
+    func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
         var copy = self
         while let last = copy.last, predicate(last) { copy.removeLast() }
         return copy

@@ -9,7 +9,7 @@ package enum DatabaseSelection: Sendable, Hashable {
     case list([String])
 
     /// The discovery query: connectable non-template databases with their sizes.
-    package static let discoveryQuery = """
+    static let discoveryQuery = """
         SELECT datname, pg_database_size(oid)::float8 AS size_bytes
         FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname
         """

@@ -97,7 +97,7 @@ package actor DatabaseSession {
     }
 
     /// Closes child sessions of databases not in `databases` (dropped, or no longer visited).
-    package func retainChildren(_ databases: Set<String>) async {
+    func retainChildren(_ databases: Set<String>) async {
         let gone = children.filter { !databases.contains($0.key) }
         children = children.filter { databases.contains($0.key) }
         for child in gone.values { await child.close() }

@@ -15,7 +15,7 @@ import Darwin
 /// `@unchecked Sendable`: libpq allows a connection to move between threads as long as it is used
 /// by one thread at a time. The only owner, `DatabaseSession` (an actor), runs one call at a time
 /// through its serial gate and never touches the handle concurrently.
-package final class PostgresConnection: @unchecked Sendable {
+final class PostgresConnection: @unchecked Sendable {
     /// The libpq handle; nil once the connection was dropped after a missed deadline.
     private var handle: OpaquePointer?
     /// The connection string, kept only to scrub its password from error messages.
@@ -25,7 +25,7 @@ package final class PostgresConnection: @unchecked Sendable {
     /// Cancels a query that missed its deadline.
     private let canceller: QueryCanceller
     /// The server process serving this connection (`pg_stat_activity.pid`), fixed once connected.
-    package let backendPID: Int32
+    let backendPID: Int32
 
     /// Connects with libpq keyword/value pairs; `expand_dbname` makes the first `dbname` a full
     /// conninfo string or URI, and later pairs override what it sets. The whole connect (every
@@ -99,7 +99,7 @@ package final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Whether the connection is still usable.
-    package var isHealthy: Bool {
+    var isHealthy: Bool {
         guard let handle else { return false }
         return PQstatus(handle) == CONNECTION_OK
     }

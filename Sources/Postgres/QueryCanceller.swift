@@ -11,14 +11,14 @@ import NIOConcurrencyHelpers
 /// one cancel in flight; while one is, later ones are skipped. Skipping loses nothing that matters:
 /// the connection of the query is dropped right after, and the server ends a backend whose client
 /// went away when it next reads from it.
-package final class QueryCanceller: Sendable {
+final class QueryCanceller: Sendable {
     private let inFlight = NIOLockedValueBox(false)
 
     /// Creates a canceller with nothing in flight.
     package init() {}
 
     /// Whether a cancel request is being sent now.
-    package var isSending: Bool { inFlight.withLockedValue { $0 } }
+    var isSending: Bool { inFlight.withLockedValue { $0 } }
 
     /// Sends `cancel` (from `PQgetCancel`) on a new thread and frees it, or frees it unsent when
     /// another cancel is still in flight. Returns whether it was sent.

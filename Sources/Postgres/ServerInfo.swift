@@ -13,7 +13,7 @@ package struct ServerInfo: Sendable, Hashable {
     package var isPgBouncer = false
 
     /// The major version, e.g. 15.
-    package var majorVersion: Int { versionNumber / 10000 }
+    var majorVersion: Int { versionNumber / 10000 }
 
     /// The query that reads these facts; it doubles as the liveness check behind `pg_up`.
     package static let query = """

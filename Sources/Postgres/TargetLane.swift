@@ -10,7 +10,7 @@ package final class TargetLane: Sendable {
     /// Runs the blocking calls.
     package let threadPool: NIOThreadPool
     /// Sends the target's cancel requests, off the lane.
-    package let canceller = QueryCanceller()
+    let canceller = QueryCanceller()
     private let ownsThreadPool: Bool
 
     /// A lane with a started thread of its own, shut down by `shutDown`.

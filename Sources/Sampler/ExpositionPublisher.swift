@@ -10,7 +10,7 @@ import Support
 /// of the target count per interval.
 package actor ExpositionPublisher {
     /// The shortest time between two renders of /metrics.
-    package static let minimumRenderInterval: Duration = .milliseconds(250)
+    static let minimumRenderInterval: Duration = .milliseconds(250)
     private let doorbell = Doorbell()
     private var dirty = false
     private let store: SampleStore

@@ -21,7 +21,7 @@ package struct MonitoredTarget: Sendable {
     package var kind: TargetKind
 
     /// The tick of the target's loop: the shortest collector interval.
-    package var baseInterval: Duration {
+    var baseInterval: Duration {
         schedule.map(\.interval).min() ?? .seconds(15)
     }
 

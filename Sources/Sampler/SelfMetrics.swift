@@ -3,9 +3,9 @@ import Store
 import Support
 
 /// Builds the families the sampler reports about targets and itself (not read from a collector).
-package enum SelfMetrics {
+enum SelfMetrics {
     /// The store's snapshot key of a target's self metrics (no collector has this name).
-    package static let snapshotKey = "(self)"
+    static let snapshotKey = "(self)"
 
     /// pg_up, pg_in_recovery, pg_server_info and the collector results of one target, labelled.
     /// A target that is down keeps only pg_up and the pgvigil_* families.
@@ -38,7 +38,7 @@ package enum SelfMetrics {
     }
 
     /// pgvigil_build_info.
-    package static var buildInfo: MetricFamily {
+    static var buildInfo: MetricFamily {
         MetricFamily(name: "pgvigil_build_info", help: "pgvigil's version.", type: .gauge, samples: [Sample(labels: [Label("version", PGVigilVersion.current)], value: 1)])
     }
 }

@@ -43,7 +43,7 @@ package struct TargetStatus: Sendable {
     }
 
     /// Whether the target counts as ready at `now`: sampled successfully within two intervals.
-    package func isReady(now: Double) -> Bool {
+    func isReady(now: Double) -> Bool {
         guard let lastSuccess else { return false }
         return now - lastSuccess <= 2 * interval
     }

@@ -4,7 +4,7 @@
 ///
 /// Storage for `capacity` elements is reserved once at init; `append` fills it, then overwrites
 /// the oldest element. Elements are stored unwrapped (no Optional padding per element).
-package struct RingBuffer<Element> {
+struct RingBuffer<Element> {
     private var storage: [Element]
     private var head = 0  // index of the oldest element once the buffer is full
     /// The maximum number of elements held.

@@ -11,11 +11,11 @@ package struct LinearRegex: Sendable, CustomStringConvertible {
     /// Limits on a pattern.
     package struct Limits: Sendable {
         /// The longest pattern, in bytes of UTF-8.
-        package var maximumPatternBytes = 4096
+        var maximumPatternBytes = 4096
         /// The deepest nesting of groups.
-        package var maximumNesting = 32
+        var maximumNesting = 32
         /// The most instructions the compiled program may have (repetitions such as `{100}` copy their operand).
-        package var maximumProgramSize = 10_000
+        var maximumProgramSize = 10_000
     }
 
     /// The pattern as written.
@@ -53,7 +53,7 @@ package struct LinearRegex: Sendable, CustomStringConvertible {
 }
 
 /// One instruction of a compiled pattern.
-package enum RegexInstruction: Sendable {
+enum RegexInstruction: Sendable {
     /// Consume one scalar in the set, or the thread dies.
     case scalar(ScalarSet)
     /// Continue at both targets (an alternation or a loop).
@@ -70,7 +70,7 @@ package enum RegexInstruction: Sendable {
 /// Compiles a `RegexNode` into instructions, stopping at `maximumSize` instructions, or after as
 /// many `emit` calls: a repetition of something that compiles to nothing (`(){1000}`, `a{0}`)
 /// adds no instruction, and nested ones would otherwise loop 1000ⁿ times.
-package struct RegexCompiler {
+struct RegexCompiler {
     package private(set) var program: [RegexInstruction] = []
     private let maximumSize: Int
     private var remainingEmits: Int
@@ -88,7 +88,7 @@ package struct RegexCompiler {
     }
 
     /// Emits the instructions of `node`; false when the program would exceed its limit.
-    package mutating func emit(_ node: RegexNode) -> Bool {
+    mutating func emit(_ node: RegexNode) -> Bool {
         remainingEmits -= 1
         guard remainingEmits >= 0 else { return false }
         switch node {
@@ -140,7 +140,7 @@ package struct RegexCompiler {
 
 /// Runs a program over a text keeping every live thread at once (a Pike VM without captures):
 /// each scalar is looked at once, by at most one thread per instruction.
-package struct PikeMachine {
+struct PikeMachine {
     private let program: [RegexInstruction]
 
     package init(program: [RegexInstruction]) {
@@ -199,7 +199,7 @@ package struct PikeMachine {
 }
 
 /// A set of small integers with constant-time insert, membership and clear, iterated in insertion order.
-package struct SparseSet {
+struct SparseSet {
     private var dense: [Int] = []
     private var sparse: [Int]
 
@@ -220,5 +220,5 @@ package struct SparseSet {
         return true
     }
 
-    package mutating func removeAll() { dense.removeAll(keepingCapacity: true) }
+    mutating func removeAll() { dense.removeAll(keepingCapacity: true) }
 }

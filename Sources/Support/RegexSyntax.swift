@@ -2,7 +2,7 @@
 
 /// A parsed regular expression: what `RegexCompiler` compiles. Every node matches a sequence of
 /// Unicode scalars; there are no back-references or look-arounds, so it can be matched in linear time.
-package indirect enum RegexNode: Sendable, Equatable {
+indirect enum RegexNode: Sendable, Equatable {
     /// Matches the empty string.
     case empty
     /// Matches one scalar in the set.
@@ -19,11 +19,11 @@ package indirect enum RegexNode: Sendable, Equatable {
 }
 
 /// A set of Unicode scalars as sorted, disjoint ranges, optionally negated.
-package struct ScalarSet: Sendable, Equatable {
+struct ScalarSet: Sendable, Equatable {
     /// The ranges of scalar values in the set (before negation), sorted and merged.
     package let ranges: [ClosedRange<UInt32>]
     /// Whether the set is every scalar not in `ranges`.
-    package let negated: Bool
+    let negated: Bool
 
     /// The set of `ranges` (in any order, overlapping or not), negated if `negated`.
     package init(ranges: [ClosedRange<UInt32>], negated: Bool = false) {
@@ -63,7 +63,7 @@ package struct ScalarSet: Sendable, Equatable {
     package static let space = ScalarSet(ranges: [9...10, 12...13, 32...32])
 
     /// The same set with the other case of every ASCII letter added (the `i` flag).
-    package func caseFolded() -> ScalarSet {
+    func caseFolded() -> ScalarSet {
         var folded = ranges
         for range in ranges {
             for (from, to) in [(UInt32(65)...90, Int64(32)), (UInt32(97)...122, Int64(-32))] where range.overlaps(from) {
@@ -89,9 +89,9 @@ package struct RegexSyntaxError: Error, Sendable, Equatable, CustomStringConvert
 /// `\d \w \s` and their negations), groups (`(…)`, `(?:…)`, `(?i)`, `(?s:…)`), alternation,
 /// the quantifiers `* + ? {n} {n,} {n,m}` (lazy forms accepted), and `^ $ \A \z`.
 /// Anything else (back-references, look-arounds, `\b`, Unicode classes) is an error naming its column.
-package struct RegexParser {
+struct RegexParser {
     /// The most a `{n,m}` may say, as in RE2.
-    package static let maximumRepeatCount = 1000
+    static let maximumRepeatCount = 1000
 
     private let scalars: [Unicode.Scalar]
     private var position = 0

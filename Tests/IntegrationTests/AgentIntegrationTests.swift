@@ -3,6 +3,7 @@
 @testable import Config
 import Foundation
 @testable import PGVigil
+@testable import Postgres
 import Testing
 
 @Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))

@@ -1,6 +1,7 @@
 // A collector that cannot run (here: pg_stat_statements not created in the target's database)
 // reports pgvigil_collector_success 0 and logs its reason once, not every cycle; the rest run.
 import Foundation
+@testable import Postgres
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -2,6 +2,7 @@
 // dashboard query evaluated: what users run beside pgvigil, working with it.
 @testable import Config
 import Foundation
+@testable import Postgres
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
