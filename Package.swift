@@ -36,6 +36,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
         .target(
             name: "Support",
@@ -48,7 +49,7 @@ let package = Package(
         .target(
             name: "Exposition",
             dependencies: [
-                "Store", "Support",
+                "CZlib", "Store", "Support",
                 nio("NIOCore"), nio("NIOConcurrencyHelpers"), .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: layer),

@@ -23,19 +23,29 @@ package struct ActiveAlert: Sendable, Hashable {
     /// The target the alert is about.
     package var target: String { labels["target"] ?? "" }
 
+    /// One alert as `/api/v1/alerts` shows it (Prometheus's field names; value as text).
+    private struct Entry: Encodable {
+        var labels: [String: String]
+        var annotations: [String: String]
+        var state: String
+        var activeAt: String
+        var value: String
+        var fingerprint: String
+    }
+
+    /// The `data` of `/api/v1/alerts`.
+    private struct Alerts: Encodable {
+        var alerts: [Entry]
+    }
+
     /// The `/api/v1/alerts` document, in the shape of Prometheus's.
     package static func document(_ alerts: [ActiveAlert]) -> String {
-        let entries = alerts.map { alert in
-            "{" + [
-                "\"labels\":" + JSONText.object(alert.labels),
-                "\"annotations\":" + JSONText.object(alert.annotations),
-                "\"state\":" + JSONText.string(alert.state.rawValue),
-                "\"activeAt\":" + JSONText.string(PayloadFormat.timestamp(alert.activeAt)),
-                "\"value\":" + JSONText.string(PrometheusTextEncoder.formatValue(alert.value)),
-                "\"fingerprint\":" + JSONText.string(alert.fingerprint),
-            ].joined(separator: ",") + "}"
-        }
-        return #"{"status":"success","data":{"alerts":["# + entries.joined(separator: ",") + "]}}"
+        JSON.text(APISuccess(Alerts(alerts: alerts.map { alert in
+            Entry(
+                labels: alert.labels, annotations: alert.annotations, state: alert.state.rawValue,
+                activeAt: PayloadFormat.timestamp(alert.activeAt), value: PrometheusTextEncoder.formatValue(alert.value),
+                fingerprint: alert.fingerprint)
+        })))
     }
 }
 

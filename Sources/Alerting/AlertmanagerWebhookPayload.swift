@@ -29,7 +29,7 @@ struct AlertmanagerWebhookPayload: Encodable {
 
     package init(_ notification: AlertNotification, context: PayloadFormat.Context) {
         let labels = notification.labels
-        groupKey = "{}:{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\(JSONText.string($0.value))" }.joined(separator: ", ") + "}"
+        groupKey = "{}:{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\(JSON.text($0.value))" }.joined(separator: ", ") + "}"
         status = notification.status.rawValue
         receiver = context.receiver
         groupLabels = labels

@@ -6,8 +6,9 @@ import Support
 /// Delivers a receiver's notifications. Each is written to the spool before its first attempt
 /// and removed only after a 2xx (or a rejection that retrying cannot fix). Attempts that get no
 /// answer, 408, 429 or 5xx are retried with exponential backoff and jitter. Per alert
-/// (fingerprint) the order is kept: a resolve never overtakes its firing. Alerts do not wait on
-/// each other: one receiver's retries of one alert leave the others flowing.
+/// (fingerprint) only the oldest waiting notification is sent, so a resolve never overtakes its
+/// firing; one alert's backoff leaves the others' notifications flowing, though attempts go out
+/// one at a time.
 ///
 /// The disk never costs a notification: a notification whose spool write fails (disk full,
 /// read-only, permissions) or takes longer than `spoolWriteGrace` is delivered from memory, and
@@ -213,8 +214,8 @@ package actor DeliveryQueue {
 
     /// The wait after `attempts` failed attempts: initial × 2^(attempts−1), capped, ±20% jitter.
     private func backoff(afterAttempts attempts: Int) -> Double {
-        let base = receiver.initialBackoff.seconds * Double(1 << min(attempts - 1, 20))
-        return min(base, receiver.maximumBackoff.seconds) * Double.random(in: 0.8...1.2)
+        ExponentialBackoff(initial: receiver.initialBackoff.seconds, maximum: receiver.maximumBackoff.seconds, jitter: 0.2)
+            .delay(afterFailures: attempts)
     }
 
     /// Takes the notification at `index` out of the queue; its spool file, if written, is removed.

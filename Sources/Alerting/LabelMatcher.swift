@@ -52,5 +52,5 @@ package struct LabelMatcher: Sendable, CustomStringConvertible {
         }
     }
 
-    package var description: String { "\(name)\(op.rawValue)\(JSONText.string(value))" }
+    package var description: String { "\(name)\(op.rawValue)\(JSON.text(value))" }
 }

@@ -1,6 +1,7 @@
 // How a notification becomes a request body in each receiver format.
 import Config
 import FoundationEssentials
+import Support
 
 extension PayloadFormat {
     /// Everything a payload needs besides the notification.
@@ -18,8 +19,7 @@ extension PayloadFormat {
 
     /// The JSON body for `notification`.
     package func body(for notification: AlertNotification, context: Context) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSON.encoder()
         switch self {
         case .alertmanager:
             return Array(try encoder.encode(AlertmanagerWebhookPayload(notification, context: context)))

@@ -1,5 +1,6 @@
 // The on-disk spool of a receiver: each notification is a file, written durably before sending.
 import FoundationEssentials
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,11 +42,9 @@ package struct Spool: Sendable {
 
     /// Writes `value` as JSON (sorted keys) durably to `directory/name`.
     static func writeJSONDurably(_ value: some Encodable, directory: String, name: String) throws(SpoolError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let data: Data
         do {
-            data = try encoder.encode(value)
+            data = try JSON.encoder().encode(value)
         } catch {
             throw SpoolError(message: "cannot encode \(name): \(error)")
         }

@@ -1,4 +1,4 @@
-// The HTTP POST a delivery queue needs, as a protocol so queues are tested without a network.
+// The HTTP POST a delivery queue needs, as a protocol: libcurl in the agent, a scripted transport in the fault tests.
 
 /// One webhook request.
 package struct WebhookRequest: Sendable {

@@ -35,7 +35,7 @@ struct ReplicationCollector: Collector {
         """
         SELECT coalesce(application_name, '') AS application_name, coalesce(host(client_addr), '') AS client_addr,
                coalesce(state, '') AS state,
-               GREATEST(0, pg_wal_lsn_diff(\(currentLSN(inRecovery: inRecovery)), replay_lsn))::float8 AS lag_bytes,
+               GREATEST(0, pg_wal_lsn_diff(\(WALPosition.current(inRecovery: inRecovery)), replay_lsn))::float8 AS lag_bytes,
                extract(epoch FROM write_lag)::float8 AS write_lag,
                extract(epoch FROM flush_lag)::float8 AS flush_lag,
                extract(epoch FROM replay_lag)::float8 AS replay_lag
@@ -47,14 +47,9 @@ struct ReplicationCollector: Collector {
     static func slotsQuery(inRecovery: Bool) -> String {
         """
         SELECT slot_name, slot_type, active,
-               GREATEST(0, pg_wal_lsn_diff(\(currentLSN(inRecovery: inRecovery)), restart_lsn))::float8 AS retained_bytes
+               GREATEST(0, pg_wal_lsn_diff(\(WALPosition.current(inRecovery: inRecovery)), restart_lsn))::float8 AS retained_bytes
         FROM pg_replication_slots
         """
-    }
-
-    /// The server's current WAL position: written on a primary, replayed on a standby.
-    private static func currentLSN(inRecovery: Bool) -> String {
-        inRecovery ? "pg_last_wal_replay_lsn()" : "pg_current_wal_lsn()"
     }
 
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {

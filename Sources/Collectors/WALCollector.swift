@@ -22,9 +22,8 @@ struct WALCollector: Collector {
 
     /// The WAL position and the archiver row, in one statement.
     package static func query(inRecovery: Bool) -> String {
-        let position = inRecovery ? "pg_last_wal_replay_lsn()" : "pg_current_wal_lsn()"
-        return """
-            SELECT pg_wal_lsn_diff(\(position), '0/0')::float8 AS lsn_bytes,
+        """
+            SELECT pg_wal_lsn_diff(\(WALPosition.current(inRecovery: inRecovery)), '0/0')::float8 AS lsn_bytes,
                    archived_count, failed_count,
                    greatest(0, extract(epoch FROM now() - last_archived_time))::float8 AS last_archived_age,
                    greatest(0, extract(epoch FROM now() - last_failed_time))::float8 AS last_failed_age

@@ -1,7 +1,7 @@
 // Pieces of a body compressed once and joined into one gzip stream: the fixed parts of /metrics.
+import CZlib
 import CompressNIO
 import NIOCore
-import Support
 
 /// A piece of a body, raw-deflated on its own and ended with a sync flush (byte-aligned, no final
 /// block), with its CRC-32 and length. Pieces deflated independently never refer across their
@@ -19,7 +19,9 @@ struct DeflatedSegment: Sendable {
     /// Deflates `bytes`.
     package init(_ bytes: ByteBuffer) throws {
         var input = bytes
-        crc = input.withUnsafeReadableBytes { CRC32.checksum($0) }
+        crc = input.withUnsafeReadableBytes { bytes in
+            UInt32(truncatingIfNeeded: crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+        }
         length = input.readableBytes
         let compressor = CompressionAlgorithm.deflate().compressor
         try compressor.startStream()
@@ -38,7 +40,8 @@ struct DeflatedSegment: Sendable {
         for segment in segments {
             var deflated = segment.deflated
             output.writeBuffer(&deflated)
-            crc = CRC32.combine(crc, segment.crc, secondLength: segment.length)  // the CRC of nothing is 0
+            // zlib's combination of two CRCs from the second's length; the CRC of nothing is 0.
+            crc = UInt32(truncatingIfNeeded: crc32_combine(uLong(crc), uLong(segment.crc), .init(segment.length)))
             length += segment.length
         }
         // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end-of-block), then the trailer.

@@ -27,12 +27,24 @@ package struct StatementText: Sendable, Hashable {
         self.query = query
     }
 
-    /// This statement as a JSON object of the /api/v1/statements document.
-    package func json(target: String) -> String {
-        "{" + [
-            ("target", JSONText.string(target)), ("queryid", JSONText.string(queryid)), ("datname", JSONText.string(datname)),
-            ("usename", JSONText.string(usename)), ("calls", PrometheusTextEncoder.formatValue(calls)),
-            ("exec_time_seconds", PrometheusTextEncoder.formatValue(execTimeSeconds)), ("query", JSONText.string(query)),
-        ].map { JSONText.string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    /// This statement as an entry of the /api/v1/statements document, for `target`.
+    func entry(target: String) -> Entry {
+        Entry(target: target, queryid: queryid, datname: datname, usename: usename, calls: calls, execTimeSeconds: execTimeSeconds, query: query)
+    }
+
+    /// A statement as /api/v1/statements shows it (snake case, as pg_stat_statements names its columns).
+    struct Entry: Encodable {
+        var target: String
+        var queryid: String
+        var datname: String
+        var usename: String
+        var calls: Double
+        var execTimeSeconds: Double
+        var query: String
+
+        enum CodingKeys: String, CodingKey {
+            case target, queryid, datname, usename, calls, query
+            case execTimeSeconds = "exec_time_seconds"
+        }
     }
 }

@@ -1,5 +1,6 @@
 // The latest query texts of each target's top statements, shared by the statements collector and the HTTP API.
 import NIOConcurrencyHelpers
+import Support
 
 /// Holds, per target, the statements its statements collector last reported, with their texts,
 /// so `/api/v1/statements` can show what a `queryid` label stands for. Query texts never become
@@ -27,6 +28,11 @@ package final class StatementTextCatalog: Sendable {
             current.filter { target == nil || $0.key == target }.flatMap { name, entries in entries.map { (name, $0) } }
         }
         let ordered = selected.sorted { ($0.1.execTimeSeconds, $1.0, $1.1.queryid) > ($1.1.execTimeSeconds, $0.0, $0.1.queryid) }
-        return #"{"status":"success","data":{"statements":[\#(ordered.map { $0.1.json(target: $0.0) }.joined(separator: ","))]}}"#
+        return JSON.text(APISuccess(Statements(statements: ordered.map { $0.1.entry(target: $0.0) })))
+    }
+
+    /// The `data` of /api/v1/statements.
+    private struct Statements: Encodable {
+        var statements: [StatementText.Entry]
     }
 }

@@ -1,5 +1,6 @@
 // Checks the Authorization header of a request against the configured credentials.
 import Config
+import FoundationEssentials
 import NIOHTTP1
 import Support
 
@@ -16,7 +17,7 @@ package struct HTTPAuthenticator: Sendable {
     package init?(bearerToken: String?, basicAuth: HTTPAuthConfig.BasicAuth?) {
         var accepted: [[UInt8]] = []
         if let bearerToken { accepted.append(Array("Bearer \(bearerToken)".utf8)) }
-        if let basicAuth { accepted.append(Array("Basic \(Base64.encode("\(basicAuth.username):\(basicAuth.password)".utf8))".utf8)) }
+        if let basicAuth { accepted.append(Array("Basic \(Data("\(basicAuth.username):\(basicAuth.password)".utf8).base64EncodedString())".utf8)) }
         guard !accepted.isEmpty else { return nil }
         self.accepted = accepted
         challenge = basicAuth != nil ? #"Basic realm="pgvigil", charset="UTF-8""# : #"Bearer realm="pgvigil""#

@@ -41,6 +41,28 @@ package struct Router: Sendable {
         self.wallClock = wallClock
     }
 
+    /// The paths the router answers; each has its own case in `respond`, so a path cannot be
+    /// listed without an answer of its own.
+    enum Route: String, CaseIterable {
+        case statusPage = "/"
+        case metrics = "/metrics"
+        case probe = "/probe"
+        case healthz = "/healthz"
+        case readyz = "/readyz"
+        case alerts = "/api/v1/alerts"
+        case series = "/api/v1/series"
+        case statements = "/api/v1/statements"
+
+        /// The path as a person would try it, with its required parameter.
+        var example: String {
+            switch self {
+            case .probe: rawValue + "?target=NAME"
+            case .series: rawValue + "?match=NAME"
+            default: rawValue
+            }
+        }
+    }
+
     /// The response to `head`.
     package func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
@@ -48,19 +70,18 @@ package struct Router: Sendable {
         if path != "/healthz", let authenticator, !authenticator.permits(head.headers) {
             return .text(.unauthorized, "authentication required", headers: ["WWW-Authenticate": authenticator.challenge])
         }
-        let known = ["/", "/metrics", "/probe", "/healthz", "/readyz", "/api/v1/alerts", "/api/v1/series", "/api/v1/statements"]
-        guard known.contains(path) else {
-            return .text(.notFound, "not found: \(path) (try /, /metrics, /probe?target=NAME, /healthz, /readyz, /api/v1/alerts, /api/v1/series?match=NAME, /api/v1/statements)")
+        guard let route = Route(rawValue: path) else {
+            return .text(.notFound, "not found: \(path) (try \(Route.allCases.map(\.example).joined(separator: ", ")))")
         }
         guard head.method == .GET || head.method == .HEAD else {
             return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
         }
         let snapshot = state.current
         let now = wallClock()
-        switch path {
-        case "/metrics":
+        switch route {
+        case .metrics:
             return metrics(snapshot.exposition, now: now, head: head)
-        case "/probe":
+        case .probe:
             guard let name = query["target"], !name.isEmpty else {
                 return .text(.badRequest, "missing query parameter: target (e.g. /probe?target=primary)")
             }
@@ -69,17 +90,17 @@ package struct Router: Sendable {
                 return .text(.notFound, "unknown target \"\(name)\"; targets are: \(known)")
             }
             return metrics(exposition, now: now, head: head)
-        case "/healthz":
+        case .healthz:
             return .text(.ok, "ok")
-        case "/api/v1/alerts":
+        case .alerts:
             return .json(.ok, ActiveAlert.document(alerts.current))
-        case "/api/v1/series":
+        case .series:
             return seriesHistory.respond(query: query, now: now)
-        case "/":
+        case .statusPage:
             return HTTPResponse(status: .ok, contentType: "text/html; charset=utf-8", body: ByteBuffer(string: statusPage.render(snapshot, alerts: alerts.current, now: now)))
-        case "/api/v1/statements":
+        case .statements:
             return .json(.ok, statementTexts.document(target: query["target"]))
-        default:
+        case .readyz:
             return readiness(snapshot.targets, now: now)
         }
     }
@@ -100,10 +121,27 @@ package struct Router: Sendable {
     private func readiness(_ targets: [TargetStatus], now: Double) -> HTTPResponse {
         let failing = targets.compactMap { target in target.notReadyReason(now: now).map { (target.name, $0) } }
         if failing.isEmpty {
-            return .json(.ok, #"{"status":"ready","targets":\#(targets.count)}"#)
+            return .json(.ok, JSON.text(Ready(targets: targets.count)))
         }
-        let entries = failing.map { #"{"target":\#(JSONText.string($0.0)),"reason":\#(JSONText.string($0.1))}"# }
-        return .json(.serviceUnavailable, #"{"status":"not ready","targets":[\#(entries.joined(separator: ","))]}"#)
+        return .json(.serviceUnavailable, JSON.text(NotReady(targets: failing.map { NotReady.Target(target: $0.0, reason: $0.1) })))
+    }
+
+    /// /readyz when every target is ready: how many there are.
+    private struct Ready: Encodable {
+        let status = "ready"
+        var targets: Int
+    }
+
+    /// /readyz when some target is not ready: each such target and why.
+    private struct NotReady: Encodable {
+        let status = "not ready"
+        var targets: [Target]
+
+        /// A target that is not ready.
+        struct Target: Encodable {
+            var target: String
+            var reason: String
+        }
     }
 
     /// Whether the Accept-Encoding headers allow gzip (named or `*`, with a q-value above 0).

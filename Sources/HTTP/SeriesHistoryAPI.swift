@@ -69,18 +69,47 @@ package struct SeriesHistoryAPI: Sendable {
     /// The matrix document, series sorted by their labels so answers are stable.
     package static func document(metric: String, entries: [SeriesArchive.SeriesHistoryEntry]) -> String {
         let sorted = entries.sorted { $0.labels.lexicographicallyPrecedes($1.labels) { ($0.name, $0.value) < ($1.name, $1.value) } }
-        let result = sorted.map { entry in
-            let labels = [JSONText.string("__name__") + ":" + JSONText.string(metric)]
-                + entry.labels.map { JSONText.string($0.name) + ":" + JSONText.string($0.value) }
-            let values = entry.points.map { "[" + PrometheusTextEncoder.formatValue($0.timestamp) + "," + JSONText.string(PrometheusTextEncoder.formatValue($0.value)) + "]" }
-            return #"{"metric":{\#(labels.joined(separator: ","))},"values":[\#(values.joined(separator: ","))]}"#
+        return JSON.text(APISuccess(Matrix(result: sorted.map { entry in
+            Matrix.Series(
+                metric: Dictionary(entry.labels.map { ($0.name, $0.value) } + [("__name__", metric)], uniquingKeysWith: { first, _ in first }),
+                values: entry.points.map { Matrix.Point(timestamp: $0.timestamp, value: PrometheusTextEncoder.formatValue($0.value)) })
+        })))
+    }
+
+    /// A range query's result: each series' labels and its `[unix seconds, "value"]` pairs.
+    private struct Matrix: Encodable {
+        let resultType = "matrix"
+        var result: [Series]
+
+        /// One series.
+        struct Series: Encodable {
+            var metric: [String: String]
+            var values: [Point]
         }
-        return #"{"status":"success","data":{"resultType":"matrix","result":[\#(result.joined(separator: ","))]}}"#
+
+        /// One point, a two-element array as Prometheus writes it.
+        struct Point: Encodable {
+            var timestamp: Double
+            var value: String
+
+            func encode(to encoder: any Encoder) throws {
+                var pair = encoder.unkeyedContainer()
+                try pair.encode(timestamp)
+                try pair.encode(value)
+            }
+        }
+    }
+
+    /// Prometheus's error document.
+    private struct APIError: Encodable {
+        let status = "error"
+        let errorType = "bad_data"
+        var error: String
     }
 
     /// A 400 answer in Prometheus's error shape.
     static func badData(_ message: String) -> HTTPResponse {
-        .json(.badRequest, #"{"status":"error","errorType":"bad_data","error":\#(JSONText.string(message))}"#)
+        .json(.badRequest, JSON.text(APIError(error: message)))
     }
 }
 

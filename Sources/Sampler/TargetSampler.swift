@@ -126,17 +126,19 @@ package actor TargetSampler {
         status.failureReason = reportedFailures.sorted { $0.key < $1.key }.first?.value
     }
 
-    /// Marks the target down: every series but the self metrics is dropped, reconnects back off.
+    /// Marks the target down: every collector's series is dropped (the cycle then publishes only
+    /// the self metrics, `pg_up 0` among them), and reconnects back off.
     private func markDown(reason: String, now: Double) async {
         status.up = false
         status.server = nil
         status.failureReason = reason
         for name in status.collectors.keys { status.collectors[name]?.success = false }
         lastRun = [:]
-        await store.drop(target: target.name, except: [])
+        await store.dropAll(target: target.name)
         connectionFailures += 1
         let interval = target.baseInterval.seconds
-        let backoff = min(interval * Double(1 << min(connectionFailures - 1, 16)), max(interval, min(60, 4 * interval)))
+        // Doubling from one interval, capped at 4 intervals or a minute (never below one interval).
+        let backoff = ExponentialBackoff(initial: interval, maximum: max(interval, min(60, 4 * interval))).delay(afterFailures: connectionFailures)
         nextConnectionAttempt = now + backoff - interval / 2
         reportFailure("connection", "target down: \(reason)")
     }

@@ -42,13 +42,12 @@ package actor SampleStore {
         failingSources.insert(SeriesSource(target: target, collector: collector))
     }
 
-    /// Forgets every collector snapshot of `target` except those named in `keeping` (the target
-    /// is down); each dropped one is a gap until its next snapshot.
-    package func drop(target: String, except keeping: Set<String>) {
-        for collector in (snapshots[target] ?? [:]).keys where !keeping.contains(collector) {
+    /// Forgets every collector snapshot of `target` (it is down); each is a gap until its next snapshot.
+    package func dropAll(target: String) {
+        for collector in (snapshots[target] ?? [:]).keys {
             failingSources.insert(SeriesSource(target: target, collector: collector))
         }
-        snapshots[target] = snapshots[target]?.filter { keeping.contains($0.key) }
+        snapshots[target] = nil
     }
 
     /// The current families of `target`, all collectors together (unsorted, unmerged).

@@ -47,11 +47,11 @@ package struct StderrLogHandler: LogHandler {
     package static func render(_ fields: [(String, String)], format: LogFormat) -> String {
         switch format {
         case .json:
-            return "{" + fields.map { "\(JSONText.string($0.0)):\(JSONText.string($0.1))" }.joined(separator: ",") + "}"
+            return JSON.text(Dictionary(fields, uniquingKeysWith: { first, _ in first }))
         case .logfmt:
             return fields.map { key, value in
                 let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" }
-                return "\(key)=\(needsQuotes ? JSONText.string(value) : value)"
+                return "\(key)=\(needsQuotes ? JSON.text(value) : value)"
             }.joined(separator: " ")
         }
     }

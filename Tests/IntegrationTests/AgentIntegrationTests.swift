@@ -6,7 +6,7 @@ import Foundation
 @testable import Postgres
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))
 struct AgentIntegrationTests {
     private let primary = TargetConfig(name: "primary", dsn: TestCluster.primaryDSN, labels: ["cluster": "test"])
     private let replica = TargetConfig(name: "replica", dsn: TestCluster.replicaDSN)

@@ -3,7 +3,7 @@
 import Foundation
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil,
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil),
                 "needs the servers and the binary of scripts/test.sh"))
 struct AlertOutageTests {
     private let binary = ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] ?? ""

@@ -5,7 +5,7 @@ import Foundation
 @testable import Postgres
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))
 struct AlertingIntegrationTests {
     private func json(_ body: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])

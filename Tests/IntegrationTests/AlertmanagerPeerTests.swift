@@ -8,7 +8,7 @@ import FoundationNetworking
 import Testing
 @testable import PGVigil
 
-@Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus-alertmanager"),
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus-alertmanager")),
                 "needs the test servers and prometheus-alertmanager"))
 struct AlertmanagerPeerTests {
     /// Starts Alertmanager on a loopback port with a route to nowhere.

@@ -5,7 +5,7 @@ import Testing
 /// The built binary, as scripts/test.sh names it.
 private let binary = ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] ?? ""
 
-@Suite(.enabled(if: !binary.isEmpty, "needs PGVIGIL_TEST_BINARY from scripts/test.sh"))
+@Suite(.enabled(if: TestCluster.runs(if: !binary.isEmpty), "needs PGVIGIL_TEST_BINARY from scripts/test.sh"))
 struct CommandLineTests {
     /// Runs the binary with `arguments` and returns its exit status, stdout and stderr.
     private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {

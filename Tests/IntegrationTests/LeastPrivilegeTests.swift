@@ -8,7 +8,7 @@ import FoundationNetworking
 import Testing
 @testable import PGVigil
 
-@Suite(.enabled(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil,
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil),
                 "needs the servers and the binary of scripts/test.sh"))
 struct LeastPrivilegeTests {
     @Test func aFailingCollectorIsReportedAndLoggedOnce() async throws {

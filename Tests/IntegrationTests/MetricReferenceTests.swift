@@ -19,7 +19,7 @@ import Testing
     }
 }
 
-@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"))
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))
 struct MetricReferenceTests {
     @Test func everyShippedQueryReadsMetricsTheAgentExports() async throws {
         let example = ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path

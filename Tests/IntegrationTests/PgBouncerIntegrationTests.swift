@@ -7,7 +7,7 @@ import Foundation
 @testable import Store
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] != nil,
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] != nil),
                 "needs the PgBouncer of scripts/test.sh"))
 struct PgBouncerIntegrationTests {
     private let adminDSN = ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] ?? ""

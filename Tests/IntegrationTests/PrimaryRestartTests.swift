@@ -5,7 +5,7 @@ import Foundation
 @testable import PGVigil
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"), .serialized)
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"), .serialized)
 struct PrimaryRestartTests {
     @Test func pgUpDropsThenRecoversWithinAFewIntervals() async throws {
         let script = try #require(ProcessInfo.processInfo.environment["PGVIGIL_TEST_CLUSTER_SCRIPT"])

@@ -9,7 +9,7 @@ import FoundationNetworking
 import Testing
 @testable import PGVigil
 
-@Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus"),
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")),
                 "needs the test servers and prometheus"))
 struct PrometheusEndToEndTests {
     /// A Prometheus process on a loopback port.

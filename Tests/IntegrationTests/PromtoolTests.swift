@@ -4,7 +4,7 @@ import Foundation
 @testable import PGVigil
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool"), "needs promtool and the test servers"))
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")), "needs promtool and the test servers"))
 struct PromtoolTests {
     @Test func promtoolFindsNoErrorsInAScrape() async throws {
         let config = testConfig(targets: [

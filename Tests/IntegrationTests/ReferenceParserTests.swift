@@ -8,7 +8,7 @@ import Testing
 /// Where Debian installs the parsers.
 private let openMetricsParser = "/usr/lib/python3/dist-packages/prometheus_client/openmetrics/parser.py"
 
-@Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.fileExists(atPath: openMetricsParser),
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.fileExists(atPath: openMetricsParser)),
                 "needs python3-prometheus-client and the test servers"))
 struct ReferenceParserTests {
     /// Parses `body` with `module`'s `text_string_to_metric_families`; returns the exit status and

@@ -6,7 +6,7 @@ import Foundation
 @testable import PGVigil
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable && getuid() == 0, "needs the servers of scripts/test.sh and root (to mount a tmpfs)"))
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && getuid() == 0), "needs the servers of scripts/test.sh and root (to mount a tmpfs)"))
 struct SpoolFullDiskTests {
     /// A 64 KiB tmpfs mounted for one test, unmounted and removed afterwards.
     private struct SmallDisk {

@@ -9,7 +9,7 @@ import Testing
 /// Debian's chromium.
 private let chromium = "/usr/bin/chromium"
 
-@Suite(.enabled(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: chromium), "needs chromium and the test servers"))
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: chromium)), "needs chromium and the test servers"))
 struct StatusPageBrowserTests {
     /// The number of points of the first sparkline of `target` in `html`.
     private func sparklinePoints(_ html: String, target: String) -> Int {

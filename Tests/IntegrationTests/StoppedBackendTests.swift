@@ -7,7 +7,7 @@ import Foundation
 @testable import Postgres
 import Testing
 
-@Suite(.enabled(if: TestCluster.isAvailable, "needs the servers of scripts/test.sh"), .serialized)
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"), .serialized)
 struct StoppedBackendTests {
     private typealias Scenario = StuckServerScenario
 

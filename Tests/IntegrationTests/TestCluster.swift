@@ -7,8 +7,17 @@ import Testing
 
 /// The servers of the integration run, named by environment variables that scripts/test.sh sets.
 enum TestCluster {
-    /// Whether scripts/test.sh started the servers (the integration suites are disabled otherwise).
+    /// Whether scripts/test.sh started the servers.
     static let isAvailable = ProcessInfo.processInfo.environment["PGVIGIL_TEST_PRIMARY_DSN"] != nil
+
+    /// Whether this is a CI run (`CI=true`), where every server and peer must be there.
+    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// Whether a suite whose `prerequisite` (servers, peers, privileges) holds runs: outside CI
+    /// only then; under CI always, so a missing server fails the run instead of skipping it.
+    static func runs(if prerequisite: Bool) -> Bool {
+        prerequisite || isCI
+    }
 
     /// The DSN of the least-privileged monitoring role (`pg_monitor` only) on the primary / replica.
     static var primaryDSN: String { environment("PGVIGIL_TEST_PRIMARY_DSN") }

@@ -37,7 +37,7 @@ import Testing
         var evaluator = AlertEvaluator()
         await store.setSnapshot(target: "replica", collector: "replication", families: lag(40))
         #expect(await evaluate(&evaluator, store, now: 0) == [.firing])
-        await store.drop(target: "replica", except: [])
+        await store.dropAll(target: "replica")
         await store.setSnapshot(target: "replica", collector: SelfMetrics.snapshotKey, families: [])
         #expect(await evaluate(&evaluator, store, now: 15) == [])
         #expect(await evaluate(&evaluator, store, now: 30) == [])

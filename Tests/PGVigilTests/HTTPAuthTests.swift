@@ -26,11 +26,6 @@ import Testing
         return router.respond(to: HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)).status
     }
 
-    @Test func base64MatchesRFC4648() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
-        for (input, expected) in vectors { #expect(Base64.encode(input.utf8) == expected) }
-    }
-
     @Test func everyPathButHealthzNeedsTheTokenOrThePassword() throws {
         let authenticator = try #require(HTTPAuthenticator(
             bearerToken: "s3cret", basicAuth: HTTPAuthConfig.BasicAuth(username: "prometheus", password: "pa:ss")))
@@ -43,8 +38,8 @@ import Testing
         #expect(denied.headers["WWW-Authenticate"] == [#"Basic realm="pgvigil", charset="UTF-8""#])
         #expect(status(router, "/metrics", authorization: "Bearer s3cret") == .ok)
         #expect(status(router, "/metrics", authorization: "Bearer s3cret2") == .unauthorized)
-        #expect(status(router, "/metrics", authorization: "Basic " + Base64.encode("prometheus:pa:ss".utf8)) == .ok)
-        #expect(status(router, "/metrics", authorization: "Basic " + Base64.encode("prometheus:wrong".utf8)) == .unauthorized)
+        #expect(status(router, "/metrics", authorization: "Basic cHJvbWV0aGV1czpwYTpzcw==") == .ok)  // prometheus:pa:ss
+        #expect(status(router, "/metrics", authorization: "Basic cHJvbWV0aGV1czp3cm9uZw==") == .unauthorized)  // prometheus:wrong
         #expect(status(self.router(nil), "/metrics") == .ok)
     }
 

@@ -73,6 +73,16 @@ import Testing
         #expect(router.respond(to: request(.GET, "/probe")).status == .badRequest)
     }
 
+    @Test func onlyReadyzAnswersReadiness() {
+        let router = router([status("a", lastSuccess: now)])
+        for route in Router.Route.allCases {
+            let uri = route.example.split(separator: "NAME").joined(separator: route == .series ? "pg_up" : "a")
+            let body = String(buffer: router.respond(to: request(.GET, uri)).body)
+            let isReadiness = body.hasPrefix(#"{"status":"ready""#) || body.hasPrefix(#"{"status":"not ready""#)  // the only documents whose first key is status
+            #expect(isReadiness == (route == .readyz), "\(route.rawValue) answered \(body.prefix(60))")
+        }
+    }
+
     @Test func unknownPathIs404AndWrongMethodIs405() {
         let router = router([status("a", lastSuccess: now)])
         #expect(router.respond(to: request(.GET, "/nope")).status == .notFound)
@@ -86,9 +96,9 @@ import Testing
         #expect(router([status("a", lastSuccess: now - 29)]).respond(to: request(.GET, "/readyz")).status == .ok)
         let stale = router([status("a", lastSuccess: now - 10), status("b", lastSuccess: now - 31)]).respond(to: request(.GET, "/readyz"))
         #expect(stale.status == .serviceUnavailable)
-        #expect(String(buffer: stale.body) == #"{"status":"not ready","targets":[{"target":"b","reason":"last successful sample 31s ago"}]}"# + "\n")
+        #expect(String(buffer: stale.body) == #"{"status":"not ready","targets":[{"reason":"last successful sample 31s ago","target":"b"}]}"# + "\n")
         let down = router([status("c", lastSuccess: nil, failure: "connection refused \"x\"")]).respond(to: request(.GET, "/readyz"))
-        #expect(String(buffer: down.body).contains(#"{"target":"c","reason":"connection refused \"x\""}"#))
+        #expect(String(buffer: down.body).contains(#"{"reason":"connection refused \"x\"","target":"c"}"#))
     }
 
     @Test func queryParametersArePercentDecoded() {
@@ -111,7 +121,7 @@ import Testing
         let response = router.respond(to: request(.GET, "/api/v1/series?match=pg_database_size_bytes%7Btarget%3D%22a%22%7D&window=2m"))
         #expect(response.status == .ok)
         let body = String(buffer: response.body)
-        #expect(body == #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"pg_database_size_bytes","target":"a","datname":"app"},"values":[[999880,"7"],[999940,"8"],[1000000,"9"]]}]}}"# + "\n")
+        #expect(body == #"{"data":{"result":[{"metric":{"__name__":"pg_database_size_bytes","datname":"app","target":"a"},"values":[[999880,"7"],[999940,"8"],[1000000,"9"]]}],"resultType":"matrix"},"status":"success"}"# + "\n")
         let all = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_database_size_bytes")).body)
         #expect(all.components(separatedBy: "\"values\"").count == 3)
     }
@@ -122,7 +132,7 @@ import Testing
         #expect(missing.status == .badRequest)
         #expect(String(buffer: missing.body).contains("missing query parameter: match"))
         let badSelector = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_up%7Btarget%3D")).body)
-        #expect(badSelector.contains(#""errorType":"bad_data","error":"match: column 14: expected a quoted value""#))
+        #expect(badSelector.contains(#""error":"match: column 14: expected a quoted value","errorType":"bad_data""#))
         let badWindow = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_up&window=soon")).body)
         #expect(badWindow.contains(#"window: \"soon\" is not a duration"#))
     }
@@ -162,7 +172,7 @@ import Testing
         let router = router([status("a", lastSuccess: now)], texts: texts)
         let response = router.respond(to: request(.GET, "/api/v1/statements?target=a"))
         #expect(response.status == .ok)
-        #expect(String(buffer: response.body).contains(#""queryid":"7","datname":"app","usename":"web","calls":2,"exec_time_seconds":0.5,"query":"SELECT $1""#))
+        #expect(String(buffer: response.body).contains(#""calls":2,"datname":"app","exec_time_seconds":0.5,"query":"SELECT $1","queryid":"7","target":"a","usename":"web""#))
         #expect(!String(buffer: router.respond(to: request(.GET, "/api/v1/statements?target=b")).body).contains("queryid"))
     }
 }
