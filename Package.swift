@@ -13,7 +13,7 @@ let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// The tests reach every layer (each test file imports the ones it uses).
 let testDependencies: [Target.Dependency] = [
-    "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
+    "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support", "TestSupport",
     .product(name: "Yams", package: "Yams"), .product(name: "CompressNIO", package: "compress-nio"),
     nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
 ]
@@ -101,6 +101,10 @@ let package = Package(
         ),
         // The fuzzers' driver (Fuzz/run.sh builds it with -sanitize=fuzzer); a normal build replays inputs.
         .executableTarget(name: "pgvigil-fuzz", dependencies: ["PGVigil"], swiftSettings: layer),
+        // What both test targets use: a webhook receiver, a loopback client, waiting with a deadline.
+        .target(
+            name: "TestSupport", dependencies: [nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers")],
+            path: "Tests/TestSupport", swiftSettings: layer),
         .testTarget(name: "PGVigilTests", dependencies: testDependencies, swiftSettings: layer),
         .testTarget(name: "IntegrationTests", dependencies: testDependencies, swiftSettings: layer),
     ]

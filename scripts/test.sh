@@ -69,10 +69,11 @@ integration() {
   trap - EXIT
 }
 
-# The integration suites run under ThreadSanitizer: the HTTP server, delivery queues and spool,
-# libpq lanes and cancels, collectors, an agent through a receiver outage. The suites that wait
-# for a whole agent's first cycles against fixed deadlines time out under TSan's slowdown.
-TSAN_INTEGRATION_SUITES='IntegrationTests\.(HTTPServerLimitTests|DeliveryQueueTests|DeliveryQueueFaultTests|AlertOutageTests|QueryCancelTests|CollectorIntegrationTests|PgBouncerIntegrationTests|ReplicationLagIntegrationTests|SpoolFullDiskTests|LeastPrivilegeTests)'
+# Under ThreadSanitizer run the unit tests (among them the HTTP server under a flood, the delivery
+# queues and spool, libpq cancels against a silent server) and these integration suites: the alert
+# outage, collectors and lanes, PgBouncer, replication lag, the full-disk spool, least privilege.
+# The suites that wait for a whole agent's first cycles against fixed deadlines time out under TSan's slowdown.
+TSAN_INTEGRATION_SUITES='IntegrationTests\.(AlertOutageTests|CollectorIntegrationTests|PgBouncerIntegrationTests|ReplicationLagIntegrationTests|SpoolFullDiskTests|LeastPrivilegeTests)'
 
 # thread_sanitizer: the unit tests and those integration suites built with ThreadSanitizer,
 # against the running servers; a data race it reports stops the run (halt_on_error).

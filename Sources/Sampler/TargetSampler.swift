@@ -18,10 +18,8 @@ package actor TargetSampler {
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
     private var status: TargetStatus
-    private var lastRun: [String: Double] = [:]
-    private var reportedFailures: [String: String] = [:]
-    private var connectionFailures = 0
-    private var nextConnectionAttempt = -Double.infinity
+    /// When to check the server, which collectors are due, what to log.
+    private var loop: TargetLoopState
 
     /// Creates the sampler of `target`; `wallClock` returns seconds since 1970 (injectable for tests).
     package init(target: MonitoredTarget, session: DatabaseSession, store: SampleStore, publisher: ExpositionPublisher,
@@ -35,6 +33,7 @@ package actor TargetSampler {
         self.logger = logger
         self.wallClock = wallClock
         self.status = Self.initialStatus(of: target)
+        self.loop = TargetLoopState(interval: target.baseInterval.seconds)
     }
 
     /// The status of `target` before its first cycle.
@@ -56,7 +55,7 @@ package actor TargetSampler {
     @discardableResult
     package func sampleOnce() async -> TargetStatus {
         let now = wallClock()
-        if now >= nextConnectionAttempt, let server = await checkServer(now: now) {
+        if loop.checksServer(at: now), let server = await checkServer(now: now) {
             status.up = true
             status.server = server
             await runDueCollectors(server: server, now: now)
@@ -64,7 +63,7 @@ package actor TargetSampler {
         if status.up {
             // When the cycle completed: from then on its snapshot is what is served.
             status.lastSuccess = wallClock()
-            connectionFailures = 0
+            loop.cycleSucceeded()
         }
         let selfFamilies = SelfMetrics.families(for: status)
         await store.append(selfFamilies, timestamp: now, capacity: capacity(for: target.baseInterval), retention: target.history.seconds)
@@ -81,7 +80,7 @@ package actor TargetSampler {
                 throw PostgresError(kind: .query, message: "the server check returned no row")
             }
             let server = pgBouncer ? try ServerInfo.pgBouncer(row: row) : try ServerInfo(row: row)
-            reportRecovery("connection")
+            log(loop.serverAnswered())
             return server
         } catch {
             await markDown(reason: "\(error)", now: now)
@@ -92,12 +91,8 @@ package actor TargetSampler {
     private func runDueCollectors(server: ServerInfo, now: Double) async {
         await session.startCycle()
         let history = TargetHistory(store: store, targetLabels: target.labels)
-        let tolerance = target.baseInterval.seconds / 2
-        for scheduled in target.schedule {
+        for scheduled in loop.dueCollectors(target.schedule, versionNumber: server.versionNumber, at: now) {
             let collector = scheduled.collector
-            guard server.versionNumber >= collector.minimumServerVersion else { continue }
-            if let last = lastRun[collector.name], now - last < scheduled.interval.seconds - tolerance { continue }
-            lastRun[collector.name] = now
             let start = ContinuousClock.now
             do {
                 let families = try await collector.collect(session, server: server)
@@ -109,7 +104,7 @@ package actor TargetSampler {
                 await store.setSnapshot(target: target.name, collector: collector.name, families: labelled + derived)
                 let series = (labelled + derived).reduce(0) { $0 + $1.samples.count }
                 status.collectors[collector.name] = .init(success: true, duration: (ContinuousClock.now - start).seconds, series: series)
-                reportRecovery(collector.name)
+                log(loop.collectorSucceeded(collector.name))
             } catch {
                 await store.drop(target: target.name, collector: collector.name)
                 status.collectors[collector.name] = .init(success: false, duration: (ContinuousClock.now - start).seconds)
@@ -117,13 +112,13 @@ package actor TargetSampler {
                     await markDown(reason: "\(error)", now: now)
                     return
                 }
-                reportFailure(collector.name, "collector \(collector.name) failed: \(error)")
+                log(loop.collectorFailed(collector.name, "\(error)"))
                 // A per-database session got no answer: the server may be stuck, so the rest of the
                 // cycle would wait a deadline per collector. They run next cycle, after the check.
                 if let error = error as? PostgresError, error.isNoAnswer { break }
             }
         }
-        status.failureReason = reportedFailures.sorted { $0.key < $1.key }.first?.value
+        status.failureReason = loop.failureReason
     }
 
     /// Marks the target down: every collector's series is dropped (the cycle then publishes only
@@ -133,14 +128,8 @@ package actor TargetSampler {
         status.server = nil
         status.failureReason = reason
         for name in status.collectors.keys { status.collectors[name]?.success = false }
-        lastRun = [:]
         await store.dropAll(target: target.name)
-        connectionFailures += 1
-        let interval = target.baseInterval.seconds
-        // Doubling from one interval, capped at 4 intervals or a minute (never below one interval).
-        let backoff = ExponentialBackoff(initial: interval, maximum: max(interval, min(60, 4 * interval))).delay(afterFailures: connectionFailures)
-        nextConnectionAttempt = now + backoff - interval / 2
-        reportFailure("connection", "target down: \(reason)")
+        log(loop.serverFailed(reason, at: now))
     }
 
     /// Ring buffer capacity for a series sampled every `interval`: `history / interval` points.
@@ -148,16 +137,13 @@ package actor TargetSampler {
         max(2, Int((target.history.seconds / interval.seconds).rounded(.up)) + 1)
     }
 
-    /// Logs a failure the first time it happens and whenever its message changes, not every cycle.
-    private func reportFailure(_ key: String, _ message: String) {
-        guard reportedFailures[key] != message else { return }
-        reportedFailures[key] = message
-        logger.warning("\(message)")
-    }
-
-    /// Logs that a failure is over, if one was reported.
-    private func reportRecovery(_ key: String) {
-        guard reportedFailures.removeValue(forKey: key) != nil else { return }
-        logger.info("\(key == "connection" ? "target is up again" : "collector \(key) recovered")")
+    /// Writes what the loop decided to log.
+    private func log(_ lines: [TargetLoopState.LogLine]) {
+        for line in lines {
+            switch line {
+            case .warning(let message): logger.warning("\(message)")
+            case .info(let message): logger.info("\(message)")
+            }
+        }
     }
 }

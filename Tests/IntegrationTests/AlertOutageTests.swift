@@ -1,6 +1,7 @@
 // The outage test: the receiver fails, the agent is SIGKILLed while retrying, restarted, the
 // receiver recovers, and the notification arrives exactly once: nothing lost, nothing doubled.
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil),

@@ -3,6 +3,7 @@
 import Foundation
 @testable import PGVigil
 @testable import Postgres
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))

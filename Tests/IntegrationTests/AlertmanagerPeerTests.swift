@@ -2,6 +2,7 @@
 @testable import Alerting
 @testable import Config
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -3,6 +3,7 @@
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))

@@ -1,5 +1,6 @@
 // The pgvigil binary as operators run it: exit codes, messages, and no secrets in its output.
 import Foundation
+import TestSupport
 import Testing
 
 /// The built binary, as scripts/test.sh names it.

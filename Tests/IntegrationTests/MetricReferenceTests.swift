@@ -5,6 +5,7 @@
 import Foundation
 @testable import PGVigil
 @testable import Postgres
+import TestSupport
 import Testing
 
 @Suite struct PromQLMetricNameTests {

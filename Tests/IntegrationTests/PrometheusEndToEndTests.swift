@@ -3,6 +3,7 @@
 @testable import Config
 import Foundation
 @testable import Postgres
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

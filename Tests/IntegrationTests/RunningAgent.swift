@@ -1,6 +1,7 @@
 // Runs a real agent in the test process on a loopback port, and scrapes it over HTTP.
 @testable import Config
 import Foundation
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -7,6 +7,7 @@ import NIOPosix
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
+import TestSupport
 import Testing
 
 // Serialized: the deadlock and the blocking test would otherwise see each other's waiting sessions.

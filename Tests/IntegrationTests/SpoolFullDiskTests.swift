@@ -4,6 +4,7 @@
 @testable import Config
 import Foundation
 @testable import PGVigil
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && getuid() == 0), "needs the servers of scripts/test.sh and root (to mount a tmpfs)"))

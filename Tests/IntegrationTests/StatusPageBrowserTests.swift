@@ -4,6 +4,7 @@
 import Foundation
 @testable import PGVigil
 @testable import Postgres
+import TestSupport
 import Testing
 
 /// Debian's chromium.

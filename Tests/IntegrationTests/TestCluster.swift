@@ -60,13 +60,3 @@ enum TestCluster {
         ProcessInfo.processInfo.environment[name] ?? ""
     }
 }
-
-/// Waits until `condition` returns true or `timeout` passes, checking every `every`.
-func waitUntil(timeout: Duration, every: Duration = .milliseconds(200), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: every)
-    }
-    return try await condition()
-}

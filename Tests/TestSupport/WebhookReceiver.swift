@@ -5,26 +5,26 @@ import NIOHTTP1
 import NIOPosix
 
 /// A request the receiver got.
-struct ReceivedRequest: Sendable {
-    var uri: String
-    var headers: [(String, String)]
-    var body: String
+package struct ReceivedRequest: Sendable {
+    package var uri: String
+    package var headers: [(String, String)]
+    package var body: String
     /// The status the receiver answered with.
-    var status: Int = 0
+    package var status: Int = 0
 }
 
 /// An HTTP/1.1 server on 127.0.0.1 that records every request and answers `status`.
-final class WebhookReceiver: Sendable {
+package final class WebhookReceiver: Sendable {
     private let state = NIOLockedValueBox<(status: Int, received: [ReceivedRequest])>((200, []))
     private let channel: any Channel
 
     /// The port it listens on.
-    var port: Int { channel.localAddress?.port ?? 0 }
+    package var port: Int { channel.localAddress?.port ?? 0 }
     /// Its URL for `path`.
-    func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+    package func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// Starts listening on a free loopback port.
-    init() async throws {
+    package init() async throws {
         let box = state
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -38,13 +38,13 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Answers every following request with `status`.
-    func respond(with status: Int) { state.withLockedValue { $0.status = status } }
+    package func respond(with status: Int) { state.withLockedValue { $0.status = status } }
 
     /// Every request so far (including those answered with an error).
-    var received: [ReceivedRequest] { state.withLockedValue { $0.received } }
+    package var received: [ReceivedRequest] { state.withLockedValue { $0.received } }
 
     /// Stops listening.
-    func stop() async throws { try await channel.close() }
+    package func stop() async throws { try await channel.close() }
 
     private final class Handler: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart

@@ -7,6 +7,7 @@ import NIOPosix
 @testable import PGVigil
 @testable import Store
 import Support
+import TestSupport
 import Testing
 
 @Suite struct DeliveryQueueTests {

@@ -9,6 +9,7 @@ import NIOPosix
 @testable import PGVigil
 @testable import Sampler
 @testable import Store
+import TestSupport
 import Testing
 
 @Suite struct HTTPServerLimitTests {

@@ -2,6 +2,7 @@
 import NIOPosix
 @testable import PGVigil
 @testable import Postgres
+import TestSupport
 import Testing
 
 @Suite struct QueryCancelTests {

@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 @testable import PGVigil
 @testable import Store
 import Support
+import TestSupport
 import Testing
 
 @Suite struct DeliveryQueueFaultTests {

@@ -5,11 +5,11 @@ import Glibc
 #endif
 
 /// One TCP connection to 127.0.0.1, used from the thread pool.
-final class LoopbackClient: @unchecked Sendable {  // used by one test at a time, from one thread at a time
+package final class LoopbackClient: @unchecked Sendable {  // used by one test at a time, from one thread at a time
     private let socketDescriptor: Int32
 
     /// Connects to 127.0.0.1:`port`.
-    init(port: Int) throws {
+    package init(port: Int) throws {
         socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -26,7 +26,7 @@ final class LoopbackClient: @unchecked Sendable {  // used by one test at a time
     deinit { close(socketDescriptor) }
 
     /// Sends all of `text` (ignoring a peer that already closed).
-    func send(_ text: String) {
+    package func send(_ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let sent = bytes.withUnsafeBytes { Glibc.send(socketDescriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -36,7 +36,7 @@ final class LoopbackClient: @unchecked Sendable {  // used by one test at a time
     }
 
     /// Reads what one recv(2) returns (waiting up to 10 s for the first bytes).
-    func readSome() async throws -> String {
+    package func readSome() async throws -> String {
         try await NIOThreadPool.singleton.runIfActive { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
             let count = recv(socketDescriptor, &buffer, buffer.count, 0)
@@ -45,7 +45,7 @@ final class LoopbackClient: @unchecked Sendable {  // used by one test at a time
     }
 
     /// Reads until the peer closes (or 10 s pass) and returns what arrived.
-    func readUntilClosed() async throws -> String {
+    package func readUntilClosed() async throws -> String {
         try await NIOThreadPool.singleton.runIfActive { [self] in
             var received: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
@@ -60,6 +60,6 @@ final class LoopbackClient: @unchecked Sendable {  // used by one test at a time
 }
 
 /// A loopback connection failed.
-enum LoopbackClientError: Error {
+package enum LoopbackClientError: Error {
     case connectFailed(Int32)
 }
