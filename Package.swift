@@ -22,7 +22,7 @@ let package = Package(
     name: "pgvigil",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "pgvigil", targets: ["pgvigil"]),
+        .executable(name: "pgvigil", targets: ["pgvigil"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

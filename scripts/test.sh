@@ -7,6 +7,9 @@
 #   PG_BIN=/path/to/bin scripts/test.sh   one other PostgreSQL build
 #   FUZZ_SECONDS=0 scripts/test.sh        skip fuzzing (default: 60 s per fuzz target)
 #   TSAN=0 scripts/test.sh                skip the ThreadSanitizer run (default: on the first version)
+#
+# Style first: `swift format lint --strict` with the committed .swift-format (swift format format -i
+# --recursive Sources Tests Package.swift fixes what it reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +18,9 @@ cd "$(dirname "$0")/.."
 export CLUSTER_DIR=${CLUSTER_DIR:-/tmp/pgvigil-test-cluster}
 export PRIMARY_PORT=${PRIMARY_PORT:-56432}
 REPLICA_PORT=$((PRIMARY_PORT + 1))
+
+echo "== style (swift format lint, .swift-format; warnings fail the run)"
+swift format lint --strict --recursive Sources Tests Package.swift
 
 swift build --build-tests
 

@@ -40,12 +40,15 @@ package struct ActiveAlert: Sendable, Hashable {
 
     /// The `/api/v1/alerts` document, in the shape of Prometheus's.
     package static func document(_ alerts: [ActiveAlert]) -> String {
-        JSON.text(APISuccess(Alerts(alerts: alerts.map { alert in
-            Entry(
-                labels: alert.labels, annotations: alert.annotations, state: alert.state.rawValue,
-                activeAt: PayloadFormat.timestamp(alert.activeAt), value: PrometheusTextEncoder.formatValue(alert.value),
-                fingerprint: alert.fingerprint)
-        })))
+        JSON.text(
+            APISuccess(
+                Alerts(
+                    alerts: alerts.map { alert in
+                        Entry(
+                            labels: alert.labels, annotations: alert.annotations, state: alert.state.rawValue,
+                            activeAt: PayloadFormat.timestamp(alert.activeAt), value: PrometheusTextEncoder.formatValue(alert.value),
+                            fingerprint: alert.fingerprint)
+                    })))
     }
 }
 

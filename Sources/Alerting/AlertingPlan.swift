@@ -27,7 +27,8 @@ package struct AlertingPlan: Sendable {
             let rulePath = path + [Key.rules, AnyCodingKey(index: index)]
             let compiled = try compile(rule, at: rulePath, history: config.history)
             if rules.contains(where: { $0.name == compiled.name }) {
-                throw ConfigProblem(path: rulePath + [AlertRuleConfig.CodingKeys.alert], message: "another rule is already named \"\(compiled.name)\"")
+                throw ConfigProblem(
+                    path: rulePath + [AlertRuleConfig.CodingKeys.alert], message: "another rule is already named \"\(compiled.name)\"")
             }
             rules.append(compiled)
         }
@@ -36,7 +37,8 @@ package struct AlertingPlan: Sendable {
             let receiverPath = path + [Key.receivers, AnyCodingKey(index: index)]
             let resolved = try resolve(receiver, at: receiverPath, environment: environment)
             if receivers.contains(where: { $0.name == resolved.name }) {
-                throw ConfigProblem(path: receiverPath + [ReceiverConfig.CodingKeys.name], message: "another receiver is already named \"\(resolved.name)\"")
+                throw ConfigProblem(
+                    path: receiverPath + [ReceiverConfig.CodingKeys.name], message: "another receiver is already named \"\(resolved.name)\"")
             }
             receivers.append(resolved)
         }
@@ -74,7 +76,8 @@ package struct AlertingPlan: Sendable {
         let ranged: [(RuleExpression?, Key)] = [(expression, .expr), (resolveExpression, .resolve)]
         for (parsed, key) in ranged {
             if let range = parsed?.window?.range, range > history.duration {
-                throw ConfigProblem(path: path + [key], message: "the range [\(ConfigDuration(range))] is longer than history (\(history)), which holds the points")
+                throw ConfigProblem(
+                    path: path + [key], message: "the range [\(ConfigDuration(range))] is longer than history (\(history)), which holds the points")
             }
         }
         let hold = rule.for?.duration ?? .zero
@@ -94,7 +97,9 @@ package struct AlertingPlan: Sendable {
             labels: rule.labels ?? [:], annotations: annotations)
     }
 
-    private static func resolve(_ receiver: ReceiverConfig, at path: [any CodingKey], environment: [String: String]) throws(ConfigProblem) -> ReceiverSettings {
+    private static func resolve(
+        _ receiver: ReceiverConfig, at path: [any CodingKey], environment: [String: String]
+    ) throws(ConfigProblem) -> ReceiverSettings {
         typealias Key = ReceiverConfig.CodingKeys
         guard !receiver.name.isEmpty else { throw ConfigProblem(path: path + [Key.name], message: "must not be empty") }
         let url = try EnvironmentReferences.expand(receiver.url, at: path + [Key.url], environment: environment)
@@ -103,7 +108,8 @@ package struct AlertingPlan: Sendable {
         }
         var headers: [(name: String, value: String)] = []
         for (name, value) in (receiver.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
-            headers.append((name, try EnvironmentReferences.expand(value, at: path + [Key.headers, AnyCodingKey(stringValue: name)], environment: environment)))
+            headers.append(
+                (name, try EnvironmentReferences.expand(value, at: path + [Key.headers, AnyCodingKey(stringValue: name)], environment: environment)))
         }
         let format = receiver.format ?? .alertmanager
         let routingKey = try receiver.routingKey.map { key throws(ConfigProblem) in
@@ -123,7 +129,8 @@ package struct AlertingPlan: Sendable {
     /// `http://HOSTNAME:PORT` for the listen address.
     private static func defaultExternalURL(listen: String) -> String {
         var buffer = [CChar](repeating: 0, count: 256)
-        let hostname = gethostname(&buffer, buffer.count) == 0
+        let hostname =
+            gethostname(&buffer, buffer.count) == 0
             ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
         let address = ListenAddress(listen)
         let host = address?.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? hostname

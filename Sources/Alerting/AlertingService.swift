@@ -25,7 +25,10 @@ package struct AlertingService: Service {
     package let wallClock: @Sendable () -> Double
 
     /// Creates a value from its parts.
-    package init(plan: AlertingPlan, book: AlertBook, queues: [DeliveryQueue], store: SampleStore, state: ServedState, publisher: ExpositionPublisher, board: AlertBoard, disk: DiskWorker, logger: Logger, wallClock: @escaping @Sendable () -> Double) {
+    package init(
+        plan: AlertingPlan, book: AlertBook, queues: [DeliveryQueue], store: SampleStore, state: ServedState, publisher: ExpositionPublisher,
+        board: AlertBoard, disk: DiskWorker, logger: Logger, wallClock: @escaping @Sendable () -> Double
+    ) {
         self.plan = plan
         self.book = book
         self.queues = queues
@@ -82,16 +85,20 @@ package struct AlertingService: Service {
                 logger.error("cannot save the alert state; a restart may repeat or miss notifications", metadata: ["reason": "\(saveError)"])
             }
             for instance in evaluation.newlyPending {
-                logger.info("alert pending", metadata: [
-                    "alert": "\(instance.rule)", "target": "\(instance.target)", "value": "\(PrometheusTextEncoder.formatValue(instance.value))",
-                    "for": "\(ConfigDuration(rule.holdDuration))",
-                ])
+                logger.info(
+                    "alert pending",
+                    metadata: [
+                        "alert": "\(instance.rule)", "target": "\(instance.target)", "value": "\(PrometheusTextEncoder.formatValue(instance.value))",
+                        "for": "\(ConfigDuration(rule.holdDuration))",
+                    ])
             }
             for notification in evaluation.notifications {
-                logger.info(notification.status == .firing ? "alert firing" : "alert resolved", metadata: [
-                    "alert": "\(notification.alertName)", "target": "\(notification.labels["target"] ?? "")",
-                    "value": "\(PrometheusTextEncoder.formatValue(notification.value))", "fingerprint": "\(notification.fingerprint)",
-                ])
+                logger.info(
+                    notification.status == .firing ? "alert firing" : "alert resolved",
+                    metadata: [
+                        "alert": "\(notification.alertName)", "target": "\(notification.labels["target"] ?? "")",
+                        "value": "\(PrometheusTextEncoder.formatValue(notification.value))", "fingerprint": "\(notification.fingerprint)",
+                    ])
                 for queue in queues {
                     await queue.enqueue(notification)
                 }
@@ -156,8 +163,9 @@ package struct AlertingService: Service {
         for queue in queues {
             let counts = await queue.counts
             for outcome in DeliveryOutcome.allCases {
-                notifications.samples.append(Sample(
-                    labels: [Label("receiver", queue.receiver.name), Label("outcome", outcome.rawValue)], value: Double(counts[outcome] ?? 0)))
+                notifications.samples.append(
+                    Sample(
+                        labels: [Label("receiver", queue.receiver.name), Label("outcome", outcome.rawValue)], value: Double(counts[outcome] ?? 0)))
             }
             pending.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: Double(await queue.pendingCount)))
             writable.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: await queue.spoolWritable ? 1 : 0))

@@ -36,10 +36,12 @@ struct AlertmanagerWebhookPayload: Encodable {
         commonLabels = labels
         commonAnnotations = notification.annotations
         externalURL = context.externalURL
-        alerts = [Alert(
-            status: notification.status.rawValue, labels: labels, annotations: notification.annotations,
-            startsAt: PayloadFormat.timestamp(notification.startsAt),
-            endsAt: notification.endsAt.map(PayloadFormat.timestamp) ?? PayloadFormat.zeroTime,
-            generatorURL: context.externalURL + "/api/v1/alerts", fingerprint: notification.fingerprint)]
+        alerts = [
+            Alert(
+                status: notification.status.rawValue, labels: labels, annotations: notification.annotations,
+                startsAt: PayloadFormat.timestamp(notification.startsAt),
+                endsAt: notification.endsAt.map(PayloadFormat.timestamp) ?? PayloadFormat.zeroTime,
+                generatorURL: context.externalURL + "/api/v1/alerts", fingerprint: notification.fingerprint)
+        ]
     }
 }

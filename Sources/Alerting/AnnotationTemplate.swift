@@ -29,7 +29,9 @@ package struct AnnotationTemplate: Sendable, Hashable {
             } else if action.hasPrefix("$labels."), action.count > 8 {
                 parts.append(.label(String(action.dropFirst(8))))
             } else {
-                throw TemplateError(message: "unsupported template action \"{{\(rest[open.upperBound..<close.lowerBound])}}\"; use {{ $labels.NAME }} or {{ $value }}")
+                throw TemplateError(
+                    message: "unsupported template action \"{{\(rest[open.upperBound..<close.lowerBound])}}\"; use {{ $labels.NAME }} or {{ $value }}"
+                )
             }
             rest = rest[close.upperBound...]
         }

@@ -34,7 +34,9 @@ package struct CurlWebhookClient: WebhookTransport {
         defer { curl_easy_cleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
-        for header in [("Content-Type", "application/json"), ("User-Agent", "pgvigil/\(PGVigilVersion.current)")] + request.headers.map({ ($0.name, $0.value) }) {
+        for header in [("Content-Type", "application/json"), ("User-Agent", "pgvigil/\(PGVigilVersion.current)")]
+            + request.headers.map({ ($0.name, $0.value) })
+        {
             headerList = curl_slist_append(headerList, "\(header.0): \(header.1)")
         }
         let collector = BodyCollector()
@@ -55,16 +57,19 @@ package struct CurlWebhookClient: WebhookTransport {
         results.append(body.withUnsafeMutableBytes { pgvigil_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) })
         results.append(pgvigil_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList))
         results.append(pgvigil_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, collectorPointer.toOpaque()))
-        results.append(pgvigil_curl_setopt_write_function(handle) { data, size, count, context in
-            let length = size * count
-            guard let data, let context else { return length }
-            let collector = Unmanaged<BodyCollector>.fromOpaque(context).takeUnretainedValue()
-            let room = max(0, collector.limit - collector.bytes.count)
-            if room > 0 {
-                data.withMemoryRebound(to: UInt8.self, capacity: length) { collector.bytes += UnsafeBufferPointer(start: $0, count: min(room, length)) }
-            }
-            return length
-        })
+        results.append(
+            pgvigil_curl_setopt_write_function(handle) { data, size, count, context in
+                let length = size * count
+                guard let data, let context else { return length }
+                let collector = Unmanaged<BodyCollector>.fromOpaque(context).takeUnretainedValue()
+                let room = max(0, collector.limit - collector.bytes.count)
+                if room > 0 {
+                    data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        collector.bytes += UnsafeBufferPointer(start: $0, count: min(room, length))
+                    }
+                }
+                return length
+            })
         if let failed = results.first(where: { $0 != CURLE_OK }) {
             throw WebhookTransportError(message: "libcurl rejected an option: \(String(cString: curl_easy_strerror(failed)))")
         }

@@ -77,9 +77,11 @@ package actor DeliveryQueue {
     private(set) var spoolWritable = true
 
     /// Opens the queue over `spool`, replaying what an earlier run left there.
-    package init(receiver: ReceiverSettings, spool: Spool, disk: DiskWorker, transport: any WebhookTransport, externalURL: String,
-         logger: Logger, wallClock: @escaping @Sendable () -> Double, backlogLimit: Int = DeliveryQueue.defaultBacklogLimit,
-         spoolRetryInterval: Double = DeliveryQueue.defaultSpoolRetryInterval) throws(SpoolError) {
+    package init(
+        receiver: ReceiverSettings, spool: Spool, disk: DiskWorker, transport: any WebhookTransport, externalURL: String,
+        logger: Logger, wallClock: @escaping @Sendable () -> Double, backlogLimit: Int = DeliveryQueue.defaultBacklogLimit,
+        spoolRetryInterval: Double = DeliveryQueue.defaultSpoolRetryInterval
+    ) throws(SpoolError) {
         self.receiver = receiver
         self.spool = spool
         self.disk = disk
@@ -101,9 +103,11 @@ package actor DeliveryQueue {
         if !excess.isEmpty {
             filesToRemove = excess
             counts[.dropped] = excess.count
-            logger.error("more spooled notifications than the backlog holds; dropped the oldest", metadata: [
-                "dropped": "\(excess.count)", "backlog_limit": "\(backlogLimit)",
-            ])
+            logger.error(
+                "more spooled notifications than the backlog holds; dropped the oldest",
+                metadata: [
+                    "dropped": "\(excess.count)", "backlog_limit": "\(backlogLimit)",
+                ])
         }
     }
 
@@ -114,9 +118,11 @@ package actor DeliveryQueue {
         var waiting = Pending(
             entry: SpoolEntry(sequence: nextSequence, notification: notification), nextAttempt: now, spooled: .unwritten, queuedAt: now)
         nextSequence += 1
-        if receiver.format.sendsWholeState, let index = pending.firstIndex(where: {
-            $0.entry.notification.fingerprint == notification.fingerprint && $0.entry.sequence != inFlight
-        }) {
+        if receiver.format.sendsWholeState,
+            let index = pending.firstIndex(where: {
+                $0.entry.notification.fingerprint == notification.fingerprint && $0.entry.sequence != inFlight
+            })
+        {
             // The replaced one's backoff carries over: re-sends during an outage do not hammer the receiver.
             waiting.attempts = pending[index].attempts
             waiting.nextAttempt = max(now, pending[index].nextAttempt)
@@ -181,8 +187,9 @@ package actor DeliveryQueue {
         let reason: String
         do {
             let body = try receiver.format.body(for: notification, context: context)
-            let response = try await transport.post(WebhookRequest(
-                url: receiver.url, body: body, headers: receiver.headers, timeout: receiver.timeout))
+            let response = try await transport.post(
+                WebhookRequest(
+                    url: receiver.url, body: body, headers: receiver.headers, timeout: receiver.timeout))
             outcome = DeliveryOutcome.of(status: response.status)
             reason = "HTTP \(response.status)" + (outcome == .delivered || response.bodyExcerpt.isEmpty ? "" : ": \(response.bodyExcerpt)")
         } catch {
@@ -197,18 +204,23 @@ package actor DeliveryQueue {
             let attempts = pending[current].attempts + 1
             discard(at: current)
             if outcome == .delivered {
-                logger.info("notification delivered", metadata: metadata.merging(["attempts": "\(attempts)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
+                logger.info(
+                    "notification delivered", metadata: metadata.merging(["attempts": "\(attempts)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
             } else {
-                logger.error("receiver rejected the notification; not retrying", metadata: metadata.merging(["reason": "\(reason)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
+                logger.error(
+                    "receiver rejected the notification; not retrying",
+                    metadata: metadata.merging(["reason": "\(reason)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
             }
         case .retried:
             pending[current].attempts += 1
             let delay = backoff(afterAttempts: pending[current].attempts)
             pending[current].nextAttempt = wallClock() + delay
-            logger.warning("delivery failed; will retry", metadata: metadata.merging([
-                "reason": "\(reason)", "retry_in_seconds": "\(Int(delay.rounded()))", "attempts": "\(pending[current].attempts)",
-                "url": "\(receiver.redactedURL)",
-            ]) { a, _ in a })
+            logger.warning(
+                "delivery failed; will retry",
+                metadata: metadata.merging([
+                    "reason": "\(reason)", "retry_in_seconds": "\(Int(delay.rounded()))", "attempts": "\(pending[current].attempts)",
+                    "url": "\(receiver.redactedURL)",
+                ]) { a, _ in a })
         }
     }
 
@@ -234,10 +246,12 @@ package actor DeliveryQueue {
         let notification = pending[index].entry.notification
         discard(at: index)
         counts[.dropped, default: 0] += 1
-        logger.error("the backlog is full; dropped the oldest waiting notification", metadata: [
-            "alert": "\(notification.alertName)", "status": "\(notification.status.rawValue)", "fingerprint": "\(notification.fingerprint)",
-            "backlog_limit": "\(backlogLimit)",
-        ])
+        logger.error(
+            "the backlog is full; dropped the oldest waiting notification",
+            metadata: [
+                "alert": "\(notification.alertName)", "status": "\(notification.status.rawValue)", "fingerprint": "\(notification.fingerprint)",
+                "backlog_limit": "\(backlogLimit)",
+            ])
     }
 
     // MARK: Keeping the spool
@@ -248,7 +262,8 @@ package actor DeliveryQueue {
     private func keepSpool() async {
         while !Task.isCancelled {
             let now = wallClock()
-            let retrying = now >= nextSpoolRetry
+            let retrying =
+                now >= nextSpoolRetry
                 && (!spoolWritable || !removalsToRetry.isEmpty || pending.contains { $0.spooled == .failed })
             if !retrying && filesToRemove.isEmpty && !pending.contains(where: { $0.spooled == .unwritten }) {
                 let wait = nextSpoolRetry > now ? nextSpoolRetry - now : 3600
@@ -315,9 +330,11 @@ package actor DeliveryQueue {
             if nextSpoolRetry <= now { nextSpoolRetry = now + spoolRetryInterval }
             guard spoolWritable else { return }
             spoolWritable = false
-            logger.error("cannot write the spool; notifications are delivered from memory and a restart would lose them until the disk allows writes again", metadata: [
-                "reason": "\(failure)", "retry_in_seconds": "\(spoolRetryInterval)",
-            ])
+            logger.error(
+                "cannot write the spool; notifications are delivered from memory and a restart would lose them until the disk allows writes again",
+                metadata: [
+                    "reason": "\(failure)", "retry_in_seconds": "\(spoolRetryInterval)",
+                ])
         } else if wrote && !spoolWritable {
             spoolWritable = true
             nextSpoolRetry = -.infinity

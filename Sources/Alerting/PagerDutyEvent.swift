@@ -45,7 +45,9 @@ struct PagerDutyEvent: Encodable {
         eventAction = notification.status == .firing ? "trigger" : "resolve"
         dedupKey = notification.fingerprint
         let target = notification.labels["target"] ?? "pgvigil"
-        let summary = "\(notification.alertName) on \(target): " + (notification.annotations["summary"] ?? "value \(PrometheusTextEncoder.formatValue(notification.value))")
+        let summary =
+            "\(notification.alertName) on \(target): "
+            + (notification.annotations["summary"] ?? "value \(PrometheusTextEncoder.formatValue(notification.value))")
         var details = notification.labels
         for (name, text) in notification.annotations { details["annotation_" + name] = text }
         details["value"] = PrometheusTextEncoder.formatValue(notification.value)

@@ -12,7 +12,8 @@ package struct RuleExpressionError: Error, Sendable, CustomStringConvertible {
     package var description: String { "column \(column): \(message)" }
 
     /// What pgvigil supports, appended to errors about unsupported syntax.
-    package static let supported = "supported: NAME{label=\"v\",label!=\"v\",label=~\"re\",label!~\"re\"} OP NUMBER, optionally "
+    package static let supported =
+        "supported: NAME{label=\"v\",label!=\"v\",label=~\"re\",label!~\"re\"} OP NUMBER, optionally "
         + "FUNCTION(NAME{...}[RANGE]) with FUNCTION one of \(WindowFunction.allCases.map(\.rawValue).joined(separator: ", ")); "
         + "OP one of \(RuleExpression.Comparison.allCases.map(\.rawValue).joined(separator: " "))"
 }
@@ -108,9 +109,15 @@ package struct RuleExpressionParser {
             skipSpaces()
             let opColumn = column
             let op: LabelMatcher.Operator
-            if consume("=~") { op = .matchesRegex } else if consume("!~") { op = .doesNotMatchRegex }
-            else if consume("!=") { op = .notEqual } else if consume("=") { op = .equal }
-            else {
+            if consume("=~") {
+                op = .matchesRegex
+            } else if consume("!~") {
+                op = .doesNotMatchRegex
+            } else if consume("!=") {
+                op = .notEqual
+            } else if consume("=") {
+                op = .equal
+            } else {
                 throw RuleExpressionError(column: opColumn, message: "expected one of = != =~ !~ after label \"\(label)\"")
             }
             skipSpaces()
@@ -168,7 +175,8 @@ package struct RuleExpressionParser {
     private mutating func identifier(allowingColons: Bool) -> String {
         let start = position
         while let character = peek, character.isASCII,
-              character.isLetter || character == "_" || (allowingColons && character == ":") || (position > start && character.isNumber) {
+            character.isLetter || character == "_" || (allowingColons && character == ":") || (position > start && character.isNumber)
+        {
             advance()
         }
         return String(characters[start..<position])

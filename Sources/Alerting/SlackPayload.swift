@@ -27,11 +27,15 @@ struct SlackPayload: Encodable {
         let firing = notification.status == .firing
         let summary = notification.annotations["summary"] ?? notification.annotations["description"] ?? notification.alertName
         text = "\(firing ? "[FIRING]" : "[RESOLVED]") \(notification.alertName) on \(notification.labels["target"] ?? "pgvigil")"
-        attachments = [Attachment(
-            color: firing ? "danger" : "good",
-            title: "\(notification.alertName): \(summary)",
-            text: notification.annotations["description"] ?? summary,
-            fields: notification.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { Attachment.Field(title: $0.key, value: $0.value) },
-            ts: Int(notification.endsAt ?? notification.startsAt))]
+        attachments = [
+            Attachment(
+                color: firing ? "danger" : "good",
+                title: "\(notification.alertName): \(summary)",
+                text: notification.annotations["description"] ?? summary,
+                fields: notification.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map {
+                    Attachment.Field(title: $0.key, value: $0.value)
+                },
+                ts: Int(notification.endsAt ?? notification.startsAt))
+        ]
     }
 }

@@ -1,6 +1,7 @@
 // The on-disk spool of a receiver: each notification is a file, written durably before sending.
 import FoundationEssentials
 import Support
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -59,23 +59,37 @@ struct ActivityCollector: Collector {
                 ownByDatabase[try row.string("datname") ?? "", default: 0] += try row.double("sessions") ?? 0
                 continue
             }
-            count.samples.append(Sample(labels: [
-                Label("datname", try row.string("datname") ?? ""),
-                Label("usename", try row.string("usename") ?? ""),
-                Label("state", try row.string("state") ?? "unknown"),
-                Label("wait_event_type", try row.string("wait_event_type") ?? ""),
-            ], value: try row.double("sessions") ?? 0))
+            count.samples.append(
+                Sample(
+                    labels: [
+                        Label("datname", try row.string("datname") ?? ""),
+                        Label("usename", try row.string("usename") ?? ""),
+                        Label("state", try row.string("state") ?? "unknown"),
+                        Label("wait_event_type", try row.string("wait_event_type") ?? ""),
+                    ], value: try row.double("sessions") ?? 0))
         }
         let perDatabase: [(column: String, family: MetricFamily)] = [
-            ("max_tx_duration", MetricFamily(
-                name: "pg_stat_activity_max_tx_duration_seconds", help: "Age of the oldest open transaction.", type: .gauge)),
-            ("max_query_duration", MetricFamily(
-                name: "pg_stat_activity_max_query_duration_seconds", help: "Run time of the longest running active query.", type: .gauge)),
-            ("max_idle_in_transaction", MetricFamily(
-                name: "pg_stat_activity_max_idle_in_transaction_seconds",
-                help: "Longest time a session has been idle inside an open transaction.", type: .gauge)),
-            ("blocked", MetricFamily(
-                name: "pg_stat_activity_blocked_count", help: "Sessions waiting on a lock held by another session.", type: .gauge)),
+            (
+                "max_tx_duration",
+                MetricFamily(
+                    name: "pg_stat_activity_max_tx_duration_seconds", help: "Age of the oldest open transaction.", type: .gauge)
+            ),
+            (
+                "max_query_duration",
+                MetricFamily(
+                    name: "pg_stat_activity_max_query_duration_seconds", help: "Run time of the longest running active query.", type: .gauge)
+            ),
+            (
+                "max_idle_in_transaction",
+                MetricFamily(
+                    name: "pg_stat_activity_max_idle_in_transaction_seconds",
+                    help: "Longest time a session has been idle inside an open transaction.", type: .gauge)
+            ),
+            (
+                "blocked",
+                MetricFamily(
+                    name: "pg_stat_activity_blocked_count", help: "Sessions waiting on a lock held by another session.", type: .gauge)
+            ),
         ]
         let own = MetricFamily(
             name: "pgvigil_sessions", help: "pgvigil's own sessions to the server, by database.", type: .gauge,
@@ -90,14 +104,17 @@ struct ActivityCollector: Collector {
             families.append(filled)
         }
         if let maxConnections = try settingsRows.first?.double("max_connections") {
-            families.append(MetricFamily(
-                name: "pg_settings_max_connections", help: "The server's max_connections setting.", type: .gauge,
-                samples: [Sample(value: maxConnections)]))
+            families.append(
+                MetricFamily(
+                    name: "pg_settings_max_connections", help: "The server's max_connections setting.", type: .gauge,
+                    samples: [Sample(value: maxConnections)]))
             if maxConnections > 0 {
                 let sessions = (count.samples + own.samples).reduce(0) { $0 + $1.value }
-                families.append(MetricFamily(
-                    name: "pg_connections_used_ratio", help: "Client sessions (pgvigil's own included) divided by max_connections (0…1).", type: .gauge,
-                    samples: [Sample(value: sessions / maxConnections)]))
+                families.append(
+                    MetricFamily(
+                        name: "pg_connections_used_ratio", help: "Client sessions (pgvigil's own included) divided by max_connections (0…1).",
+                        type: .gauge,
+                        samples: [Sample(value: sessions / maxConnections)]))
             }
         }
         return families

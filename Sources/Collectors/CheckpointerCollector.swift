@@ -32,20 +32,27 @@ struct CheckpointerCollector: Collector {
     package static let metrics: [ColumnMetric] = [
         ColumnMetric(column: "num_timed", name: "pg_stat_checkpointer_num_timed_total", help: "Scheduled checkpoints.", type: .counter),
         ColumnMetric(column: "num_requested", name: "pg_stat_checkpointer_num_requested_total", help: "Requested checkpoints.", type: .counter),
-        ColumnMetric(column: "write_time", name: "pg_stat_checkpointer_write_time_seconds_total",
-                     help: "Time spent writing files during checkpoints.", type: .counter, scale: 0.001),
-        ColumnMetric(column: "sync_time", name: "pg_stat_checkpointer_sync_time_seconds_total",
-                     help: "Time spent syncing files during checkpoints.", type: .counter, scale: 0.001),
-        ColumnMetric(column: "buffers_written", name: "pg_stat_checkpointer_buffers_written_total",
-                     help: "Buffers written during checkpoints.", type: .counter),
-        ColumnMetric(column: "buffers_clean", name: "pg_stat_bgwriter_buffers_clean_total", help: "Buffers written by the background writer.", type: .counter),
-        ColumnMetric(column: "maxwritten_clean", name: "pg_stat_bgwriter_maxwritten_clean_total",
-                     help: "Times the background writer stopped a cleaning scan for writing too many buffers.", type: .counter),
+        ColumnMetric(
+            column: "write_time", name: "pg_stat_checkpointer_write_time_seconds_total",
+            help: "Time spent writing files during checkpoints.", type: .counter, scale: 0.001),
+        ColumnMetric(
+            column: "sync_time", name: "pg_stat_checkpointer_sync_time_seconds_total",
+            help: "Time spent syncing files during checkpoints.", type: .counter, scale: 0.001),
+        ColumnMetric(
+            column: "buffers_written", name: "pg_stat_checkpointer_buffers_written_total",
+            help: "Buffers written during checkpoints.", type: .counter),
+        ColumnMetric(
+            column: "buffers_clean", name: "pg_stat_bgwriter_buffers_clean_total", help: "Buffers written by the background writer.", type: .counter),
+        ColumnMetric(
+            column: "maxwritten_clean", name: "pg_stat_bgwriter_maxwritten_clean_total",
+            help: "Times the background writer stopped a cleaning scan for writing too many buffers.", type: .counter),
         ColumnMetric(column: "buffers_alloc", name: "pg_stat_bgwriter_buffers_alloc_total", help: "Buffers allocated.", type: .counter),
-        ColumnMetric(column: "buffers_backend", name: "pg_stat_bgwriter_buffers_backend_total",
-                     help: "Buffers written directly by backends (before PostgreSQL 17).", type: .counter),
-        ColumnMetric(column: "buffers_backend_fsync", name: "pg_stat_bgwriter_buffers_backend_fsync_total",
-                     help: "Times a backend had to fsync itself (before PostgreSQL 17).", type: .counter),
+        ColumnMetric(
+            column: "buffers_backend", name: "pg_stat_bgwriter_buffers_backend_total",
+            help: "Buffers written directly by backends (before PostgreSQL 17).", type: .counter),
+        ColumnMetric(
+            column: "buffers_backend_fsync", name: "pg_stat_bgwriter_buffers_backend_fsync_total",
+            help: "Times a backend had to fsync itself (before PostgreSQL 17).", type: .counter),
     ]
 
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {

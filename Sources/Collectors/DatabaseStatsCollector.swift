@@ -11,7 +11,9 @@ struct DatabaseStatsCollector: Collector {
 
     /// The query for a server of `versionNumber`: session statistics exist from 14 on.
     package static func query(versionNumber: Int) -> String {
-        let sessions = versionNumber >= 140000 ? """
+        let sessions =
+            versionNumber >= 140000
+            ? """
             , s.session_time, s.active_time, s.idle_in_transaction_time, s.sessions, s.sessions_abandoned,
               s.sessions_fatal, s.sessions_killed
             """ : ""
@@ -50,7 +52,8 @@ struct DatabaseStatsCollector: Collector {
             counter("sessions_abandoned", "Sessions ended because the client disconnected."),
             counter("sessions_fatal", "Sessions ended by fatal errors."),
             counter("sessions_killed", "Sessions ended by operator intervention."),
-            ColumnMetric(column: "datconnlimit", name: "pg_database_connection_limit", help: "The database's CONNECTION LIMIT (-1: none).", type: .gauge),
+            ColumnMetric(
+                column: "datconnlimit", name: "pg_database_connection_limit", help: "The database's CONNECTION LIMIT (-1: none).", type: .gauge),
         ]
     }()
 

@@ -50,21 +50,31 @@ struct IndexesCollector: Collector {
     package static func families(indexes: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
         let perIndex = [
             ColumnMetric(column: "size_bytes", name: "pg_stat_user_indexes_size_bytes", help: "Index size.", type: .gauge),
-            ColumnMetric(column: "idx_scan", name: "pg_stat_user_indexes_idx_scan_total", help: "Index scans since the statistics reset.", type: .counter),
+            ColumnMetric(
+                column: "idx_scan", name: "pg_stat_user_indexes_idx_scan_total", help: "Index scans since the statistics reset.", type: .counter),
         ]
         let perDatabase = [
-            ColumnMetric(column: "other_size", name: "pg_stat_user_indexes_other_size_bytes", help: "Size of the indexes beyond the reported limit, summed.", type: .gauge),
-            ColumnMetric(column: "unused_count", name: "pg_database_unused_indexes", help: "Indexes never scanned since the stats reset that are neither unique nor primary keys.", type: .gauge),
+            ColumnMetric(
+                column: "other_size", name: "pg_stat_user_indexes_other_size_bytes", help: "Size of the indexes beyond the reported limit, summed.",
+                type: .gauge),
+            ColumnMetric(
+                column: "unused_count", name: "pg_database_unused_indexes",
+                help: "Indexes never scanned since the stats reset that are neither unique nor primary keys.", type: .gauge),
             ColumnMetric(column: "unused_size", name: "pg_database_unused_indexes_size_bytes", help: "Size of those unused indexes.", type: .gauge),
-            ColumnMetric(column: "invalid_count", name: "pg_database_invalid_indexes", help: "Invalid indexes (e.g. left by a failed CREATE INDEX CONCURRENTLY).", type: .gauge),
+            ColumnMetric(
+                column: "invalid_count", name: "pg_database_invalid_indexes",
+                help: "Invalid indexes (e.g. left by a failed CREATE INDEX CONCURRENTLY).", type: .gauge),
         ]
         var families = (perIndex + perDatabase).map { MetricFamily(name: $0.name, help: $0.help, type: $0.type) }
         for (database, rows) in indexes {
             let listed = try rows.filter { try $0.string("schemaname") != nil }
             let summary = try rows.filter { try $0.string("schemaname") == nil }
             let indexFamilies = try ColumnMetric.families(perIndex, rows: listed) {
-                [Label("datname", database), Label("schemaname", try $0.string("schemaname") ?? ""), Label("relname", try $0.string("relname") ?? ""),
-                 Label("indexrelname", try $0.string("indexrelname") ?? "")]
+                [
+                    Label("datname", database), Label("schemaname", try $0.string("schemaname") ?? ""),
+                    Label("relname", try $0.string("relname") ?? ""),
+                    Label("indexrelname", try $0.string("indexrelname") ?? ""),
+                ]
             }
             let databaseFamilies = try ColumnMetric.families(perDatabase, rows: summary) { _ in [Label("datname", database)] }
             for (index, family) in (indexFamilies + databaseFamilies).enumerated() { families[index].samples += family.samples }

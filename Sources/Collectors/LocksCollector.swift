@@ -57,19 +57,25 @@ struct LocksCollector: Collector {
     package static func families(countRows: [Row], waitRows: [Row], blockingRows: [Row]) throws -> [MetricFamily] {
         var count = MetricFamily(name: "pg_locks_count", help: "Locks held or awaited, by database and mode.", type: .gauge)
         for row in countRows {
-            count.samples.append(Sample(
-                labels: [Label("datname", try row.string("datname") ?? ""), Label("mode", try row.string("mode") ?? "")],
-                value: try row.double("locks") ?? 0))
+            count.samples.append(
+                Sample(
+                    labels: [Label("datname", try row.string("datname") ?? ""), Label("mode", try row.string("mode") ?? "")],
+                    value: try row.double("locks") ?? 0))
         }
         let byDatabase = { (row: Row) throws -> [Label] in [Label("datname", try row.string("datname") ?? "")] }
-        let wait = try ColumnMetric.families([
-            ColumnMetric(column: "max_wait", name: "pg_locks_max_wait_seconds", help: "The longest current wait for a lock.", type: .gauge),
-        ], rows: waitRows, labels: byDatabase)
-        let blocking = try ColumnMetric.families([
-            ColumnMetric(column: "blockers", name: "pg_locks_blocking_sessions", help: "Root blockers: sessions others wait for that wait on no lock themselves.", type: .gauge),
-            ColumnMetric(column: "max_blocked", name: "pg_locks_max_sessions_blocked_by_one",
-                         help: "The most sessions waiting on one blocking session.", type: .gauge),
-        ], rows: blockingRows, labels: byDatabase)
+        let wait = try ColumnMetric.families(
+            [
+                ColumnMetric(column: "max_wait", name: "pg_locks_max_wait_seconds", help: "The longest current wait for a lock.", type: .gauge)
+            ], rows: waitRows, labels: byDatabase)
+        let blocking = try ColumnMetric.families(
+            [
+                ColumnMetric(
+                    column: "blockers", name: "pg_locks_blocking_sessions",
+                    help: "Root blockers: sessions others wait for that wait on no lock themselves.", type: .gauge),
+                ColumnMetric(
+                    column: "max_blocked", name: "pg_locks_max_sessions_blocked_by_one",
+                    help: "The most sessions waiting on one blocking session.", type: .gauge),
+            ], rows: blockingRows, labels: byDatabase)
         return [count] + wait + blocking
     }
 }

@@ -58,17 +58,24 @@ struct PartitionsCollector: Collector {
     package static func families(tables: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
         let prefix = "pg_partitioned_table_"
         let perTable = [
-            ColumnMetric(column: "size_bytes", name: prefix + "size_bytes", help: "Total size of the table's partitions (with indexes and TOAST).", type: .gauge),
+            ColumnMetric(
+                column: "size_bytes", name: prefix + "size_bytes", help: "Total size of the table's partitions (with indexes and TOAST).",
+                type: .gauge),
             ColumnMetric(column: "partitions", name: prefix + "partitions", help: "Number of leaf partitions.", type: .gauge),
-            ColumnMetric(column: "future_coverage", name: prefix + "future_coverage_seconds",
-                         help: "Range partitions on a date/timestamp key: highest upper bound minus now (negative: none for now).", type: .gauge),
+            ColumnMetric(
+                column: "future_coverage", name: prefix + "future_coverage_seconds",
+                help: "Range partitions on a date/timestamp key: highest upper bound minus now (negative: none for now).", type: .gauge),
         ]
         var families = perTable.map { MetricFamily(name: $0.name, help: $0.help, type: $0.type) }
-        var other = MetricFamily(name: prefix + "other_size_bytes", help: "Size of the partitioned tables beyond the reported limit, summed.", type: .gauge)
+        var other = MetricFamily(
+            name: prefix + "other_size_bytes", help: "Size of the partitioned tables beyond the reported limit, summed.", type: .gauge)
         for (database, rows) in tables {
             let listed = try rows.filter { try $0.string("schemaname") != nil }
             let measured = try ColumnMetric.families(perTable, rows: listed) {
-                [Label("datname", database), Label("schemaname", try $0.string("schemaname") ?? ""), Label("relname", try $0.string("relname") ?? "")]
+                [
+                    Label("datname", database), Label("schemaname", try $0.string("schemaname") ?? ""),
+                    Label("relname", try $0.string("relname") ?? ""),
+                ]
             }
             for index in families.indices { families[index].samples += measured[index].samples }
             if let rest = try rows.first(where: { try $0.string("schemaname") == nil })?.double("size_bytes"), !listed.isEmpty || rest > 0 {

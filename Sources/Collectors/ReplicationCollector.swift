@@ -102,11 +102,13 @@ struct ReplicationCollector: Collector {
             name: "pg_replication_slot_retained_bytes", help: "WAL held back by a replication slot, in bytes.", type: .gauge)
         for row in slotRows {
             guard let bytes = try row.double("retained_bytes") else { continue }
-            retained.samples.append(Sample(labels: [
-                Label("slot_name", try row.string("slot_name") ?? ""),
-                Label("slot_type", try row.string("slot_type") ?? ""),
-                Label("active", (try row.bool("active") ?? false) ? "true" : "false"),
-            ], value: bytes))
+            retained.samples.append(
+                Sample(
+                    labels: [
+                        Label("slot_name", try row.string("slot_name") ?? ""),
+                        Label("slot_type", try row.string("slot_type") ?? ""),
+                        Label("active", (try row.bool("active") ?? false) ? "true" : "false"),
+                    ], value: bytes))
         }
         return [lagBytes, receiveLSN, replayAge, standbyBytes] + lagTimes.map(\.1) + [retained]
     }

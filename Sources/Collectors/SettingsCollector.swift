@@ -38,7 +38,8 @@ struct SettingsCollector: Collector {
     package static func families(rows: [Row]) throws -> [MetricFamily] {
         try rows.compactMap { row in
             guard let name = try row.string("name"), let setting = try row.string("setting"),
-                  let value = normalised(setting: setting, unit: try row.string("unit"), type: try row.string("vartype") ?? "") else { return nil }
+                let value = normalised(setting: setting, unit: try row.string("unit"), type: try row.string("vartype") ?? "")
+            else { return nil }
             return MetricFamily(
                 name: "pg_settings_" + name, help: "The server's \(name) setting, in base units.", type: .gauge,
                 samples: [Sample(value: value)])

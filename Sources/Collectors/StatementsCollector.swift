@@ -63,20 +63,32 @@ package struct StatementsCollector: Collector {
         let prefix = "pg_stat_statements_"
         let listed = try rows.filter { try $0.string("queryid") != nil }
         let rest = try rows.filter { try $0.string("queryid") == nil }
-        let perStatement = try ColumnMetric.families([
-            ColumnMetric(column: "calls", name: prefix + "calls_total", help: "Times the statement was executed.", type: .counter),
-            ColumnMetric(column: "exec_time", name: prefix + "exec_time_seconds_total", help: "Time spent executing the statement.", type: .counter, scale: 0.001),
-            ColumnMetric(column: "rows", name: prefix + "rows_total", help: "Rows retrieved or affected.", type: .counter),
-            ColumnMetric(column: "blks_hit", name: prefix + "shared_blks_hit_total", help: "Shared block cache hits.", type: .counter),
-            ColumnMetric(column: "blks_read", name: prefix + "shared_blks_read_total", help: "Shared blocks read.", type: .counter),
-        ], rows: listed) {
-            [Label("datname", try $0.string("datname") ?? ""), Label("usename", try $0.string("usename") ?? ""), Label("queryid", try $0.string("queryid") ?? "")]
+        let perStatement = try ColumnMetric.families(
+            [
+                ColumnMetric(column: "calls", name: prefix + "calls_total", help: "Times the statement was executed.", type: .counter),
+                ColumnMetric(
+                    column: "exec_time", name: prefix + "exec_time_seconds_total", help: "Time spent executing the statement.", type: .counter,
+                    scale: 0.001),
+                ColumnMetric(column: "rows", name: prefix + "rows_total", help: "Rows retrieved or affected.", type: .counter),
+                ColumnMetric(column: "blks_hit", name: prefix + "shared_blks_hit_total", help: "Shared block cache hits.", type: .counter),
+                ColumnMetric(column: "blks_read", name: prefix + "shared_blks_read_total", help: "Shared blocks read.", type: .counter),
+            ], rows: listed
+        ) {
+            [
+                Label("datname", try $0.string("datname") ?? ""), Label("usename", try $0.string("usename") ?? ""),
+                Label("queryid", try $0.string("queryid") ?? ""),
+            ]
         }
-        let others = try ColumnMetric.families([
-            ColumnMetric(column: "calls", name: prefix + "other_calls_total", help: "Calls of the statements beyond the reported limit, summed.", type: .counter),
-            ColumnMetric(column: "exec_time", name: prefix + "other_exec_time_seconds_total",
-                         help: "Execution time of the statements beyond the reported limit, summed.", type: .counter, scale: 0.001),
-        ], rows: rest) { _ in [] }
+        let others = try ColumnMetric.families(
+            [
+                ColumnMetric(
+                    column: "calls", name: prefix + "other_calls_total", help: "Calls of the statements beyond the reported limit, summed.",
+                    type: .counter),
+                ColumnMetric(
+                    column: "exec_time", name: prefix + "other_exec_time_seconds_total",
+                    help: "Execution time of the statements beyond the reported limit, summed.", type: .counter, scale: 0.001),
+            ], rows: rest
+        ) { _ in [] }
         return perStatement + others
     }
 }

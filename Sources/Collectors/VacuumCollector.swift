@@ -49,24 +49,34 @@ struct VacuumCollector: Collector {
 
     /// Turns the progress rows and each database's table rows into families.
     package static func families(progressRows: [Row], tables: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
-        let running = try ColumnMetric.families([
-            ColumnMetric(column: "vacuums", name: "pg_vacuum_in_progress", help: "Vacuums running now, by database and phase.", type: .gauge),
-        ], rows: progressRows) { [Label("datname", try $0.string("datname") ?? ""), Label("phase", try $0.string("phase") ?? "")] }
+        let running = try ColumnMetric.families(
+            [
+                ColumnMetric(column: "vacuums", name: "pg_vacuum_in_progress", help: "Vacuums running now, by database and phase.", type: .gauge)
+            ], rows: progressRows
+        ) { [Label("datname", try $0.string("datname") ?? ""), Label("phase", try $0.string("phase") ?? "")] }
         let prefix = "pg_stat_user_tables_"
         let perTable = [
-            ColumnMetric(column: "vacuum_age", name: prefix + "last_vacuum_age_seconds", help: "Seconds since the table was last vacuumed (manually or by autovacuum).", type: .gauge),
-            ColumnMetric(column: "analyze_age", name: prefix + "last_analyze_age_seconds", help: "Seconds since the table was last analyzed (manually or by autovacuum).", type: .gauge),
+            ColumnMetric(
+                column: "vacuum_age", name: prefix + "last_vacuum_age_seconds",
+                help: "Seconds since the table was last vacuumed (manually or by autovacuum).", type: .gauge),
+            ColumnMetric(
+                column: "analyze_age", name: prefix + "last_analyze_age_seconds",
+                help: "Seconds since the table was last analyzed (manually or by autovacuum).", type: .gauge),
             ColumnMetric(column: "n_dead_tup", name: prefix + "n_dead_tup", help: "Estimated number of dead rows.", type: .gauge),
             ColumnMetric(column: "dead_ratio", name: prefix + "dead_tuple_ratio", help: "Dead tuples / (live + dead) (0…1).", type: .gauge),
         ]
         var families = perTable.map { MetricFamily(name: $0.name, help: $0.help, type: $0.type) }
         var other = MetricFamily(
-            name: prefix + "other_n_dead_tup", help: "Dead tuples of the tables beyond the reported limit, summed: with n_dead_tup, the database's total.",
+            name: prefix + "other_n_dead_tup",
+            help: "Dead tuples of the tables beyond the reported limit, summed: with n_dead_tup, the database's total.",
             type: .gauge)
         for (database, rows) in tables {
             let listed = try rows.filter { try $0.string("schemaname") != nil }
             let table = try ColumnMetric.families(perTable, rows: listed) {
-                [Label("datname", database), Label("schemaname", try $0.string("schemaname") ?? ""), Label("relname", try $0.string("relname") ?? "")]
+                [
+                    Label("datname", database), Label("schemaname", try $0.string("schemaname") ?? ""),
+                    Label("relname", try $0.string("relname") ?? ""),
+                ]
             }
             for index in families.indices { families[index].samples += table[index].samples }
             if let rest = try rows.first(where: { try $0.string("schemaname") == nil })?.double("other_dead") {

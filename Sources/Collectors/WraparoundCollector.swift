@@ -36,7 +36,8 @@ struct WraparoundCollector: Collector {
     package static func families(databaseRows: [Row], oldestTables: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
         var xidAge = MetricFamily(name: "pg_database_xid_age", help: "Age of the database's datfrozenxid, in transactions.", type: .gauge)
         var mxidAge = MetricFamily(name: "pg_database_mxid_age", help: "Age of the database's datminmxid, in multixacts.", type: .gauge)
-        var xidRatio = MetricFamily(name: "pg_database_xid_wraparound_ratio", help: "Share of the 2^31 transaction ID horizon used (0…1).", type: .gauge)
+        var xidRatio = MetricFamily(
+            name: "pg_database_xid_wraparound_ratio", help: "Share of the 2^31 transaction ID horizon used (0…1).", type: .gauge)
         var mxidRatio = MetricFamily(name: "pg_database_mxid_wraparound_ratio", help: "Share of the 2^31 multixact horizon used (0…1).", type: .gauge)
         for row in databaseRows {
             guard let datname = try row.string("datname") else { continue }
@@ -55,9 +56,12 @@ struct WraparoundCollector: Collector {
         for (database, rows) in oldestTables {
             for row in rows {
                 guard let age = try row.double("xid_age") else { continue }
-                oldest.samples.append(Sample(labels: [
-                    Label("datname", database), Label("schemaname", try row.string("schemaname") ?? ""), Label("relname", try row.string("relname") ?? ""),
-                ], value: age))
+                oldest.samples.append(
+                    Sample(
+                        labels: [
+                            Label("datname", database), Label("schemaname", try row.string("schemaname") ?? ""),
+                            Label("relname", try row.string("relname") ?? ""),
+                        ], value: age))
             }
         }
         return [xidAge, mxidAge, xidRatio, mxidRatio, oldest]

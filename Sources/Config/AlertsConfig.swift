@@ -46,8 +46,10 @@ package struct AlertRuleConfig: Sendable, Hashable, Codable {
     package var labels: [String: String]?
     package var annotations: [String: String]?
 
-    package init(alert: String, expr: String, for hold: ConfigDuration? = nil, resolve: String? = nil,
-         labels: [String: String]? = nil, annotations: [String: String]? = nil) {
+    package init(
+        alert: String, expr: String, for hold: ConfigDuration? = nil, resolve: String? = nil,
+        labels: [String: String]? = nil, annotations: [String: String]? = nil
+    ) {
         self.alert = alert
         self.expr = expr
         self.for = hold
@@ -83,8 +85,10 @@ package struct ReceiverConfig: Sendable, Hashable, Codable {
     package var timeout: ConfigDuration?
     package var routingKey: String?
 
-    package init(name: String, url: String, format: PayloadFormat? = nil, headers: [String: String]? = nil,
-         timeout: ConfigDuration? = nil, routingKey: String? = nil) {
+    package init(
+        name: String, url: String, format: PayloadFormat? = nil, headers: [String: String]? = nil,
+        timeout: ConfigDuration? = nil, routingKey: String? = nil
+    ) {
         self.name = name
         self.url = url
         self.format = format
@@ -102,7 +106,8 @@ package struct ReceiverConfig: Sendable, Hashable, Codable {
             guard let format = PayloadFormat(rawValue: formatName) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .format, in: container,
-                    debugDescription: "unknown format \"\(formatName)\"; formats are: \(PayloadFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                    debugDescription:
+                        "unknown format \"\(formatName)\"; formats are: \(PayloadFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             self.format = format
         }

@@ -50,8 +50,9 @@ package enum ConfigLoader {
             return (config, try check(config))
         } catch {
             let mark = document.flatMap { locate(error.path, in: $0) }
-            throw ConfigError(file: mark == nil ? nil : file, line: mark?.line, column: mark?.column,
-                              field: fieldName(error.path), message: error.message)
+            throw ConfigError(
+                file: mark == nil ? nil : file, line: mark?.line, column: mark?.column,
+                field: fieldName(error.path), message: error.message)
         }
     }
 

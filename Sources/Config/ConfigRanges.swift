@@ -80,7 +80,8 @@ enum ConfigRanges {
             }
             try check(options.window, in: window, at: path + [Option.window])
             if let collectorWindow = options.window, collectorWindow.duration > config.history.duration {
-                throw ConfigProblem(path: path + [Option.window], message: "\(collectorWindow) is longer than history (\(config.history)), which holds the points")
+                throw ConfigProblem(
+                    path: path + [Option.window], message: "\(collectorWindow) is longer than history (\(config.history)), which holds the points")
             }
             try check(options.limit, in: limit, at: path + [Option.limit])
         }
@@ -109,7 +110,8 @@ enum ConfigRanges {
             try check(rule.for, in: hold, at: rulePath + [AlertRuleConfig.CodingKeys.for])
         }
         for (index, receiver) in alerts.receivers.enumerated() {
-            try check(receiver.timeout, in: receiverTimeout, at: path + [Key.receivers, AnyCodingKey(index: index), ReceiverConfig.CodingKeys.timeout])
+            try check(
+                receiver.timeout, in: receiverTimeout, at: path + [Key.receivers, AnyCodingKey(index: index), ReceiverConfig.CodingKeys.timeout])
         }
     }
 
@@ -119,7 +121,9 @@ enum ConfigRanges {
         guard points <= Double(maximumPointsPerSeries) else {
             throw ConfigProblem(
                 path: path,
-                message: "history \(history) at \(interval) is \(Int(points)) points per series; at most \(maximumPointsPerSeries): lengthen the interval or shorten the history")
+                message:
+                    "history \(history) at \(interval) is \(Int(points)) points per series; at most \(maximumPointsPerSeries): lengthen the interval or shorten the history"
+            )
         }
     }
 }

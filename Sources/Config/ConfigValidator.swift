@@ -50,15 +50,18 @@ package enum ConfigValidator {
         }
         for labelName in target.labels.keys.sorted() {
             if !isValidLabelName(labelName) {
-                throw ConfigProblem(path: path + [Key.labels], message: "\"\(labelName)\" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")
+                throw ConfigProblem(
+                    path: path + [Key.labels], message: "\"\(labelName)\" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)")
             }
         }
         if target.type == .pgbouncer, target.excludeDatabases != nil || target.databases != .auto {
-            throw ConfigProblem(path: path + [Key.databases], message: "a pgbouncer target has no databases to visit; remove databases and exclude_databases")
+            throw ConfigProblem(
+                path: path + [Key.databases], message: "a pgbouncer target has no databases to visit; remove databases and exclude_databases")
         }
         if let exclude = target.excludeDatabases {
             if case .list = target.databases {
-                throw ConfigProblem(path: path + [Key.excludeDatabases], message: "only applies to databases: auto; leave the name out of the list instead")
+                throw ConfigProblem(
+                    path: path + [Key.excludeDatabases], message: "only applies to databases: auto; leave the name out of the list instead")
             }
             do {
                 _ = try LinearRegex(exclude)

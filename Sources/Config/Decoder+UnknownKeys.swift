@@ -22,9 +22,12 @@ extension Decoder {
         let container = try container(keyedBy: AnyCodingKey.self)
         let known = Set(Keys.allCases.map(\.stringValue))
         for key in container.allKeys where !known.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: codingPath + [key],
-                debugDescription: "unknown field \"\(key.stringValue)\"; expected one of: \(Keys.allCases.map(\.stringValue).sorted().joined(separator: ", "))"))
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: codingPath + [key],
+                    debugDescription:
+                        "unknown field \"\(key.stringValue)\"; expected one of: \(Keys.allCases.map(\.stringValue).sorted().joined(separator: ", "))")
+            )
         }
     }
 }

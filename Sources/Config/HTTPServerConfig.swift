@@ -26,8 +26,10 @@ package struct HTTPServerConfig: Sendable, Hashable, Codable {
     package init() {}
 
     /// The defaults with the given fields replaced (for tests and callers that set a few).
-    package init(maxConnections: Int? = nil, idleTimeout: Duration? = nil, requestHeadTimeout: Duration? = nil,
-         maxHeaderBytes: Int? = nil, maxHeaderFields: Int? = nil, maxBodyBytes: Int? = nil) {
+    package init(
+        maxConnections: Int? = nil, idleTimeout: Duration? = nil, requestHeadTimeout: Duration? = nil,
+        maxHeaderBytes: Int? = nil, maxHeaderFields: Int? = nil, maxBodyBytes: Int? = nil
+    ) {
         maxConnections.map { self.maxConnections = $0 }
         idleTimeout.map { self.idleTimeout = ConfigDuration($0) }
         requestHeadTimeout.map { self.requestHeadTimeout = ConfigDuration($0) }

@@ -58,7 +58,9 @@ package enum PrometheusTextEncoder {
 
     /// Writes `text` with `\` → `\\` and newline → `\n`, and `"` → `\"` when `escapingQuotes`.
     private static func writeEscaped(_ text: String, escapingQuotes: Bool, into buffer: inout ByteBuffer) {
-        let needsEscaping = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (escapingQuotes && $0 == UInt8(ascii: "\"")) }
+        let needsEscaping = text.utf8.contains {
+            $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (escapingQuotes && $0 == UInt8(ascii: "\""))
+        }
         guard needsEscaping else {
             buffer.writeString(text)
             return

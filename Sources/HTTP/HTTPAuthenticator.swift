@@ -35,10 +35,12 @@ package struct HTTPAuthenticator: Sendable {
         }
         let basic = try config.basicAuth.map { basic throws(ConfigProblem) in
             HTTPAuthConfig.BasicAuth(
-                username: try nonEmpty(EnvironmentReferences.expand(basic.username, at: [root, Key.basicAuth, BasicKey.username], environment: environment),
-                                       at: [root, Key.basicAuth, BasicKey.username]),
-                password: try nonEmpty(EnvironmentReferences.expand(basic.password, at: [root, Key.basicAuth, BasicKey.password], environment: environment),
-                                       at: [root, Key.basicAuth, BasicKey.password]))
+                username: try nonEmpty(
+                    EnvironmentReferences.expand(basic.username, at: [root, Key.basicAuth, BasicKey.username], environment: environment),
+                    at: [root, Key.basicAuth, BasicKey.username]),
+                password: try nonEmpty(
+                    EnvironmentReferences.expand(basic.password, at: [root, Key.basicAuth, BasicKey.password], environment: environment),
+                    at: [root, Key.basicAuth, BasicKey.password]))
         }
         guard let authenticator = HTTPAuthenticator(bearerToken: token, basicAuth: basic) else {
             throw ConfigProblem(path: [root], message: "give bearer_token, basic_auth or both (or leave auth out)")

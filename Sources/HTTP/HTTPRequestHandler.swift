@@ -46,14 +46,17 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             if bodyBytes > maxBodyBytes, let requestHead = head {
                 head = nil
                 closed.record(.bodyTooLarge)
-                refuse(.text(.payloadTooLarge, "request body over \(maxBodyBytes) bytes"), version: requestHead.version, method: requestHead.method, context: context)
+                refuse(
+                    .text(.payloadTooLarge, "request body over \(maxBodyBytes) bytes"), version: requestHead.version, method: requestHead.method,
+                    context: context)
             }
         case .end:
             guard let requestHead = head else { return }
             head = nil
             context.triggerUserOutboundEvent(HTTPConnectionGuard.Event.requestReceived, promise: nil)
-            write(router.respond(to: requestHead), version: requestHead.version, method: requestHead.method,
-                  afterwards: requestHead.isKeepAlive ? .keepOpen : .close, context: context)
+            write(
+                router.respond(to: requestHead), version: requestHead.version, method: requestHead.method,
+                afterwards: requestHead.isKeepAlive ? .keepOpen : .close, context: context)
         }
     }
 
@@ -67,7 +70,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         let tooLarge = parseError == .headerOverflow
         closed.record(tooLarge ? .headerTooLarge : .malformed)
-        let response: HTTPResponse = tooLarge
+        let response: HTTPResponse =
+            tooLarge
             ? .text(.requestHeaderFieldsTooLarge, "request header fields over the server's limits")
             : .text(.badRequest, "malformed HTTP request")
         refuse(response, version: .http1_1, method: .GET, context: context)

@@ -24,8 +24,11 @@ package final class HTTPServer: Service, Sendable {
 
     /// Creates a server that counts the connections it ends in `closed`; nothing is bound until
     /// `bind()` or `run()`.
-    package init(address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(), closed: HTTPClosedConnections = HTTPClosedConnections(),
-         group: any EventLoopGroup, logger: Logger) {
+    package init(
+        address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(),
+        closed: HTTPClosedConnections = HTTPClosedConnections(),
+        group: any EventLoopGroup, logger: Logger
+    ) {
         self.address = address
         self.router = router
         self.limits = limits

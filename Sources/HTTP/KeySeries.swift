@@ -69,11 +69,12 @@ enum KeySeries: CaseIterable, Sendable {
     /// Each series' rate between its consecutive samples, summed per timestamp: a database that is
     /// created or dropped adds or removes its own rate, never its whole count as a spike.
     private static func summedRates(_ entries: [SeriesArchive.SeriesHistoryEntry]) -> [SeriesPoint] {
-        merged(entries.flatMap { entry in
-            zip(entry.points, entry.points.dropFirst()).compactMap { earlier, later in
-                WindowFunction.rate.apply(to: [earlier, later]).map { SeriesPoint(timestamp: later.timestamp, value: $0) }
-            }
-        }, by: +)
+        merged(
+            entries.flatMap { entry in
+                zip(entry.points, entry.points.dropFirst()).compactMap { earlier, later in
+                    WindowFunction.rate.apply(to: [earlier, later]).map { SeriesPoint(timestamp: later.timestamp, value: $0) }
+                }
+            }, by: +)
     }
 
     /// Hits / (hits + reads) of the block counters' increases between consecutive samples, each

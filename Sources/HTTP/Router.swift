@@ -97,7 +97,9 @@ package struct Router: Sendable {
         case .series:
             return seriesHistory.respond(query: query, now: now)
         case .statusPage:
-            return HTTPResponse(status: .ok, contentType: "text/html; charset=utf-8", body: ByteBuffer(string: statusPage.render(snapshot, alerts: alerts.current, now: now)))
+            return HTTPResponse(
+                status: .ok, contentType: "text/html; charset=utf-8",
+                body: ByteBuffer(string: statusPage.render(snapshot, alerts: alerts.current, now: now)))
         case .statements:
             return .json(.ok, statementTexts.document(target: query["target"]))
         case .readyz:
@@ -177,7 +179,8 @@ package struct Router: Sendable {
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 iterator = iterator.dropFirst(2)
             } else {

@@ -50,7 +50,8 @@ package struct SeriesHistoryAPI: Sendable {
                 return Self.badData("window: \(error)")
             }
             guard duration > .zero, duration.seconds <= history else {
-                return Self.badData("window: \(text) is outside 1ms to \(ConfigDuration(.milliseconds(Int64(history * 1000)))), the history the agent keeps")
+                return Self.badData(
+                    "window: \(text) is outside 1ms to \(ConfigDuration(.milliseconds(Int64(history * 1000)))), the history the agent keeps")
             }
             window = duration.seconds
         }
@@ -62,18 +63,23 @@ package struct SeriesHistoryAPI: Sendable {
             }
             return .json(.ok, Self.document(metric: selector.metric, entries: entries))
         } catch {
-            return Self.badData("match: the regular expressions cost more than \(matchStepBudget) steps over the series of \(selector.metric); narrow the selector")
+            return Self.badData(
+                "match: the regular expressions cost more than \(matchStepBudget) steps over the series of \(selector.metric); narrow the selector")
         }
     }
 
     /// The matrix document, series sorted by their labels so answers are stable.
     package static func document(metric: String, entries: [SeriesArchive.SeriesHistoryEntry]) -> String {
         let sorted = entries.sorted { $0.labels.lexicographicallyPrecedes($1.labels) { ($0.name, $0.value) < ($1.name, $1.value) } }
-        return JSON.text(APISuccess(Matrix(result: sorted.map { entry in
-            Matrix.Series(
-                metric: Dictionary(entry.labels.map { ($0.name, $0.value) } + [("__name__", metric)], uniquingKeysWith: { first, _ in first }),
-                values: entry.points.map { Matrix.Point(timestamp: $0.timestamp, value: PrometheusTextEncoder.formatValue($0.value)) })
-        })))
+        return JSON.text(
+            APISuccess(
+                Matrix(
+                    result: sorted.map { entry in
+                        Matrix.Series(
+                            metric: Dictionary(
+                                entry.labels.map { ($0.name, $0.value) } + [("__name__", metric)], uniquingKeysWith: { first, _ in first }),
+                            values: entry.points.map { Matrix.Point(timestamp: $0.timestamp, value: PrometheusTextEncoder.formatValue($0.value)) })
+                    })))
     }
 
     /// A range query's result: each series' labels and its `[unix seconds, "value"]` pairs.

@@ -26,7 +26,9 @@ package struct StatusPage: Sendable {
         let refresh = max(5, Int((snapshot.targets.map(\.interval).min() ?? 15).rounded(.up)))
         let down = snapshot.targets.filter { !$0.up }.count
         let firing = alerts.filter { $0.state == .firing }.count
-        let headline = down + firing == 0 ? "All \(snapshot.targets.count) targets up, no alerts firing"
+        let headline =
+            down + firing == 0
+            ? "All \(snapshot.targets.count) targets up, no alerts firing"
             : "\(down) of \(snapshot.targets.count) targets down, \(firing) alerts firing"
         return """
             <!DOCTYPE html>
@@ -81,8 +83,9 @@ package struct StatusPage: Sendable {
                 range = "<span class=\"range\">\(ValueText.format(low, unit: series.unit)) – \(ValueText.format(high, unit: series.unit))</span>"
             }
             return "<figure><figcaption>\(series.title) <b>\(latest)</b></figcaption>"
-                + sparkline.svg(points, start: max(now - history, points.first?.timestamp ?? now), end: now, scale: series.scale,
-                                label: "\(target.name): \(series.title)")
+                + sparkline.svg(
+                    points, start: max(now - history, points.first?.timestamp ?? now), end: now, scale: series.scale,
+                    label: "\(target.name): \(series.title)")
                 + range + "</figure>"
         }
         return """

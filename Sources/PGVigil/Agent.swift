@@ -76,10 +76,12 @@ package final class Agent: Sendable {
     /// The HTTP port is bound inside the group (unless `bindHTTP` ran before), after the signal
     /// handlers are installed, so a SIGTERM right after "listening" is always graceful.
     package func run(handlingSignals: Bool = true) async throws {
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: SamplerService(samplers: samplers, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? []) + [.init(service: server)],
-            gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: SamplerService(samplers: samplers, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? [])
+                    + [.init(service: server)],
+                gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
         defer { shutDownThreadPool() }
         try await group.run()
         logger.info("stopped")

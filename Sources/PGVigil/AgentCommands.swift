@@ -14,10 +14,12 @@ package enum AgentCommands {
         let setup = try AgentSetup.load(overrides: overrides, environment: environment)
         let config = setup.config
         let agent = try Agent(setup: setup, logger: logger)
-        logger.info("starting", metadata: [
-            "version": "\(version)", "targets": "\(config.targets.compactMap(\.name).joined(separator: ","))",
-            "interval": "\(config.interval)",
-        ])
+        logger.info(
+            "starting",
+            metadata: [
+                "version": "\(version)", "targets": "\(config.targets.compactMap(\.name).joined(separator: ","))",
+                "interval": "\(config.interval)",
+            ])
         try await agent.run()
     }
 

@@ -21,7 +21,10 @@ package struct ConnectionSettings: Sendable {
     var clientDeadline: ClientDeadline { ClientDeadline(timeout: timeout) }
 
     /// Creates a value from its parts.
-    package init(connectionString: ConnectionString, database: String? = nil, timeout: Duration, databases: DatabaseSelection = .auto, excludeDatabases: String? = nil, kind: TargetKind = .postgresql) {
+    package init(
+        connectionString: ConnectionString, database: String? = nil, timeout: Duration, databases: DatabaseSelection = .auto,
+        excludeDatabases: String? = nil, kind: TargetKind = .postgresql
+    ) {
         self.connectionString = connectionString
         self.database = database
         self.timeout = timeout
@@ -62,7 +65,8 @@ package struct ConnectionSettings: Sendable {
         let hosts = list("host"), addresses = list("hostaddr"), ports = list("port")
         let count = max(hosts.count, addresses.count)
         guard count > 1, hosts.isEmpty || hosts.count == count, addresses.isEmpty || addresses.count == count,
-              ports.count <= 1 || ports.count == count else { return [base] }
+            ports.count <= 1 || ports.count == count
+        else { return [base] }
         let attempts = (0..<count).map { index in
             base + (hosts.isEmpty ? [] : [("host", hosts[index])]) + (addresses.isEmpty ? [] : [("hostaddr", addresses[index])])
                 + (ports.count > 1 ? [("port", ports[index])] : [])
@@ -75,11 +79,13 @@ package struct ConnectionSettings: Sendable {
     var sessionSetup: (sql: String, parameters: [String?])? {
         guard kind == .postgresql else { return nil }
         let milliseconds = String(Int(timeout.seconds * 1000))
-        return ("""
+        return (
+            """
             SELECT set_config('default_transaction_read_only', 'on', false),
                    set_config('statement_timeout', $1, false),
                    set_config('lock_timeout', $1, false),
                    set_config('idle_in_transaction_session_timeout', $1, false)
-            """, [milliseconds])
+            """, [milliseconds]
+        )
     }
 }

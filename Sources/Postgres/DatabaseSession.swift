@@ -75,7 +75,9 @@ package actor DatabaseSession {
     /// lost child connection says nothing about the server, whose health the sampler checks on
     /// the main session. A child that got no answer within the client deadline is neither retried
     /// nor checked on the main session: each would wait that long again on a stuck server.
-    package func forEachDatabase<T: Sendable>(_ databases: [String], _ body: (DatabaseSession) async throws -> T) async throws -> [(database: String, result: T)] {
+    package func forEachDatabase<T: Sendable>(
+        _ databases: [String], _ body: (DatabaseSession) async throws -> T
+    ) async throws -> [(database: String, result: T)] {
         var results: [(database: String, result: T)] = []
         for database in databases {
             do {
@@ -88,7 +90,8 @@ package actor DatabaseSession {
             } catch let error as PostgresError {
                 if error.isNoAnswer { throw PostgresError(kind: .query, message: "database \"\(database)\": \(error.message)", isNoAnswer: true) }
                 let stillThere = try await query(
-                    "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn AND NOT datistemplate", [database]).rows
+                    "SELECT 1 FROM pg_database WHERE datname = $1 AND datallowconn AND NOT datistemplate", [database]
+                ).rows
                 if stillThere.isEmpty { continue }
                 throw PostgresError(kind: .query, message: "database \"\(database)\": \(error.message)", sqlState: error.sqlState)
             }

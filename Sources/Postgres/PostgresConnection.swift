@@ -1,5 +1,6 @@
 // One libpq connection: connect and query through libpq's asynchronous API, each call bounded by a client-side deadline.
 import CLibPQ
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,8 +33,10 @@ final class PostgresConnection: @unchecked Sendable {
     /// host the parameters name) must finish within `deadline`; `connect(trying:)` gives each host
     /// a deadline of its own. The defaults (a 31 s deadline, a canceller of its own) suit one-off
     /// connections such as the tests' admin sessions.
-    package init(parameters: [(String, String)], dsn: String, deadline: ClientDeadline = ClientDeadline(timeout: .seconds(30)),
-         canceller: QueryCanceller = QueryCanceller()) throws(PostgresError) {
+    package init(
+        parameters: [(String, String)], dsn: String, deadline: ClientDeadline = ClientDeadline(timeout: .seconds(30)),
+        canceller: QueryCanceller = QueryCanceller()
+    ) throws(PostgresError) {
         self.dsn = dsn
         self.deadline = deadline
         self.canceller = canceller
@@ -80,8 +83,10 @@ final class PostgresConnection: @unchecked Sendable {
     /// Connects with the first of `attempts` (libpq parameters, one set per host) that succeeds,
     /// each within `deadline`. Throws `ClientDeadline.noAnswerError` when no host answered at all,
     /// and otherwise every host's reason.
-    package static func connect(trying attempts: [[(String, String)]], dsn: String, deadline: ClientDeadline,
-                        canceller: QueryCanceller) throws(PostgresError) -> PostgresConnection {
+    package static func connect(
+        trying attempts: [[(String, String)]], dsn: String, deadline: ClientDeadline,
+        canceller: QueryCanceller
+    ) throws(PostgresError) -> PostgresConnection {
         var failures: [PostgresError] = []
         for parameters in attempts {
             do {

@@ -35,7 +35,8 @@ package struct ServerInfo: Sendable, Hashable {
     /// Decodes the row of `query`.
     package init(row: Row) throws {
         guard let number = try row.int("version_num"), let version = try row.string("version"),
-              let inRecovery = try row.bool("in_recovery") else {
+            let inRecovery = try row.bool("in_recovery")
+        else {
             throw PostgresError(kind: .decoding, message: "the server info query returned NULL")
         }
         self.init(versionNumber: number, version: version, isInRecovery: inRecovery)

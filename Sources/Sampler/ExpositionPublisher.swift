@@ -26,8 +26,10 @@ package actor ExpositionPublisher {
 
     /// Creates a publisher for targets in config order, serving into `state`; `agentFamilies`
     /// are read afresh at each render of /metrics.
-    package init(initialStatuses: [TargetStatus], store: SampleStore, state: ServedState,
-         agentFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }) {
+    package init(
+        initialStatuses: [TargetStatus], store: SampleStore, state: ServedState,
+        agentFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }
+    ) {
         self.store = store
         self.state = state
         self.agentFamilies = agentFamilies
@@ -74,9 +76,10 @@ package actor ExpositionPublisher {
         dirty = false
         let ordered = targetOrder.compactMap { statuses[$0] }
         let sources = targetOrder.compactMap { perTargetEncoded[$0] } + [agentEncoded, EncodedFamilies(agentFamilies()), buildInfo]
-        state.update(ServedSnapshot(
-            exposition: RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
-            perTarget: perTarget,
-            targets: ordered))
+        state.update(
+            ServedSnapshot(
+                exposition: RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
+                perTarget: perTarget,
+                targets: ordered))
     }
 }

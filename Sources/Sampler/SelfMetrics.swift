@@ -10,20 +10,29 @@ enum SelfMetrics {
     /// pg_up, pg_in_recovery, pg_server_info and the collector results of one target, labelled.
     /// A target that is down keeps only pg_up and the pgvigil_* families.
     package static func families(for status: TargetStatus) -> [MetricFamily] {
-        var families = [MetricFamily(
-            name: "pg_up", help: "1 if the last connection and server check succeeded.", type: .gauge,
-            samples: [Sample(labels: status.labels, value: status.up ? 1 : 0)])]
+        var families = [
+            MetricFamily(
+                name: "pg_up", help: "1 if the last connection and server check succeeded.", type: .gauge,
+                samples: [Sample(labels: status.labels, value: status.up ? 1 : 0)])
+        ]
         if status.up, let server = status.server, server.isPgBouncer {
-            families.append(MetricFamily(
-                name: "pgbouncer_version_info", help: "The PgBouncer's version.", type: .gauge,
-                samples: [Sample(labels: status.labels + [Label("version", server.version)], value: 1)]))
+            families.append(
+                MetricFamily(
+                    name: "pgbouncer_version_info", help: "The PgBouncer's version.", type: .gauge,
+                    samples: [Sample(labels: status.labels + [Label("version", server.version)], value: 1)]))
         } else if status.up, let server = status.server {
-            families.append(MetricFamily(
-                name: "pg_in_recovery", help: "1 if the server is a standby.", type: .gauge,
-                samples: [Sample(labels: status.labels, value: server.isInRecovery ? 1 : 0)]))
-            families.append(MetricFamily(
-                name: "pg_server_info", help: "The server's version.", type: .gauge,
-                samples: [Sample(labels: status.labels + [Label("version", server.version), Label("server_version_num", String(server.versionNumber))], value: 1)]))
+            families.append(
+                MetricFamily(
+                    name: "pg_in_recovery", help: "1 if the server is a standby.", type: .gauge,
+                    samples: [Sample(labels: status.labels, value: server.isInRecovery ? 1 : 0)]))
+            families.append(
+                MetricFamily(
+                    name: "pg_server_info", help: "The server's version.", type: .gauge,
+                    samples: [
+                        Sample(
+                            labels: status.labels + [Label("version", server.version), Label("server_version_num", String(server.versionNumber))],
+                            value: 1)
+                    ]))
         }
         var success = MetricFamily(name: "pgvigil_collector_success", help: "1 if the collector's last run succeeded.", type: .gauge)
         var duration = MetricFamily(name: "pgvigil_collector_duration_seconds", help: "How long the collector's last run took.", type: .gauge)
@@ -39,6 +48,8 @@ enum SelfMetrics {
 
     /// pgvigil_build_info.
     static var buildInfo: MetricFamily {
-        MetricFamily(name: "pgvigil_build_info", help: "pgvigil's version.", type: .gauge, samples: [Sample(labels: [Label("version", PGVigilVersion.current)], value: 1)])
+        MetricFamily(
+            name: "pgvigil_build_info", help: "pgvigil's version.", type: .gauge,
+            samples: [Sample(labels: [Label("version", PGVigilVersion.current)], value: 1)])
     }
 }

@@ -22,8 +22,10 @@ package actor TargetSampler {
     private var loop: TargetLoopState
 
     /// Creates the sampler of `target`; `wallClock` returns seconds since 1970 (injectable for tests).
-    package init(target: MonitoredTarget, session: DatabaseSession, store: SampleStore, publisher: ExpositionPublisher,
-         logger: Logger, wallClock: @escaping @Sendable () -> Double) {
+    package init(
+        target: MonitoredTarget, session: DatabaseSession, store: SampleStore, publisher: ExpositionPublisher,
+        logger: Logger, wallClock: @escaping @Sendable () -> Double
+    ) {
         self.target = target
         self.session = session
         self.store = store

@@ -31,7 +31,10 @@ package struct TargetStatus: Sendable {
     package var collectors: [String: CollectorResult] = [:]
 
     /// Creates a value from its parts.
-    package init(name: String, labels: [Label], interval: Double, up: Bool = false, server: ServerInfo? = nil, lastSuccess: Double? = nil, failureReason: String? = nil, collectors: [String: CollectorResult] = [:]) {
+    package init(
+        name: String, labels: [Label], interval: Double, up: Bool = false, server: ServerInfo? = nil, lastSuccess: Double? = nil,
+        failureReason: String? = nil, collectors: [String: CollectorResult] = [:]
+    ) {
         self.name = name
         self.labels = labels
         self.interval = interval

@@ -60,16 +60,20 @@ package actor SampleStore {
     /// buffer) and of the `resolve` expression's selector, and the collectors that are failing
     /// now (read together, so a collector that just failed is never mistaken for series that went
     /// away). Series whose value is undefined (too little history) are left out.
-    package func observations(for expression: some SeriesQuery, resolve: (any SeriesQuery)?, now: Double) -> (series: [SeriesObservation], failing: Set<SeriesSource>) {
+    package func observations(
+        for expression: some SeriesQuery, resolve: (any SeriesQuery)?, now: Double
+    ) -> (series: [SeriesObservation], failing: Set<SeriesSource>) {
         var observations: [SeriesObservation] = []
-        let sources = snapshots.values.flatMap { $0.map { (collector: Optional($0.key), families: $0.value) } } + [(collector: nil, families: agentFamilies)]
+        let sources =
+            snapshots.values.flatMap { $0.map { (collector: Optional($0.key), families: $0.value) } } + [(collector: nil, families: agentFamilies)]
         for source in sources {
             for family in source.families where family.name == expression.metric {
                 for sample in family.samples where expression.selects(name: family.name, labels: sample.labels) {
                     let key = SeriesKey(name: family.name, labels: sample.labels)
                     guard let selected = value(of: expression, key: key, current: sample.value, now: now) else { continue }
                     let resolveValue = resolve.flatMap { value(of: $0, key: key, current: sample.value, now: now) }
-                    observations.append(SeriesObservation(labels: sample.labels, value: selected, resolveValue: resolveValue, collector: source.collector))
+                    observations.append(
+                        SeriesObservation(labels: sample.labels, value: selected, resolveValue: resolveValue, collector: source.collector))
                 }
             }
         }

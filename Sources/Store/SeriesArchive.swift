@@ -69,7 +69,8 @@ package final class SeriesArchive: Sendable {
     /// Under the lock it only takes the family (a copy-on-write reference); `isIncluded` (which
     /// may run a regular expression) and the copying of points run outside it, so a costly
     /// selector never holds up the writers or other readers.
-    package func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) throws -> Bool) rethrows -> [SeriesHistoryEntry] {
+    package func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) throws -> Bool) rethrows -> [SeriesHistoryEntry]
+    {
         let start = now - window
         let family = contents.withLockedValue { $0.families[name] ?? [:] }
         return try family.compactMap { labels, stored in
@@ -84,8 +85,11 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
     /// Appends each sample at `timestamp` to its series' buffer, created with `capacity` points.
     mutating func record(_ samples: [Sample], at timestamp: Double, capacity: Int, retention: Double) {
         for sample in samples {
-            self[sample.labels, default: SeriesArchive.StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)]
-                .record(SeriesPoint(timestamp: timestamp, value: sample.value))
+            self[
+                sample.labels,
+                default: SeriesArchive.StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)
+            ]
+            .record(SeriesPoint(timestamp: timestamp, value: sample.value))
         }
     }
 }

@@ -23,7 +23,8 @@ package enum WindowFunction: String, Sendable, CaseIterable {
         switch self {
         case .rate:
             guard let first = points.first, let last = points.last, last.timestamp > first.timestamp,
-                  let increase = Self.counterIncrease(points) else { return nil }
+                let increase = Self.counterIncrease(points)
+            else { return nil }
             return increase / (last.timestamp - first.timestamp)
         case .increase:
             return Self.counterIncrease(points)

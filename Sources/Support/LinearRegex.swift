@@ -25,12 +25,14 @@ package struct LinearRegex: Sendable, CustomStringConvertible {
     /// Compiles `pattern`; throws naming the column and the reason when it does not parse or is over a limit.
     package init(_ pattern: String, limits: Limits = Limits()) throws(RegexSyntaxError) {
         guard pattern.utf8.count <= limits.maximumPatternBytes else {
-            throw RegexSyntaxError(column: 1, message: "the pattern is \(pattern.utf8.count) bytes long; at most \(limits.maximumPatternBytes) are allowed")
+            throw RegexSyntaxError(
+                column: 1, message: "the pattern is \(pattern.utf8.count) bytes long; at most \(limits.maximumPatternBytes) are allowed")
         }
         let tree = try RegexParser.parse(pattern, maximumNesting: limits.maximumNesting)
         var compiler = RegexCompiler(maximumSize: limits.maximumProgramSize)
         guard compiler.emit(tree), compiler.append(.match) else {
-            throw RegexSyntaxError(column: 1, message: "the pattern compiles to more than \(limits.maximumProgramSize) instructions; shorten its repetitions")
+            throw RegexSyntaxError(
+                column: 1, message: "the pattern compiles to more than \(limits.maximumProgramSize) instructions; shorten its repetitions")
         }
         self.pattern = pattern
         self.program = compiler.program

@@ -328,7 +328,8 @@ struct RegexParser {
             if next == "[", position + 1 < scalars.count, scalars[position + 1] == ":" {
                 let nameStart = position + 2
                 guard let close = (nameStart..<scalars.count).first(where: { scalars[$0] == ":" }),
-                      close + 1 < scalars.count, scalars[close + 1] == "]" else {
+                    close + 1 < scalars.count, scalars[close + 1] == "]"
+                else {
                     throw RegexSyntaxError(column: position + 1, message: "a class such as [:alpha:] is not closed")
                 }
                 let name = String(String.UnicodeScalarView(scalars[nameStart..<close]))
@@ -345,7 +346,8 @@ struct RegexParser {
                 position += 1
                 let high = try classMember()
                 guard low.ranges.count == 1, high.ranges.count == 1, !low.negated, !high.negated,
-                      let from = low.ranges.first?.lowerBound, let to = high.ranges.first?.lowerBound else {
+                    let from = low.ranges.first?.lowerBound, let to = high.ranges.first?.lowerBound
+                else {
                     throw RegexSyntaxError(column: dash + 1, message: "a range needs a single character at each end")
                 }
                 guard from <= to else { throw RegexSyntaxError(column: dash + 1, message: "the range is backwards") }

@@ -1,6 +1,7 @@
 // A swift-log handler writing one line per event to stderr, as logfmt or JSON.
 import FoundationEssentials
 import Logging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,9 +36,10 @@ package struct StderrLogHandler: LogHandler {
 
     package func log(event: LogEvent) {
         var fields = metadata.merging(event.metadata ?? [:]) { _, new in new }.map { ($0.key, "\($0.value)") }.sorted { $0.0 < $1.0 }
-        fields.insert(contentsOf: [
-            ("time", Date().formatted(.iso8601)), ("level", event.level.rawValue), ("msg", event.message.description),
-        ], at: 0)
+        fields.insert(
+            contentsOf: [
+                ("time", Date().formatted(.iso8601)), ("level", event.level.rawValue), ("msg", event.message.description),
+            ], at: 0)
         var line = Self.render(fields, format: format) + "\n"
         // One write(2) per line, so lines from concurrent tasks never interleave.
         line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }

@@ -1,3 +1,5 @@
+import PGVigil
+
 // pgvigil-fuzz: one of FuzzTargets under libFuzzer, or a replay of corpus files through it.
 //
 //   Fuzz/run.sh [SECONDS] [TARGET...] builds with -sanitize=fuzzer,address and fuzzes (Fuzz/README.md)
@@ -5,14 +7,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import PGVigil
 
 #if PGVIGIL_LIBFUZZER
 /// libFuzzer's driver (compiler-rt): parses its options from argv and calls back for each input.
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
+func llvmFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
 
 /// The target named on the command line, for libFuzzer's C callback (set once, before fuzzing).
 nonisolated(unsafe) var fuzzTarget: @Sendable ([UInt8]) -> Void = { _ in }
@@ -30,7 +32,7 @@ func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<C
     argv[1] = argv[0]
     var count = argc - 1
     var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv + 1
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzOneInput)
+    return llvmFuzzerRunDriver(&count, &arguments, fuzzOneInput)
 }
 
 /// libFuzzer's per-input entry point; its archive's own `main` refers to it, though `fuzzMain`

@@ -1,11 +1,12 @@
+import Foundation
+import TestSupport
+import Testing
+
 // The agent end to end against the real primary and replica: what a scrape shows is true.
 @testable import Collectors
 @testable import Config
-import Foundation
 @testable import PGVigil
 @testable import Postgres
-import TestSupport
-import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))
 struct AgentIntegrationTests {
@@ -51,7 +52,8 @@ struct AgentIntegrationTests {
     }
 
     @Test func unreachableTargetIsDownAndNotReadyWhileTheOtherIsServed() async throws {
-        let nowhere = TargetConfig(name: "nowhere", dsn: "host=127.0.0.1 port=1 user=pgvigil password=never-logged-secret dbname=postgres connect_timeout=2")
+        let nowhere = TargetConfig(
+            name: "nowhere", dsn: "host=127.0.0.1 port=1 user=pgvigil password=never-logged-secret dbname=postgres connect_timeout=2")
         try await RunningAgent.with(testConfig(targets: [primary, nowhere])) { agent in
             let scrape = try await agent.scrape(until: {
                 $0.value("pg_up", [("target", "nowhere")]) == 0 && $0.value("pg_up", [("target", "primary"), ("cluster", "test")]) == 1
@@ -59,7 +61,8 @@ struct AgentIntegrationTests {
             #expect(scrape.value("pg_up", [("target", "nowhere")]) == 0)
             #expect(scrape.value("pg_up", [("target", "primary"), ("cluster", "test")]) == 1)
             // The down target keeps only pg_up and the pgvigil_* self metrics.
-            let nowhereFamilies = Set(scrape.body.split(separator: "\n").filter { $0.contains("target=\"nowhere\"") }.map { String($0.prefix { $0 != "{" }) })
+            let nowhereFamilies = Set(
+                scrape.body.split(separator: "\n").filter { $0.contains("target=\"nowhere\"") }.map { String($0.prefix { $0 != "{" }) })
             #expect(nowhereFamilies.allSatisfy { $0 == "pg_up" || $0.hasPrefix("pgvigil_") }, "served for a down target: \(nowhereFamilies)")
             #expect(scrape.value("pg_database_size_bytes", [("target", "primary"), ("cluster", "test"), ("datname", "postgres")]) ?? 0 > 0)
             let ready = try await agent.get("/readyz")
@@ -82,9 +85,11 @@ struct AgentIntegrationTests {
             let labels = [("target", "primary"), ("cluster", "test"), ("datname", database)]
             let scrape = try await agent.scrape(until: { ($0.value("pg_stat_activity_max_idle_in_transaction_seconds", labels) ?? 0) >= 2 })
             let seen = try #require(scrape.value("pg_stat_activity_max_idle_in_transaction_seconds", labels))
-            let truth = try #require(try observer.query(
-                "SELECT extract(epoch FROM now() - state_change)::float8 AS age FROM pg_stat_activity WHERE application_name = 'idle-in-tx-test'", []
-            ).rows.first?.double("age"))
+            let truth = try #require(
+                try observer.query(
+                    "SELECT extract(epoch FROM now() - state_change)::float8 AS age FROM pg_stat_activity WHERE application_name = 'idle-in-tx-test'",
+                    []
+                ).rows.first?.double("age"))
             // The served value was sampled at the start of the last completed cycle: it trails the
             // truth by that cycle's duration plus the snapshot's age, never leads it.
             let age = try #require(scrape.value("pgvigil_last_sample_age_seconds", [("target", "primary"), ("cluster", "test")]))
@@ -93,10 +98,13 @@ struct AgentIntegrationTests {
             #expect(seen >= 2)
             #expect(seen <= truth + 0.1)
             #expect(truth - seen < age + cycle + 1)
-            #expect(scrape.value("pg_stat_activity_count", [
-                ("target", "primary"), ("cluster", "test"), ("datname", database), ("usename", "postgres"),
-                ("state", "idle in transaction"), ("wait_event_type", "Client"),
-            ]) ?? 0 >= 1)
+            #expect(
+                scrape.value(
+                    "pg_stat_activity_count",
+                    [
+                        ("target", "primary"), ("cluster", "test"), ("datname", database), ("usename", "postgres"),
+                        ("state", "idle in transaction"), ("wait_event_type", "Client"),
+                    ]) ?? 0 >= 1)
         }
     }
 
@@ -106,7 +114,8 @@ struct AgentIntegrationTests {
         let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         _ = try admin.query("CREATE TABLE \(quoted) (id int)", [])
         _ = try admin.query("INSERT INTO \(quoted) SELECT generate_series(1, 100)", [])
-        let expected = try #require(try admin.query("SELECT pg_total_relation_size($1::regclass)::float8 AS size", [quoted]).rows.first?.double("size"))
+        let expected = try #require(
+            try admin.query("SELECT pg_total_relation_size($1::regclass)::float8 AS size", [quoted]).rows.first?.double("size"))
         var config = testConfig(targets: [primary])
         config.collectors["table_sizes"]?.limit = 10_000
         try await RunningAgent.with(config) { agent in

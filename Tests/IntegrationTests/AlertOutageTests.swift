@@ -4,8 +4,10 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil),
-                "needs the servers and the binary of scripts/test.sh"))
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil),
+        "needs the servers and the binary of scripts/test.sh"))
 struct AlertOutageTests {
     private let binary = ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] ?? ""
 
@@ -33,23 +35,23 @@ struct AlertOutageTests {
         let config = directory + "/pgvigil.yaml"
         let log = directory + "/agent.log"
         try """
-            listen: "127.0.0.1:0"
-            interval: 500ms
-            targets: [{ name: primary, dsn: "\(TestCluster.primaryDSN)" }]
-            collectors: { table_sizes: { enabled: false }, indexes: { enabled: false }, vacuum: { enabled: false } }
-            alerts:
-              evaluation_interval: 500ms
-              rules:
-                - alert: PrimaryUp
-                  expr: pg_settings_max_connections{target="primary"} > 0
-                  labels: { severity: info }
-              receivers:
-                - name: oncall
-                  url: "\(receiver.url())"
-                  headers: { Authorization: "Bearer ${ONCALL_TOKEN}" }
-                  timeout: 2s
-              spool: "\(spool)"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        listen: "127.0.0.1:0"
+        interval: 500ms
+        targets: [{ name: primary, dsn: "\(TestCluster.primaryDSN)" }]
+        collectors: { table_sizes: { enabled: false }, indexes: { enabled: false }, vacuum: { enabled: false } }
+        alerts:
+          evaluation_interval: 500ms
+          rules:
+            - alert: PrimaryUp
+              expr: pg_settings_max_connections{target="primary"} > 0
+              labels: { severity: info }
+          receivers:
+            - name: oncall
+              url: "\(receiver.url())"
+              headers: { Authorization: "Bearer ${ONCALL_TOKEN}" }
+              timeout: 2s
+          spool: "\(spool)"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
 
         let first = try start(config: config, log: log)
         let retrying = try await waitUntil(timeout: .seconds(20)) { receiver.received.count >= 2 }

@@ -1,10 +1,11 @@
-// Alerts end to end: a real idle transaction on the primary fires a rule, a real receiver gets it.
-@testable import Config
 import Foundation
-@testable import PGVigil
-@testable import Postgres
 import TestSupport
 import Testing
+
+// Alerts end to end: a real idle transaction on the primary fires a rule, a real receiver gets it.
+@testable import Config
+@testable import PGVigil
+@testable import Postgres
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))
 struct AlertingIntegrationTests {
@@ -21,10 +22,12 @@ struct AlertingIntegrationTests {
         var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN)])
         config.alerts.evaluationInterval = ConfigDuration(.milliseconds(500))
         config.alerts.spool = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-spool-\(UUID().uuidString)").path
-        config.alerts.rules = [AlertRuleConfig(
-            alert: "IdleInTransaction", expr: "pg_stat_activity_max_idle_in_transaction_seconds{datname=\"\(database)\"} > 1",
-            for: ConfigDuration(.seconds(1)), labels: ["severity": "warning"],
-            annotations: ["summary": "{{ $labels.target }}: a session in {{ $labels.datname }} is idle in transaction"])]
+        config.alerts.rules = [
+            AlertRuleConfig(
+                alert: "IdleInTransaction", expr: "pg_stat_activity_max_idle_in_transaction_seconds{datname=\"\(database)\"} > 1",
+                for: ConfigDuration(.seconds(1)), labels: ["severity": "warning"],
+                annotations: ["summary": "{{ $labels.target }}: a session in {{ $labels.datname }} is idle in transaction"])
+        ]
         config.alerts.receivers = [ReceiverConfig(name: "oncall", url: receiver.url())]
 
         let session = try TestCluster.adminPrimary(database: database)
@@ -44,7 +47,9 @@ struct AlertingIntegrationTests {
             _ = try session.query("ROLLBACK", [])
             let resolved = try await waitUntil(timeout: .seconds(20)) { receiver.received.contains { $0.body.contains("\"status\":\"resolved\"") } }
             #expect(resolved)
-            let after = try await agent.scrape(until: { $0.value("pgvigil_notifications_total", [("receiver", "oncall"), ("outcome", "delivered")]) == 2 })
+            let after = try await agent.scrape(until: {
+                $0.value("pgvigil_notifications_total", [("receiver", "oncall"), ("outcome", "delivered")]) == 2
+            })
             #expect(after.value("pgvigil_spool_pending", [("receiver", "oncall")]) == 0)
             #expect(after.value("pgvigil_alerts_firing", [("alert", "IdleInTransaction")]) == 0)
         }

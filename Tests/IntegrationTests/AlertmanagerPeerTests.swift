@@ -1,16 +1,20 @@
+import Foundation
+import TestSupport
+import Testing
+
 // pgvigil feeding a real Alertmanager (Debian's prometheus-alertmanager) on loopback through its API v2.
 @testable import Alerting
 @testable import Config
-import Foundation
-import TestSupport
+@testable import PGVigil
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import PGVigil
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus-alertmanager")),
-                "needs the test servers and prometheus-alertmanager"))
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus-alertmanager")),
+        "needs the test servers and prometheus-alertmanager"))
 struct AlertmanagerPeerTests {
     /// Starts Alertmanager on a loopback port with a route to nowhere.
     private func startAlertmanager(in directory: String) async throws -> PeerProcess {
@@ -33,9 +37,11 @@ struct AlertmanagerPeerTests {
         var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN)])
         config.alerts.evaluationInterval = ConfigDuration(.milliseconds(500))
         config.alerts.spool = directory + "/spool"
-        config.alerts.rules = [AlertRuleConfig(
-            alert: "PrimaryIsUp", expr: #"pg_up{target="primary"} == 1"#, labels: ["severity": "info"],
-            annotations: ["summary": "{{ $labels.target }} answers"])]
+        config.alerts.rules = [
+            AlertRuleConfig(
+                alert: "PrimaryIsUp", expr: #"pg_up{target="primary"} == 1"#, labels: ["severity": "info"],
+                annotations: ["summary": "{{ $labels.target }} answers"])
+        ]
         config.alerts.receivers = [ReceiverConfig(name: "am", url: "http://127.0.0.1:\(port)/api/v2/alerts", format: .alertmanagerAPI)]
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/api/v2/alerts"))
         var found: [String: Any]?

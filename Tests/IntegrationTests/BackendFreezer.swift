@@ -1,11 +1,13 @@
 // Stops (SIGSTOP) the backends of one application_name on the primary, as a stuck server would be.
 import Foundation
 import NIOConcurrencyHelpers
+
+@testable import PGVigil
 @testable import Postgres
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import PGVigil
 
 /// Freezes the backends whose `application_name` is `applicationName`, and only those: other
 /// suites share the primary. Only idle backends are stopped (they wait on their client and hold
@@ -38,7 +40,8 @@ final class BackendFreezer: Sendable {
             guard state.active else { return state.stopped.count }
             let rows = try admin.query(
                 "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND datname = coalesce($2, datname)",
-                [applicationName, database]).rows
+                [applicationName, database]
+            ).rows
             for pid in try rows.compactMap({ try $0.int("pid").map(Int32.init) }) where state.stopped.insert(pid).inserted {
                 kill(pid, SIGSTOP)
             }

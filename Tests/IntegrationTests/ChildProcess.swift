@@ -1,5 +1,6 @@
 // Runs a helper command (the cluster script) to completion, off the concurrency pool.
 import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,10 +1,11 @@
+import TestSupport
+import Testing
+
 // The collectors' queries against the real primary and replica, as the pg_monitor-only role.
 @testable import Collectors
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
-import TestSupport
-import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))
 struct CollectorIntegrationTests {
@@ -17,8 +18,10 @@ struct CollectorIntegrationTests {
         let info = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
         #expect(info.majorVersion >= 13)
         #expect(!info.isInRecovery)
-        let settings = try #require(try await session.query(
-            "SELECT current_setting('default_transaction_read_only') AS ro, current_setting('application_name') AS app, current_user AS who").rows.first)
+        let settings = try #require(
+            try await session.query(
+                "SELECT current_setting('default_transaction_read_only') AS ro, current_setting('application_name') AS app, current_user AS who"
+            ).rows.first)
         #expect(try settings.string("ro") == "on")
         #expect(try settings.string("app") == "pgvigil")
         #expect(try settings.string("who") == "pgvigil")
@@ -31,8 +34,10 @@ struct CollectorIntegrationTests {
         _ = try admin.query("CREATE TABLE \(table) (id int PRIMARY KEY, payload text)", [])
         _ = try admin.query("INSERT INTO \(table) SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g", [])
         _ = try admin.query("ANALYZE \(table)", [])
-        let expected = try #require(try admin.query(
-            "SELECT pg_total_relation_size('\(table)')::float8 AS total, pg_indexes_size('\(table)')::float8 AS idx", []).rows.first)
+        let expected = try #require(
+            try admin.query(
+                "SELECT pg_total_relation_size('\(table)')::float8 AS total, pg_indexes_size('\(table)')::float8 AS idx", []
+            ).rows.first)
 
         let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list(["postgres"]))
         let server = ServerInfo(versionNumber: 150000, version: "", isInRecovery: false)
@@ -112,9 +117,10 @@ struct CollectorIntegrationTests {
         let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([database]))
         let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
         _ = try await TableSizesCollector().collect(session, server: server)  // opens the child connection
-        let pid = try #require(try await session.forEachDatabase([database]) { child in
-            try await child.query("SELECT pg_backend_pid()::text AS pid").rows.first?.string("pid")
-        }.first?.result)
+        let pid = try #require(
+            try await session.forEachDatabase([database]) { child in
+                try await child.query("SELECT pg_backend_pid()::text AS pid").rows.first?.string("pid")
+            }.first?.result)
         // As DROP DATABASE ... WITH (FORCE) or a DBA would: end the child's backend. (Other tests'
         // agents may hold connections to this database too: only this one is watched.)
         _ = try admin.query("SELECT pg_terminate_backend($1::int)", [pid])

@@ -110,7 +110,8 @@ struct CommandLineTests {
         // second must bind that same port right after the first is killed.
         let (first, firstLog) = try startListening(port: 0)
         #expect(firstLog.contains("msg=listening"))
-        let port = try #require(firstLog.split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5).prefix { $0.isNumber }) })
+        let port = try #require(
+            firstLog.split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5).prefix { $0.isNumber }) })
         // A served connection leaves the port in TIME_WAIT once the process dies.
         let client = try LoopbackClient(port: port)
         client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -1,16 +1,20 @@
 // A collector that cannot run (here: pg_stat_statements not created in the target's database)
 // reports pgvigil_collector_success 0 and logs its reason once, not every cycle; the rest run.
 import Foundation
-@testable import Postgres
 import TestSupport
+import Testing
+
+@testable import PGVigil
+@testable import Postgres
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import PGVigil
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil),
-                "needs the servers and the binary of scripts/test.sh"))
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] != nil),
+        "needs the servers and the binary of scripts/test.sh"))
 struct LeastPrivilegeTests {
     @Test func aFailingCollectorIsReportedAndLoggedOnce() async throws {
         let database = TestCluster.uniqueName("noext")

@@ -1,12 +1,13 @@
+import Foundation
+import TestSupport
+import Testing
+
 // Keeps what ships beside the binary true: every metric a dashboard, a Prometheus rule or a default
 // agent rule reads is one a running agent exports, and every family it exports is in README.md.
 @testable import Alerting
 @testable import Config
-import Foundation
 @testable import PGVigil
 @testable import Postgres
-import TestSupport
-import Testing
 
 @Suite struct PromQLMetricNameTests {
     @Test func readmeShorthandsExpand() {
@@ -14,7 +15,8 @@ import Testing
     }
 
     @Test func namesAreFoundOutsideMatchersFunctionsAndGroupings() {
-        let expr = #"sum by (target, datname) (rate(pg_stat_database_xact_commit_total{target=~"$target",datname!="x"}[$__rate_interval]))"#
+        let expr =
+            #"sum by (target, datname) (rate(pg_stat_database_xact_commit_total{target=~"$target",datname!="x"}[$__rate_interval]))"#
             + #" / on(target) group_left pg_settings_max_connections > 0.5 or ALERTS{alertname="A b"} and topk(15, delta(x_bytes[1h]))"#
         #expect(ShippedQueries.metricNames(in: expr) == ["pg_stat_database_xact_commit_total", "pg_settings_max_connections", "ALERTS", "x_bytes"])
     }
@@ -25,7 +27,8 @@ struct MetricReferenceTests {
     @Test func everyShippedQueryReadsMetricsTheAgentExports() async throws {
         let example = ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path
         let agentRules = try AlertingPlan.make(
-            from: try AgentSetup.load(overrides: ConfigOverrides(configFile: example), environment: [:]).config, environment: [:]).rules
+            from: try AgentSetup.load(overrides: ConfigOverrides(configFile: example), environment: [:]).config, environment: [:]
+        ).rules
         var referenced: [String: Set<String>] = [:]  // metric → where
         for query in try ShippedQueries.dashboards() + ShippedQueries.rules() {
             for name in ShippedQueries.metricNames(in: query.expr) where !ShippedQueries.madeByPrometheus.contains(name) {
@@ -64,11 +67,14 @@ struct MetricReferenceTests {
         config.alerts.receivers = [ReceiverConfig(name: "oncall", url: receiver.url())]
         try await RunningAgent.with(config) { agent in
             let wanted = Set(referenced.keys)
-            let optional: Set<String> = config.targets.count > 2
+            let optional: Set<String> =
+                config.targets.count > 2
                 ? ["pg_stat_statements_calls_total", "pgbouncer_pools_client_active_connections"] : ["pg_stat_statements_calls_total"]
             let scrape = try await agent.scrape(until: { wanted.union(optional).isSubset(of: $0.familyNames) })
             let missing = wanted.subtracting(scrape.familyNames).sorted()
-            #expect(missing.isEmpty, "referenced but not exported: \(missing.map { "\($0) (\(referenced[$0, default: []].sorted().joined(separator: "; ")))" })")
+            #expect(
+                missing.isEmpty,
+                "referenced but not exported: \(missing.map { "\($0) (\(referenced[$0, default: []].sorted().joined(separator: "; ")))" })")
             // And the other way: README.md's metric table documents every family exported.
             let table = try ReadmeMetricTable(path: ShippedQueries.repository.appendingPathComponent("README.md").path)
             let undocumented = scrape.familyNames.filter { !table.documents($0) }.sorted()

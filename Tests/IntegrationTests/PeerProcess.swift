@@ -1,6 +1,7 @@
 // Starts a peer server (Prometheus, Alertmanager) on a free loopback port and waits until it is ready.
 import Foundation
 import TestSupport
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

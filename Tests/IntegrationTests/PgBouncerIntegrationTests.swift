@@ -1,14 +1,17 @@
+import Foundation
+import Testing
+
 // A real PgBouncer (Debian's) in front of the primary: pgvigil's pool counts match SHOW POOLS.
 @testable import Collectors
 @testable import Config
-import Foundation
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
-import Testing
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] != nil),
-                "needs the PgBouncer of scripts/test.sh"))
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] != nil),
+        "needs the PgBouncer of scripts/test.sh"))
 struct PgBouncerIntegrationTests {
     private let adminDSN = ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] ?? ""
 
@@ -35,14 +38,18 @@ struct PgBouncerIntegrationTests {
         #expect(value("pgbouncer_pools_server_active_connections") == (try row.double("sv_active")))
         #expect(value("pgbouncer_pools_server_active_connections") ?? 0 >= 1)
         #expect(value("pgbouncer_pools_client_waiting_connections") == (try row.double("cl_waiting")))
-        #expect(families.first { $0.name == "pgbouncer_stats_queries_pooled_total" }?.samples.contains { $0.labels == [Label("database", "postgres")] } == true)
+        #expect(
+            families.first { $0.name == "pgbouncer_stats_queries_pooled_total" }?.samples.contains { $0.labels == [Label("database", "postgres")] }
+                == true)
     }
 
     @Test func anAgentSamplesAPgBouncerTarget() async throws {
         var config = testConfig(targets: [TargetConfig(name: "bouncer", dsn: adminDSN)])
         config.targets[0].type = .pgbouncer
         try await RunningAgent.with(config) { agent in
-            let scrape = try await agent.scrape(until: { $0.value("pgvigil_collector_success", [("target", "bouncer"), ("collector", "pgbouncer")]) == 1 })
+            let scrape = try await agent.scrape(until: {
+                $0.value("pgvigil_collector_success", [("target", "bouncer"), ("collector", "pgbouncer")]) == 1
+            })
             #expect(scrape.value("pg_up", [("target", "bouncer")]) == 1)
             #expect(scrape.familyNames.contains("pgbouncer_version_info"))
             #expect(!scrape.familyNames.contains("pg_in_recovery"))

@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // A primary restarted under a running agent: pg_up drops to 0 and recovers without restarting the agent.
 // scripts/test.sh runs this suite alone, after the others, because it stops the shared primary.
 @testable import Config
-import Foundation
 @testable import PGVigil
-import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"), .serialized)
 struct PrimaryRestartTests {

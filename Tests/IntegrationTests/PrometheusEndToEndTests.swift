@@ -1,17 +1,21 @@
+import Foundation
+import TestSupport
+import Testing
+
 // A real Prometheus (Debian's) on loopback scraping a real agent, with alerts/ loaded and every
 // dashboard query evaluated: what users run beside pgvigil, working with it.
 @testable import Config
-import Foundation
+@testable import PGVigil
 @testable import Postgres
-import TestSupport
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-@testable import PGVigil
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")),
-                "needs the test servers and prometheus"))
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")),
+        "needs the test servers and prometheus"))
 struct PrometheusEndToEndTests {
     /// A Prometheus process on a loopback port.
     struct RunningPrometheus {
@@ -32,7 +36,8 @@ struct PrometheusEndToEndTests {
             let result = (answer["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
             return result.compactMap { sample in
                 guard let labels = sample["metric"] as? [String: String], let value = (sample["value"] as? [Any])?.last as? String,
-                      let number = Double(value) else { return nil }
+                    let number = Double(value)
+                else { return nil }
                 return (labels, number)
             }
         }
@@ -42,17 +47,19 @@ struct PrometheusEndToEndTests {
     private func startPrometheus(config: String, in directory: String) async throws -> RunningPrometheus {
         let file = directory + "/prometheus.yml"
         try config.write(toFile: file, atomically: true, encoding: .utf8)
-        return RunningPrometheus(peer: try await PeerProcess.start("/usr/bin/prometheus") { port in
-            ["--config.file=\(file)", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
-        })
+        return RunningPrometheus(
+            peer: try await PeerProcess.start("/usr/bin/prometheus") { port in
+                ["--config.file=\(file)", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
+            })
     }
 
     @Test func prometheusScrapesTheAgentLoadsTheRulesAndEvaluatesEveryDashboardQuery() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-prometheus-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let maxConnections = try #require(try TestCluster.adminPrimary().query("SELECT setting::float8 AS value FROM pg_settings WHERE name = 'max_connections'", [])
-            .rows.first?.double("value"))
+        let maxConnections = try #require(
+            try TestCluster.adminPrimary().query("SELECT setting::float8 AS value FROM pg_settings WHERE name = 'max_connections'", [])
+                .rows.first?.double("value"))
         var config = testConfig(targets: [
             TargetConfig(name: "primary", dsn: TestCluster.primaryDSN), TargetConfig(name: "replica", dsn: TestCluster.replicaDSN),
         ])
@@ -63,15 +70,16 @@ struct PrometheusEndToEndTests {
             #expect(try await agent.get("/metrics").status == 401)
             #expect(try await agent.get("/healthz").status == 200)
             let rules = try ShippedQueries.files("alerts", suffix: ".rules.yml").map { "  - \($0.path)" }.joined(separator: "\n")
-            let prometheus = try await startPrometheus(config: """
-                global: { scrape_interval: 1s, evaluation_interval: 1s }
-                rule_files:
-                \(rules)
-                scrape_configs:
-                  - job_name: pgvigil
-                    authorization: { credentials: "\(token)" }
-                    static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
-                """, in: directory)
+            let prometheus = try await startPrometheus(
+                config: """
+                    global: { scrape_interval: 1s, evaluation_interval: 1s }
+                    rule_files:
+                    \(rules)
+                    scrape_configs:
+                      - job_name: pgvigil
+                        authorization: { credentials: "\(token)" }
+                        static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
+                    """, in: directory)
             defer { prometheus.peer.stop() }
 
             // Two scrapes with the token, both up.
@@ -97,7 +105,9 @@ struct PrometheusEndToEndTests {
             var rulesHealth: [(String, String)] = []
             let evaluated = try await waitUntil(timeout: .seconds(20)) {
                 let groups = ((try await prometheus.api("/api/v1/rules"))["data"] as? [String: Any])?["groups"] as? [[String: Any]] ?? []
-                rulesHealth = groups.flatMap { ($0["rules"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["health"] as? String ?? "") } }
+                rulesHealth = groups.flatMap {
+                    ($0["rules"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["health"] as? String ?? "") }
+                }
                 return !rulesHealth.isEmpty && rulesHealth.allSatisfy { $0.1 == "ok" }
             }
             #expect(evaluated, "rules: \(rulesHealth)")

@@ -1,10 +1,14 @@
-// A real scrape checked by Prometheus's own promtool: no parse errors, only the lint README accepts (metric names kept for compatibility).
-@testable import Config
 import Foundation
-@testable import PGVigil
 import Testing
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")), "needs promtool and the test servers"))
+// A real scrape checked by Prometheus's own promtool: no parse errors, only the lint README accepts (metric names kept for compatibility).
+@testable import Config
+@testable import PGVigil
+
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")),
+        "needs promtool and the test servers"))
 struct PromtoolTests {
     @Test func promtoolFindsNoErrorsInAScrape() async throws {
         let config = testConfig(targets: [

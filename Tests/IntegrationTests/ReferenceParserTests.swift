@@ -1,15 +1,18 @@
+import Foundation
+import Testing
+
 // A real scrape in both formats, read by the Prometheus project's own Python parsers
 // (Debian's python3-prometheus-client): text 0.0.4 and the strict OpenMetrics 1.0 parser.
 @testable import Config
-import Foundation
 @testable import PGVigil
-import Testing
 
 /// Where Debian installs the parsers.
 private let openMetricsParser = "/usr/lib/python3/dist-packages/prometheus_client/openmetrics/parser.py"
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.fileExists(atPath: openMetricsParser)),
-                "needs python3-prometheus-client and the test servers"))
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.fileExists(atPath: openMetricsParser)),
+        "needs python3-prometheus-client and the test servers"))
 struct ReferenceParserTests {
     /// Parses `body` with `module`'s `text_string_to_metric_families`; returns the exit status and
     /// what the parser printed (the family count, or its error).
@@ -17,7 +20,8 @@ struct ReferenceParserTests {
         let input = directory.appendingPathComponent("\(module).txt").path
         let output = directory.appendingPathComponent("\(module).out").path
         try body.write(toFile: input, atomically: true, encoding: .utf8)
-        let script = "import sys; from prometheus_client.\(module) import text_string_to_metric_families as parse; "
+        let script =
+            "import sys; from prometheus_client.\(module) import text_string_to_metric_families as parse; "
             + "print(len(list(parse(open(sys.argv[1]).read()))))"
         let status = try await runCommand(["/bin/sh", "-c", "/usr/bin/python3 -c '\(script)' '\(input)' > '\(output)' 2>&1"])
         return (status, try String(contentsOfFile: output, encoding: .utf8))
@@ -40,10 +44,13 @@ struct ReferenceParserTests {
             #expect(openMetricsStatus == 0, "OpenMetrics parser: \(openMetricsFamilies)")
             // curl --compressed reads the gzip stream /metrics joins from pre-deflated parts.
             let curled = directory.appendingPathComponent("curl.txt").path
-            let curlStatus = try await runCommand(["/bin/sh", "-c",
-                "curl -sf --compressed -H 'Accept: application/openmetrics-text; version=1.0.0' http://127.0.0.1:\(agent.port)/metrics > '\(curled)'"])
+            let curlStatus = try await runCommand([
+                "/bin/sh", "-c",
+                "curl -sf --compressed -H 'Accept: application/openmetrics-text; version=1.0.0' http://127.0.0.1:\(agent.port)/metrics > '\(curled)'",
+            ])
             #expect(curlStatus == 0)
-            let (curledStatus, curledFamilies) = try await parse(try String(contentsOfFile: curled, encoding: .utf8), module: "openmetrics.parser", in: directory)
+            let (curledStatus, curledFamilies) = try await parse(
+                try String(contentsOfFile: curled, encoding: .utf8), module: "openmetrics.parser", in: directory)
             #expect(curledStatus == 0, "OpenMetrics parser on curl's gunzipped body: \(curledFamilies)")
             // Same families in both (the scrapes are moments apart; a family may differ by one at most).
             let textCount = Int(textFamilies.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0

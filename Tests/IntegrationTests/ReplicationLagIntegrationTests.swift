@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // Replication lag on both sides, proven by pausing replay on the real standby while the primary writes.
 @testable import Config
-import Foundation
 @testable import PGVigil
 @testable import Postgres
-import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"), .serialized)
 struct ReplicationLagIntegrationTests {
@@ -19,7 +20,9 @@ struct ReplicationLagIntegrationTests {
         try await RunningAgent.with(config) { agent in
             let standbyLag = { (scrape: Scrape) in scrape.value("pg_replication_lag_bytes", [("target", "replica")]) ?? -1 }
             let primaryLag = { (scrape: Scrape) in
-                scrape.value("pg_stat_replication_lag_bytes", [("target", "primary"), ("application_name", "replica"), ("client_addr", ""), ("state", "streaming")]) ?? -1
+                scrape.value(
+                    "pg_stat_replication_lag_bytes",
+                    [("target", "primary"), ("application_name", "replica"), ("client_addr", ""), ("state", "streaming")]) ?? -1
             }
             _ = try await agent.scrape(until: { standbyLag($0) == 0 && primaryLag($0) == 0 })
 

@@ -1,13 +1,15 @@
+import Foundation
+import Logging
+import TestSupport
+import Testing
+
 // Runs a real agent in the test process on a loopback port, and scrapes it over HTTP.
 @testable import Config
-import Foundation
-import TestSupport
+@testable import PGVigil
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Logging
-import Testing
-@testable import PGVigil
 
 /// A scrape of a running agent: the status, the body, and its samples parsed by name and labels.
 struct Scrape {

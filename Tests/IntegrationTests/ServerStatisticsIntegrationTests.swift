@@ -1,14 +1,15 @@
+import NIOPosix
+import TestSupport
+import Testing
+
 // The database, locks, checkpointer, WAL and wraparound collectors against real servers, each
 // asserting a value it can know: a provoked deadlock, sessions blocked behind one holder, a
 // CHECKPOINT, WAL written, the ages PostgreSQL itself reports.
 @testable import Collectors
 @testable import Exposition
-import NIOPosix
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
-import TestSupport
-import Testing
 
 // Serialized: the deadlock and the blocking test would otherwise see each other's waiting sessions.
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"), .serialized)
@@ -140,15 +141,19 @@ struct ServerStatisticsIntegrationTests {
 
     @Test func wraparoundAgesMatchPostgres() async throws {
         let families = try await WraparoundCollector().collect(session, server: primaryServer)
-        let truth = try #require(try TestCluster.adminPrimary().query(
-            "SELECT age(datfrozenxid)::float8 AS age FROM pg_database WHERE datname = 'postgres'", []).rows.first?.double("age"))
+        let truth = try #require(
+            try TestCluster.adminPrimary().query(
+                "SELECT age(datfrozenxid)::float8 AS age FROM pg_database WHERE datname = 'postgres'", []
+            ).rows.first?.double("age"))
         let postgres = [Label("datname", "postgres")]
         let age = try #require(value(families, "pg_database_xid_age", postgres))
         // Other tests consume transaction IDs meanwhile: the two reads are close, not equal.
         #expect(abs(age - truth) < 1000)
         #expect(value(families, "pg_database_xid_wraparound_ratio", postgres) == age / 2_147_483_648)
         #expect(families.first { $0.name == "pg_database_xid_age" }?.samples.contains { $0.labels == [Label("datname", "template0")] } == true)
-        #expect(families.first { $0.name == "pg_database_oldest_table_xid_age" }?.samples.contains { $0.labels.first == Label("datname", "postgres") } == true)
+        #expect(
+            families.first { $0.name == "pg_database_oldest_table_xid_age" }?.samples.contains { $0.labels.first == Label("datname", "postgres") }
+                == true)
     }
 }
 
@@ -158,8 +163,10 @@ struct SettingsIntegrationTests {
         let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
         let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
         let families = try await SettingsCollector().collect(session, server: server)
-        let truth = try #require(try TestCluster.adminPrimary().query(
-            "SELECT pg_size_bytes(current_setting('shared_buffers'))::float8 AS shared_buffers", []).rows.first?.double("shared_buffers"))
+        let truth = try #require(
+            try TestCluster.adminPrimary().query(
+                "SELECT pg_size_bytes(current_setting('shared_buffers'))::float8 AS shared_buffers", []
+            ).rows.first?.double("shared_buffers"))
         #expect(families.first { $0.name == "pg_settings_shared_buffers" }?.samples.first?.value == truth)
         #expect(families.first { $0.name == "pg_settings_checkpoint_timeout" }?.samples.first?.value == 300)
         #expect(families.first { $0.name == "pg_settings_fsync" }?.samples.first?.value == 0)  // the test servers run with fsync=off
@@ -177,7 +184,9 @@ struct PerObjectIntegrationTests {
     private func freshDatabase(_ prefix: String) throws -> (name: String, admin: PostgresConnection, session: DatabaseSession) {
         let name = TestCluster.uniqueName(prefix)
         _ = try TestCluster.adminPrimary().query("CREATE DATABASE \(name)", [])
-        return (name, try TestCluster.adminPrimary(database: name), try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([name])))
+        return (
+            name, try TestCluster.adminPrimary(database: name), try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([name]))
+        )
     }
 
     @Test func deadTuplesOfTheListedTablesAndTheRestAddUpToTheDatabasesTotal() async throws {
@@ -192,7 +201,8 @@ struct PerObjectIntegrationTests {
             try admin.query("SELECT sum(n_dead_tup)::float8 AS dead FROM pg_stat_user_tables", []).rows.first?.double("dead") == 600
         }
         #expect(settled)
-        let families = try await VacuumCollector(limit: 2).collect(session, server: ServerInfo(versionNumber: 150000, version: "", isInRecovery: false))
+        let families = try await VacuumCollector(limit: 2).collect(
+            session, server: ServerInfo(versionNumber: 150000, version: "", isInRecovery: false))
         let listed = families.first { $0.name == "pg_stat_user_tables_n_dead_tup" }?.samples ?? []
         // The two tables with the most dead tuples are listed; the third is the rest.
         #expect(Set(listed.compactMap { $0.labels.first { $0.name == "relname" }?.value }) == ["many", "several"])
@@ -239,7 +249,10 @@ struct PerObjectIntegrationTests {
         // t_v_idx is never scanned and not unique; t_pkey is a primary key; the invalid one is unique.
         #expect(value(families, "pg_database_unused_indexes", perDatabase) == 1)
         let size = try #require(try admin.query("SELECT pg_relation_size('t_v_idx')::float8 AS size", []).rows.first?.double("size"))
-        #expect(value(families, "pg_stat_user_indexes_size_bytes", perDatabase + [Label("schemaname", "public"), Label("relname", "t"), Label("indexrelname", "t_v_idx")]) == size)
+        #expect(
+            value(
+                families, "pg_stat_user_indexes_size_bytes",
+                perDatabase + [Label("schemaname", "public"), Label("relname", "t"), Label("indexrelname", "t_v_idx")]) == size)
     }
 }
 
@@ -250,9 +263,10 @@ struct StatementsIntegrationTests {
         let table = TestCluster.uniqueName("stmt")
         _ = try admin.query("CREATE TABLE \(table) (id int)", [])
         for _ in 0..<100 { _ = try admin.query("SELECT count(*) FROM \(table) WHERE id > $1", ["7"]) }
-        let queryid = try #require(try admin.query(
-            "SELECT queryid::text AS queryid FROM pg_stat_statements WHERE query LIKE $1 AND query LIKE '%count(*)%'", ["%\(table)%"]
-        ).rows.first?.string("queryid"))
+        let queryid = try #require(
+            try admin.query(
+                "SELECT queryid::text AS queryid FROM pg_stat_statements WHERE query LIKE $1 AND query LIKE '%count(*)%'", ["%\(table)%"]
+            ).rows.first?.string("queryid"))
         let session = try TestCluster.monitoringSession(TestCluster.primaryDSN)
         let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
         let texts = StatementTextCatalog()
@@ -305,7 +319,8 @@ struct PartitionsIntegrationTests {
         let admin = try TestCluster.adminPrimary(database: database)
         _ = try admin.query("CREATE TABLE events (at date NOT NULL, payload text) PARTITION BY RANGE (at)", [])
         // This month and the next two: coverage reaches the start of the month after.
-        _ = try admin.query("""
+        _ = try admin.query(
+            """
             DO $$ DECLARE m date := date_trunc('month', now())::date; BEGIN
               FOR i IN 0..2 LOOP
                 EXECUTE format('CREATE TABLE events_%s PARTITION OF events FOR VALUES FROM (%L) TO (%L)',
@@ -314,10 +329,13 @@ struct PartitionsIntegrationTests {
             END $$
             """, [])
         _ = try admin.query("INSERT INTO events SELECT now()::date, repeat('x', 100) FROM generate_series(1, 2000)", [])
-        let truth = try #require(try admin.query("""
-            SELECT extract(epoch FROM (date_trunc('month', now())::date + interval '3 months')::timestamptz - now())::float8 AS coverage,
-                   (SELECT sum(pg_total_relation_size(relid))::float8 FROM pg_partition_tree('events') WHERE isleaf) AS size
-            """, []).rows.first)
+        let truth = try #require(
+            try admin.query(
+                """
+                SELECT extract(epoch FROM (date_trunc('month', now())::date + interval '3 months')::timestamptz - now())::float8 AS coverage,
+                       (SELECT sum(pg_total_relation_size(relid))::float8 FROM pg_partition_tree('events') WHERE isleaf) AS size
+                """, []
+            ).rows.first)
         let session = try TestCluster.monitoringSession(TestCluster.primaryDSN, databases: .list([database]))
         let server = try ServerInfo(row: try #require(try await session.query(ServerInfo.query).rows.first))
         let families = try await PartitionsCollector().collect(session, server: server)

@@ -54,12 +54,16 @@ enum ShippedQueries {
     /// strings and grouping clauses that are not functions, keywords or Grafana variables.
     static func metricNames(in expr: String) -> Set<String> {
         var text = expr
-        for pattern in [#""(\\.|[^"\\])*""#, #"'(\\.|[^'\\])*'"#, #"\{[^}]*\}"#, #"\[[^\]]*\]"#,
-                        #"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)"#, #"\$\w+"#] {
+        for pattern in [
+            #""(\\.|[^"\\])*""#, #"'(\\.|[^'\\])*'"#, #"\{[^}]*\}"#, #"\[[^\]]*\]"#,
+            #"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)"#, #"\$\w+"#,
+        ] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
         }
-        let keywords: Set<String> = ["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
-                                     "group_left", "group_right", "inf", "nan", "Inf", "NaN"]
+        let keywords: Set<String> = [
+            "and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
+            "group_left", "group_right", "inf", "nan", "Inf", "NaN",
+        ]
         let identifier = try? NSRegularExpression(pattern: #"(?<![\w.:])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\s*\()"#)
         let range = NSRange(text.startIndex..., in: text)
         let matches = identifier?.matches(in: text, range: range) ?? []

@@ -1,13 +1,15 @@
+import Foundation
+import TestSupport
+import Testing
+
 // The spool on a full disk (a 64 KiB tmpfs, filled): an alert that fires still reaches the
 // receiver, exactly once; the spool's health metric and its default rule say so; freeing space heals it.
 @testable import Alerting
 @testable import Config
-import Foundation
 @testable import PGVigil
-import TestSupport
-import Testing
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && getuid() == 0), "needs the servers of scripts/test.sh and root (to mount a tmpfs)"))
+@Suite(
+    .enabled(if: TestCluster.runs(if: TestCluster.isAvailable && getuid() == 0), "needs the servers of scripts/test.sh and root (to mount a tmpfs)"))
 struct SpoolFullDiskTests {
     /// A 64 KiB tmpfs mounted for one test, unmounted and removed afterwards.
     private struct SmallDisk {
@@ -63,7 +65,8 @@ struct SpoolFullDiskTests {
         config.alerts.evaluationInterval = ConfigDuration(.milliseconds(500))
         config.alerts.spool = spool
         let example = try AgentSetup.load(
-            overrides: ConfigOverrides(configFile: ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path), environment: [:]).config
+            overrides: ConfigOverrides(configFile: ShippedQueries.repository.appendingPathComponent("examples/pgvigil.yaml").path), environment: [:]
+        ).config
         var spoolRule = try #require(example.alerts.rules.first { $0.alert == "PgvigilSpoolNotWritable" })
         spoolRule.for = nil  // at once, not after the default's 5 minutes
         config.alerts.rules = [AlertRuleConfig(alert: "PrimaryUp", expr: #"pg_settings_max_connections{target="primary"} > 0"#), spoolRule]
@@ -78,7 +81,9 @@ struct SpoolFullDiskTests {
             let unhealthy = try await agent.scrape(until: { $0.value("pgvigil_spool_writable", [("receiver", "oncall")]) == 0 })
             #expect(unhealthy.value("pgvigil_spool_writable", [("receiver", "oncall")]) == 0)
             // The default rule on the spool's health fires, and its notification gets out from memory too.
-            let warned = try await waitUntil(timeout: .seconds(20)) { bodies("PgvigilSpoolNotWritable").contains { $0.contains(#""status":"firing""#) } }
+            let warned = try await waitUntil(timeout: .seconds(20)) {
+                bodies("PgvigilSpoolNotWritable").contains { $0.contains(#""status":"firing""#) }
+            }
             #expect(warned)
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool + "/oncall")) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
 
@@ -86,7 +91,9 @@ struct SpoolFullDiskTests {
             try FileManager.default.removeItem(atPath: disk.mountPoint + "/filler")
             let healed = try await agent.scrape(until: { $0.value("pgvigil_spool_writable", [("receiver", "oncall")]) == 1 }, timeout: .seconds(30))
             #expect(healed.value("pgvigil_spool_writable", [("receiver", "oncall")]) == 1)
-            let resolved = try await waitUntil(timeout: .seconds(20)) { bodies("PgvigilSpoolNotWritable").contains { $0.contains(#""status":"resolved""#) } }
+            let resolved = try await waitUntil(timeout: .seconds(20)) {
+                bodies("PgvigilSpoolNotWritable").contains { $0.contains(#""status":"resolved""#) }
+            }
             #expect(resolved)
             let drained = try await waitUntil(timeout: .seconds(10)) {
                 ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/oncall")) ?? []).filter { $0.hasSuffix(".json") }.isEmpty

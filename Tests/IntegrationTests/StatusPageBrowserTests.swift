@@ -1,21 +1,26 @@
+import Foundation
+import TestSupport
+import Testing
+
 // The status page in a real headless browser (Debian's chromium): it renders its sparklines, logs
 // no console error, and leaves a screenshot (copied to docs/ when PGVIGIL_UPDATE_SCREENSHOT=1).
 @testable import Config
-import Foundation
 @testable import PGVigil
 @testable import Postgres
-import TestSupport
-import Testing
 
 /// Debian's chromium.
 private let chromium = "/usr/bin/chromium"
 
-@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: chromium)), "needs chromium and the test servers"))
+@Suite(
+    .enabled(
+        if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: chromium)),
+        "needs chromium and the test servers"))
 struct StatusPageBrowserTests {
     /// The number of points of the first sparkline of `target` in `html`.
     private func sparklinePoints(_ html: String, target: String) -> Int {
         guard let section = html.components(separatedBy: "id=\"target-\(target)\"").dropFirst().first,
-              let path = section.components(separatedBy: "<path d=\"").dropFirst().first?.prefix(while: { $0 != "\"" }) else { return 0 }
+            let path = section.components(separatedBy: "<path d=\"").dropFirst().first?.prefix(while: { $0 != "\"" })
+        else { return 0 }
         return path.split(separator: " ").count
     }
 
@@ -27,19 +32,22 @@ struct StatusPageBrowserTests {
         let load = try TestCluster.adminPrimary(database: database)
         _ = try load.query("CREATE TABLE events (id serial PRIMARY KEY, payload text)", [])
 
-        var config = testConfig(targets: [
-            TargetConfig(name: "primary", dsn: TestCluster.primaryDSN, labels: ["cluster": "main"]),
-            TargetConfig(name: "replica", dsn: TestCluster.replicaDSN, labels: ["cluster": "main"]),
-            // Nothing listens on port 1 of loopback: a target that is down.
-            TargetConfig(name: "analytics", dsn: "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2"),
-        ], interval: .seconds(1))
+        var config = testConfig(
+            targets: [
+                TargetConfig(name: "primary", dsn: TestCluster.primaryDSN, labels: ["cluster": "main"]),
+                TargetConfig(name: "replica", dsn: TestCluster.replicaDSN, labels: ["cluster": "main"]),
+                // Nothing listens on port 1 of loopback: a target that is down.
+                TargetConfig(name: "analytics", dsn: "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2"),
+            ], interval: .seconds(1))
         config.history = ConfigDuration(.seconds(120))
         config.alerts.evaluationInterval = ConfigDuration(.seconds(1))
         config.alerts.spool = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-spool-\(UUID().uuidString)").path
-        config.alerts.rules = [AlertRuleConfig(
-            alert: "IdleInTransaction", expr: "pg_stat_activity_max_idle_in_transaction_seconds{datname=\"\(database)\"} > 2",
-            for: ConfigDuration(.seconds(2)), labels: ["severity": "warning"],
-            annotations: ["summary": "{{ $labels.target }}/{{ $labels.datname }}: a session is idle in transaction for {{ $value }}s"])]
+        config.alerts.rules = [
+            AlertRuleConfig(
+                alert: "IdleInTransaction", expr: "pg_stat_activity_max_idle_in_transaction_seconds{datname=\"\(database)\"} > 2",
+                for: ConfigDuration(.seconds(2)), labels: ["severity": "warning"],
+                annotations: ["summary": "{{ $labels.target }}/{{ $labels.datname }}: a session is idle in transaction for {{ $value }}s"])
+        ]
 
         let idle = try TestCluster.adminPrimary(database: database)
         try await RunningAgent.with(config) { agent in
@@ -63,11 +71,15 @@ struct StatusPageBrowserTests {
             let dom = directory.appendingPathComponent("dom.html").path
             let log = directory.appendingPathComponent("chromium.log").path
             let screenshot = directory.appendingPathComponent("status-page.png").path
-            let dumped = try await runCommand(["/bin/sh", "-c",
-                "\(chromium) \(flags) --enable-logging=stderr --v=0 --dump-dom '\(url)' > '\(dom)' 2> '\(log)'"])
+            let dumped = try await runCommand([
+                "/bin/sh", "-c",
+                "\(chromium) \(flags) --enable-logging=stderr --v=0 --dump-dom '\(url)' > '\(dom)' 2> '\(log)'",
+            ])
             #expect(dumped == 0)
-            let shot = try await runCommand(["/bin/sh", "-c",
-                "\(chromium) \(flags) --window-size=1400,1150 --screenshot='\(screenshot)' '\(url)' >> '\(log)' 2>&1"])
+            let shot = try await runCommand([
+                "/bin/sh", "-c",
+                "\(chromium) \(flags) --window-size=1400,1150 --screenshot='\(screenshot)' '\(url)' >> '\(log)' 2>&1",
+            ])
             #expect(shot == 0)
 
             // What the browser parsed and laid out: every up target's sparklines are SVG paths.

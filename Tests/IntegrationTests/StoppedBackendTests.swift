@@ -1,12 +1,13 @@
+import Foundation
+import TestSupport
+import Testing
+
 // The agent's own backends stopped (SIGSTOP): the target goes down on the client deadline while another stays fresh, and recovers without a pile-up of sessions.
 // scripts/test.sh runs this suite alone: a stopped backend cannot absorb PostgreSQL's
 // ProcSignalBarriers, so while it is stopped every DROP DATABASE in the cluster waits for it.
 @testable import Config
-import Foundation
 @testable import PGVigil
 @testable import Postgres
-import TestSupport
-import Testing
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"), .serialized)
 struct StoppedBackendTests {
@@ -27,10 +28,11 @@ struct StoppedBackendTests {
 
             // The agent's sessions wait for their next statement: stop them, and every reconnect.
             var initiallyFrozen = 0
-            #expect(try await waitUntil(timeout: .seconds(5), every: .milliseconds(20)) {
-                initiallyFrozen = try freezer.freezeIdleBackends()
-                return initiallyFrozen > 0
-            })
+            #expect(
+                try await waitUntil(timeout: .seconds(5), every: .milliseconds(20)) {
+                    initiallyFrozen = try freezer.freezeIdleBackends()
+                    return initiallyFrozen > 0
+                })
             let frozenAt = ContinuousClock.now
             let freezing = freezer.keepFreezing()
             defer { freezing.cancel() }
@@ -71,7 +73,8 @@ struct StoppedBackendTests {
             _ = try await waitUntil(timeout: .seconds(10)) {
                 let rows = try admin.query(
                     "SELECT datname, count(*) AS sessions FROM pg_stat_activity WHERE application_name = $1 GROUP BY datname",
-                    [stuckApplication]).rows
+                    [stuckApplication]
+                ).rows
                 sessions = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.string("datname") ?? "", try $0.int("sessions") ?? 0) })
                 return !sessions.isEmpty && sessions.values.allSatisfy { $0 <= 2 }
             }

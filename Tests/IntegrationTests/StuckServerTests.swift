@@ -1,10 +1,11 @@
-// Servers that do not answer (a black-hole listener) or answer slowly: the client deadline ends the wait, the server's own timeout comes first.
-@testable import Config
 import Foundation
-@testable import PGVigil
-@testable import Postgres
 import TestSupport
 import Testing
+
+// Servers that do not answer (a black-hole listener) or answer slowly: the client deadline ends the wait, the server's own timeout comes first.
+@testable import Config
+@testable import PGVigil
+@testable import Postgres
 
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"))
 struct StuckServerTests {
@@ -29,8 +30,9 @@ struct StuckServerTests {
             #expect(downAfter < Scenario.deadline + Scenario.interval + Scenario.observationSlack, "down after \(downAfter)")
             #expect(hole.acceptedCount >= holes.count, "the connects reached the listener")
             let readiness = try await agent.get("/readyz")
-            #expect(readiness.body.contains(
-                #"{"reason":"no answer from the server within 3s; the connection was dropped (and a running query cancelled)","target":"hole0"}"#),
+            #expect(
+                readiness.body.contains(
+                    #"{"reason":"no answer from the server within 3s; the connection was dropped (and a running query cancelled)","target":"hole0"}"#),
                 "\(readiness.body)")
             #expect(!readiness.body.contains("never-logged-secret"))
 

@@ -1,9 +1,10 @@
 // Access to the real primary and replica that scripts/test.sh starts on loopback.
 import Foundation
 import NIOPosix
+import Testing
+
 @testable import PGVigil
 @testable import Postgres
-import Testing
 
 /// The servers of the integration run, named by environment variables that scripts/test.sh sets.
 enum TestCluster {

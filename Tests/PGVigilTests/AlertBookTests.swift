@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // The saved alert state is written at transitions only, never because a firing alert's value moved.
 @testable import Alerting
-import Foundation
 @testable import PGVigil
 @testable import Store
-import Testing
 
 @Suite struct AlertBookTests {
     @Test func theStateIsSavedAtTransitionsNotEveryEvaluation() async throws {
@@ -28,7 +29,8 @@ import Testing
         #expect(await book.saves == 2)
         await evaluate(40, now: 3630)  // notified again after the repeat interval
         #expect(await book.saves == 3)
-        let saved = try JSONDecoder().decode([AlertEvaluator.Instance].self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/" + AlertBook.stateFileName)))
+        let saved = try JSONDecoder().decode(
+            [AlertEvaluator.Instance].self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/" + AlertBook.stateFileName)))
         #expect(saved.map(\.state) == [.firing])
         #expect(saved.first?.lastNotifiedAt == 3630)
         await evaluate(1, now: 3645)  // resolved

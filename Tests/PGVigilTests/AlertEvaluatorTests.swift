@@ -1,8 +1,9 @@
+import Testing
+
 // Unit tests of the alert state machine, driven by a test clock (the `now` passed in).
 @testable import Alerting
 @testable import PGVigil
 @testable import Store
-import Testing
 
 @Suite struct AlertEvaluatorTests {
     private func rule(_ expression: String, for hold: Duration = .seconds(60), resolve: String? = nil) throws -> AlertRule {
@@ -114,7 +115,9 @@ import Testing
         let rule = try rule("lag > 30", for: .zero)
         var evaluator = AlertEvaluator()
         _ = evaluator.evaluate(rule, observations: observe(40), gaps: DataGaps(), now: 0)
-        let other = DataGaps(failingSources: [SeriesSource(target: "replica", collector: "statements"), SeriesSource(target: "primary", collector: "replication")])
+        let other = DataGaps(failingSources: [
+            SeriesSource(target: "replica", collector: "statements"), SeriesSource(target: "primary", collector: "replication"),
+        ])
         #expect(evaluator.evaluate(rule, observations: [], gaps: other, now: 15).map(\.status) == [.resolved])
     }
 
@@ -130,14 +133,18 @@ import Testing
 
     @Test func stateSavedByAnOlderVersionHoldsOnItsTargetBeingDown() throws {
         let rule = try rule("lag > 30", for: .zero)
-        var firing = try #require({ () -> AlertEvaluator.Instance? in
-            var evaluator = AlertEvaluator()
-            _ = evaluator.evaluate(rule, observations: observe(40), gaps: DataGaps(), now: 0)
-            return evaluator.instances.values.first
-        }())
+        var firing = try #require(
+            { () -> AlertEvaluator.Instance? in
+                var evaluator = AlertEvaluator()
+                _ = evaluator.evaluate(rule, observations: observe(40), gaps: DataGaps(), now: 0)
+                return evaluator.instances.values.first
+            }())
         firing.collector = nil
         var evaluator = AlertEvaluator(instances: [firing])
-        #expect(evaluator.evaluate(rule, observations: [], gaps: DataGaps(failingSources: [SeriesSource(target: "replica", collector: "replication")]), now: 15).map(\.status) == [.resolved])
+        #expect(
+            evaluator.evaluate(
+                rule, observations: [], gaps: DataGaps(failingSources: [SeriesSource(target: "replica", collector: "replication")]), now: 15
+            ).map(\.status) == [.resolved])
         evaluator = AlertEvaluator(instances: [firing])
         #expect(evaluator.evaluate(rule, observations: [], gaps: DataGaps(downTargets: ["replica"]), now: 15).isEmpty)
     }

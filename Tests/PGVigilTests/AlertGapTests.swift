@@ -1,9 +1,10 @@
+import Testing
+
 // The store and the evaluator together: a collector that fails or a target that goes down holds its alerts.
 @testable import Alerting
 @testable import PGVigil
 @testable import Sampler
 @testable import Store
-import Testing
 
 @Suite struct AlertGapTests {
     private let rule = AlertRule(

@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // Unit tests of the alerts section: compiled rules, receivers, and errors that name the field.
 @testable import Alerting
 @testable import Config
-import Foundation
 @testable import PGVigil
-import Testing
 
 @Suite struct AlertsConfigTests {
     private func load(_ alerts: String, environment: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
@@ -23,7 +24,8 @@ import Testing
     }
 
     @Test func compilesRulesAndReceivers() throws {
-        let config = try load("""
+        let config = try load(
+            """
               evaluation_interval: 5s
               rules:
                 - alert: ReplicationLagHigh
@@ -59,73 +61,88 @@ import Testing
     }
 
     @Test func badExpressionNamesTheFieldAndTheColumn() throws {
-        let error = try #require(loadError("""
-              rules:
-                - alert: X
-                  expr: avg(pg_up) < 1
-            """))
+        let error = try #require(
+            loadError(
+                """
+                  rules:
+                    - alert: X
+                      expr: avg(pg_up) < 1
+                """))
         #expect(error.field == "alerts.rules[0].expr")
         #expect(error.line == 5)
         #expect(error.message.hasPrefix("column 1: unsupported function \"avg\""))
     }
 
     @Test func missingEnvironmentVariableIsNamed() throws {
-        let error = try #require(loadError("""
-              receivers:
-                - name: oncall
-                  url: https://hooks.example.invalid/x
-                  headers: { Authorization: "Bearer ${ONCALL_TOKEN}" }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                  receivers:
+                    - name: oncall
+                      url: https://hooks.example.invalid/x
+                      headers: { Authorization: "Bearer ${ONCALL_TOKEN}" }
+                """))
         #expect(error.field == "alerts.receivers[0].headers.Authorization")
         #expect(error.message == "environment variable ONCALL_TOKEN is not set")
     }
 
     @Test func pagerDutyNeedsARoutingKey() throws {
-        let error = try #require(loadError("""
-              receivers:
-                - { name: pd, url: "https://events.pagerduty.com/v2/enqueue", format: pagerduty }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                  receivers:
+                    - { name: pd, url: "https://events.pagerduty.com/v2/enqueue", format: pagerduty }
+                """))
         #expect(error.field == "alerts.receivers[0].routing_key")
     }
 
     @Test func unknownFormatListsTheFormats() throws {
-        let error = try #require(loadError("""
-              receivers:
-                - { name: x, url: "https://a.invalid/", format: teams }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                  receivers:
+                    - { name: x, url: "https://a.invalid/", format: teams }
+                """))
         #expect(error.field == "alerts.receivers[0].format")
         #expect(error.message.contains("alertmanager, alertmanager-api, slack, pagerduty"))
     }
 
     @Test func resolveMustSelectTheSameMetric() throws {
-        let error = try #require(loadError("""
-              rules:
-                - { alert: X, expr: "a > 1", resolve: "b < 1" }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                  rules:
+                    - { alert: X, expr: "a > 1", resolve: "b < 1" }
+                """))
         #expect(error.field == "alerts.rules[0].resolve")
     }
 
     @Test func badTemplateIsRejectedAtLoad() throws {
-        let error = try #require(loadError("""
-              rules:
-                - { alert: X, expr: "a > 1", annotations: { summary: "{{ .Labels.target }}" } }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                  rules:
+                    - { alert: X, expr: "a > 1", annotations: { summary: "{{ .Labels.target }}" } }
+                """))
         #expect(error.field == "alerts.rules[0].annotations.summary")
     }
 
     @Test func duplicateRuleNamesAreRejected() throws {
-        let error = try #require(loadError("""
-              rules:
-                - { alert: X, expr: "a > 1" }
-                - { alert: X, expr: "b > 1" }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                  rules:
+                    - { alert: X, expr: "a > 1" }
+                    - { alert: X, expr: "b > 1" }
+                """))
         #expect(error.field == "alerts.rules[1].alert")
     }
 
     @Test func redactedURLsHideSecrets() {
         let slack = ReceiverSettings(name: "s", url: "https://hooks.slack.com/services/T0/B0/SECRET", format: .slack, headers: [], timeout: .zero)
         #expect(slack.redactedURL == "https://hooks.slack.com/***")
-        let basic = ReceiverSettings(name: "b", url: "https://user:pw@am.example:9093/api/v2/alerts?token=x", format: .alertmanagerAPI, headers: [], timeout: .zero)
+        let basic = ReceiverSettings(
+            name: "b", url: "https://user:pw@am.example:9093/api/v2/alerts?token=x", format: .alertmanagerAPI, headers: [], timeout: .zero)
         #expect(basic.redactedURL == "https://***@am.example:9093/api/v2/alerts?***")
     }
 }

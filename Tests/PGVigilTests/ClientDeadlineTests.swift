@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of the client-side deadline of libpq calls: its arithmetic and its error.
 @testable import PGVigil
 @testable import Postgres
-import Testing
 
 @Suite struct ClientDeadlineTests {
     @Test(arguments: [

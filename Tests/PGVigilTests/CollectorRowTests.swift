@@ -1,9 +1,10 @@
+import Testing
+
 // Unit tests of the collectors' pure row→samples functions.
 @testable import Collectors
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
-import Testing
 
 @Suite struct CollectorRowTests {
     private func family(_ name: String, in families: [MetricFamily]) throws -> MetricFamily {
@@ -17,15 +18,21 @@ import Testing
                 Row(["datname": "app", "usename": "web", "state": "idle in transaction", "wait_event_type": "Client", "own": "f", "sessions": "1"]),
                 Row(["datname": "app", "usename": "pgvigil", "state": "idle", "wait_event_type": "Client", "own": "t", "sessions": "1"]),
             ],
-            durationRows: [Row([
-                "datname": "app", "max_tx_duration": "12.5", "max_query_duration": "0.25", "max_idle_in_transaction": "12.4", "blocked": "2",
-            ])],
+            durationRows: [
+                Row([
+                    "datname": "app", "max_tx_duration": "12.5", "max_query_duration": "0.25", "max_idle_in_transaction": "12.4", "blocked": "2",
+                ])
+            ],
             settingsRows: [Row(["max_connections": "100"])])
         let count = try family("pg_stat_activity_count", in: families)
         #expect(count.samples.count == 2)
-        #expect(count.samples[1].labels == [Label("datname", "app"), Label("usename", "web"), Label("state", "idle in transaction"), Label("wait_event_type", "Client")])
+        #expect(
+            count.samples[1].labels == [
+                Label("datname", "app"), Label("usename", "web"), Label("state", "idle in transaction"), Label("wait_event_type", "Client"),
+            ])
         #expect(count.samples[1].value == 1)
-        #expect(try family("pg_stat_activity_max_tx_duration_seconds", in: families).samples == [Sample(labels: [Label("datname", "app")], value: 12.5)])
+        #expect(
+            try family("pg_stat_activity_max_tx_duration_seconds", in: families).samples == [Sample(labels: [Label("datname", "app")], value: 12.5)])
         #expect(try family("pg_stat_activity_max_idle_in_transaction_seconds", in: families).samples.first?.value == 12.4)
         #expect(try family("pg_stat_activity_blocked_count", in: families).samples.first?.value == 2)
         #expect(try family("pg_settings_max_connections", in: families).samples == [Sample(value: 100)])
@@ -52,7 +59,7 @@ import Testing
         #expect(lag(500, 1500, 3600, quiet, 100) == 10)
         // Replay stuck for long: received positions moved on at every sample since t=20.
         let moving = (0...9).map { SeriesPoint(timestamp: Double($0) * 10, value: $0 < 3 ? 1000 : 1000 + Double($0) * 100) }
-        #expect(lag(1000, 2000, 75, moving, 100) == 75)   // the commit age is smaller: it wins
+        #expect(lag(1000, 2000, 75, moving, 100) == 75)  // the commit age is smaller: it wins
         #expect(lag(1000, 2000, 500, moving, 100) == 80)  // the last point at ≤ 1000 is t=20
         // No history yet: the commit age; neither known: omitted.
         #expect(lag(500, 1500, 42, [], 100) == 42)
@@ -60,12 +67,18 @@ import Testing
     }
 
     @Test func caughtUpIdleStandbyHasZeroLagTimesInsteadOfNull() throws {
-        let families = try ReplicationCollector.families(standbyRows: [], standbysRows: [
-            Row(["application_name": "r1", "client_addr": "10.0.0.2", "state": "streaming", "lag_bytes": "0",
-                 "write_lag": nil, "flush_lag": nil, "replay_lag": nil]),
-            Row(["application_name": "r2", "client_addr": "10.0.0.3", "state": "streaming", "lag_bytes": "8192",
-                 "write_lag": "0.001", "flush_lag": "0.002", "replay_lag": nil]),
-        ], slotRows: [])
+        let families = try ReplicationCollector.families(
+            standbyRows: [],
+            standbysRows: [
+                Row([
+                    "application_name": "r1", "client_addr": "10.0.0.2", "state": "streaming", "lag_bytes": "0",
+                    "write_lag": nil, "flush_lag": nil, "replay_lag": nil,
+                ]),
+                Row([
+                    "application_name": "r2", "client_addr": "10.0.0.3", "state": "streaming", "lag_bytes": "8192",
+                    "write_lag": "0.001", "flush_lag": "0.002", "replay_lag": nil,
+                ]),
+            ], slotRows: [])
         let replay = try family("pg_stat_replication_replay_lag_seconds", in: families)
         #expect(replay.samples.count == 1)
         #expect(replay.samples.first?.value == 0)
@@ -76,13 +89,16 @@ import Testing
     }
 
     @Test func slotsWithoutRestartLSNAreSkipped() throws {
-        let families = try ReplicationCollector.families(standbyRows: [], standbysRows: [], slotRows: [
-            Row(["slot_name": "s1", "slot_type": "physical", "active": "t", "retained_bytes": "1024"]),
-            Row(["slot_name": "s2", "slot_type": "logical", "active": "f", "retained_bytes": nil]),
-        ])
-        #expect(try family("pg_replication_slot_retained_bytes", in: families).samples == [
-            Sample(labels: [Label("slot_name", "s1"), Label("slot_type", "physical"), Label("active", "true")], value: 1024),
-        ])
+        let families = try ReplicationCollector.families(
+            standbyRows: [], standbysRows: [],
+            slotRows: [
+                Row(["slot_name": "s1", "slot_type": "physical", "active": "t", "retained_bytes": "1024"]),
+                Row(["slot_name": "s2", "slot_type": "logical", "active": "f", "retained_bytes": nil]),
+            ])
+        #expect(
+            try family("pg_replication_slot_retained_bytes", in: families).samples == [
+                Sample(labels: [Label("slot_name", "s1"), Label("slot_type", "physical"), Label("active", "true")], value: 1024)
+            ])
     }
 
     @Test func cacheHitRatioUsesTheWindowElseSinceReset() {
@@ -112,17 +128,25 @@ import Testing
     @Test func tableSizesReportTopTablesAndSumTheRest() throws {
         let families = try TableSizesCollector.families(
             databaseRows: [Row(["datname": "app", "size_bytes": "9000000"])],
-            tables: [("app", [
-                Row(["schemaname": "public", "relname": "orders", "table_bytes": "800", "index_bytes": "200", "total_bytes": "1000",
-                     "n_live_tup": "10"]),
-                Row(["schemaname": nil, "relname": nil, "table_bytes": nil, "index_bytes": nil, "total_bytes": "300", "n_live_tup": nil]),
-            ])])
+            tables: [
+                (
+                    "app",
+                    [
+                        Row([
+                            "schemaname": "public", "relname": "orders", "table_bytes": "800", "index_bytes": "200", "total_bytes": "1000",
+                            "n_live_tup": "10",
+                        ]),
+                        Row(["schemaname": nil, "relname": nil, "table_bytes": nil, "index_bytes": nil, "total_bytes": "300", "n_live_tup": nil]),
+                    ]
+                )
+            ])
         let labels = [Label("datname", "app"), Label("schemaname", "public"), Label("relname", "orders")]
         #expect(try family("pg_stat_user_tables_total_size_bytes", in: families).samples == [Sample(labels: labels, value: 1000)])
         #expect(try family("pg_stat_user_tables_n_live_tup", in: families).samples == [Sample(labels: labels, value: 10)])
         // Dead tuples are the vacuum collector's (its top tables by dead tuples), not these.
         #expect(families.allSatisfy { $0.name != "pg_stat_user_tables_n_dead_tup" })
-        #expect(try family("pg_stat_user_tables_other_total_size_bytes", in: families).samples == [Sample(labels: [Label("datname", "app")], value: 300)])
+        #expect(
+            try family("pg_stat_user_tables_other_total_size_bytes", in: families).samples == [Sample(labels: [Label("datname", "app")], value: 300)])
         #expect(try family("pg_database_size_bytes", in: families).samples.first?.value == 9_000_000)
     }
 

@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of Prometheus-style duration parsing and printing.
 @testable import Config
 @testable import PGVigil
-import Testing
 
 @Suite struct ConfigDurationTests {
     @Test(arguments: [("500ms", 0.5), ("15s", 15), ("5m", 300), ("1h", 3600), ("1h30m", 5400), ("1d", 86400), ("2w", 1_209_600)])

@@ -1,12 +1,15 @@
+import Foundation
+
 // Loads config text through the real loader, from a temporary file, as the agent reads one.
 @testable import Config
-import Foundation
 @testable import PGVigil
 
 /// The config loader run on YAML written to a temporary file (removed afterwards).
 enum ConfigFile {
     /// The effective config of `yaml` with `overrides` and `environment`.
-    static func load(_ yaml: String, overrides: ConfigOverrides = ConfigOverrides(), environment: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
+    static func load(
+        _ yaml: String, overrides: ConfigOverrides = ConfigOverrides(), environment: [String: String] = [:]
+    ) throws(ConfigError) -> AgentConfig {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(yaml.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -1,20 +1,24 @@
+import Foundation
+import Testing
+
 // Unit tests of config loading: layering of file, environment and flags, and errors that point at the line.
 @testable import Collectors
 @testable import Config
-import Foundation
 @testable import PGVigil
 @testable import Postgres
-import Testing
 
 @Suite struct ConfigLoaderTests {
-    private func load(_ yaml: String, overrides: ConfigOverrides = ConfigOverrides(), environment: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
+    private func load(
+        _ yaml: String, overrides: ConfigOverrides = ConfigOverrides(), environment: [String: String] = [:]
+    ) throws(ConfigError) -> AgentConfig {
         try ConfigFile.load(yaml, overrides: overrides, environment: environment)
     }
 
     private func loadError(_ yaml: String) -> ConfigError? { ConfigFile.loadError(yaml) }
 
     @Test func readsTheInterfaceExample() throws {
-        let config = try load("""
+        let config = try load(
+            """
             listen: "127.0.0.1:9500"
             interval: 5s
             history: 30m
@@ -37,8 +41,16 @@ import Testing
         #expect(config.targets[0].labels == ["cluster": "main"])
         #expect(config.targets[1].databases == .list(["app", "billing"]))
         let schedule = CollectorRegistry.schedule(for: config, context: .unitTest)
-        #expect(schedule.map(\.collector.name) == ["activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "settings", "vacuum", "indexes", "partitions"])
-        #expect(schedule.map(\.interval) == [.seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(300), .seconds(60), .seconds(300), .seconds(300)])
+        #expect(
+            schedule.map(\.collector.name) == [
+                "activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "settings", "vacuum",
+                "indexes", "partitions",
+            ])
+        #expect(
+            schedule.map(\.interval) == [
+                .seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(300),
+                .seconds(60), .seconds(300), .seconds(300),
+            ])
         #expect((schedule[2].collector as? TableSizesCollector)?.limit == 20)
     }
 
@@ -48,19 +60,22 @@ import Testing
         let fromEnvironment = try load(yaml, environment: environment)
         #expect(fromEnvironment.listen == ":2000")
         #expect(fromEnvironment.targets.map(\.name) == ["envhost:6000"])
-        let fromFlags = try load(yaml, overrides: ConfigOverrides(dsns: ["host=a", "host=b port=7"], listen: ":3000", interval: "1m"), environment: environment)
+        let fromFlags = try load(
+            yaml, overrides: ConfigOverrides(dsns: ["host=a", "host=b port=7"], listen: ":3000", interval: "1m"), environment: environment)
         #expect(fromFlags.listen == ":3000")
         #expect(fromFlags.interval.duration == .seconds(60))
         #expect(fromFlags.targets.map(\.name) == ["a:5432", "b:7"])
     }
 
     @Test func unknownFieldNamesLineAndField() throws {
-        let error = try #require(loadError("""
-            interval: 15s
-            targets:
-              - dsn: "host=x"
-                lables: { a: b }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                interval: 15s
+                targets:
+                  - dsn: "host=x"
+                    lables: { a: b }
+                """))
         #expect(error.line == 4)
         #expect(error.field == "targets[0].lables")
         #expect(error.message.contains("unknown field \"lables\""))
@@ -87,11 +102,13 @@ import Testing
     }
 
     @Test func duplicateTargetNamesAreRejectedAtTheSecond() throws {
-        let error = try #require(loadError("""
-            targets:
-              - { name: db, dsn: "host=a" }
-              - { name: db, dsn: "host=b" }
-            """))
+        let error = try #require(
+            loadError(
+                """
+                targets:
+                  - { name: db, dsn: "host=a" }
+                  - { name: db, dsn: "host=b" }
+                """))
         #expect(error.field == "targets[1].name")
         #expect(error.line == 3)
     }

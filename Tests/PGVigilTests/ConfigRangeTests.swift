@@ -1,6 +1,7 @@
+import Testing
+
 // Every number of the config has a range; out of range is an error naming the line and the field.
 @testable import PGVigil
-import Testing
 
 @Suite struct ConfigRangeTests {
     @Test(arguments: [
@@ -27,15 +28,17 @@ import Testing
     }
 
     @Test func theBoundsThemselvesAreAccepted() {
-        #expect(ConfigFile.loadError("""
-            interval: 100ms
-            history: 5h
-            timeout: 10m
-            collectors:
-              table_sizes: { limit: 100000, interval: 1d }
-            alerts:
-              repeat_interval: 5w
-            targets: [{ name: a, dsn: "host=127.0.0.1" }]
-            """) == nil)
+        #expect(
+            ConfigFile.loadError(
+                """
+                interval: 100ms
+                history: 5h
+                timeout: 10m
+                collectors:
+                  table_sizes: { limit: 100000, interval: 1d }
+                alerts:
+                  repeat_interval: 5w
+                targets: [{ name: a, dsn: "host=127.0.0.1" }]
+                """) == nil)
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // Keeps README.md's configuration reference true to the config types and the collector registry.
 @testable import Collectors
 @testable import Config
-import Foundation
 @testable import PGVigil
-import Testing
 
 @Suite struct ConfigReferenceTests {
     /// README.md's rows, each as its first cell (the field or collector, in backticks).

@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of connection string parsing, redaction and target naming.
 @testable import PGVigil
 @testable import Postgres
-import Testing
 
 @Suite struct ConnectionStringTests {
     @Test(arguments: [

@@ -1,8 +1,9 @@
+import NIOCore
+import Testing
+
 // Unit tests of the HTTP server's connection table: who gives way when every slot is taken.
 @testable import HTTP
-import NIOCore
 @testable import PGVigil
-import Testing
 
 @Suite struct ConnectionTableTests {
     private let start = NIODeadline.uptimeNanoseconds(1_000_000_000)

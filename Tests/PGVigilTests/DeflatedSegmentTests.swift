@@ -1,9 +1,10 @@
 // Unit tests of gzip streams joined from separately deflated pieces (zlib checks the joined CRC-32 and length).
 import CompressNIO
-@testable import Exposition
 import NIOCore
-@testable import PGVigil
 import Testing
+
+@testable import Exposition
+@testable import PGVigil
 
 @Suite struct DeflatedSegmentTests {
     @Test func piecesJoinIntoOneGzipStream() throws {

@@ -1,10 +1,11 @@
+import Foundation
+import Logging
+import Testing
+
 // Unit tests of what a delivery queue keeps waiting: coalescing per alert, order, and the backlog bound.
 @testable import Alerting
 @testable import Config
-import Foundation
-import Logging
 @testable import PGVigil
-import Testing
 
 @Suite struct DeliveryQueueBacklogTests {
     /// A transport the queues here never reach: nothing runs them, so only queueing is tested.

@@ -1,15 +1,16 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Support
+import TestSupport
+import Testing
+
 // The delivery queue under faults, with a scripted transport: a long outage of an Alertmanager API
 // receiver, and a spool directory that cannot be written.
 @testable import Alerting
 @testable import Config
-import Foundation
-import Logging
-import NIOConcurrencyHelpers
 @testable import PGVigil
 @testable import Store
-import Support
-import TestSupport
-import Testing
 
 @Suite struct DeliveryQueueFaultTests {
     /// A transport that answers a set status and records each request body with that status.

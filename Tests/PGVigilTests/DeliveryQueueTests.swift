@@ -1,14 +1,15 @@
-// The delivery queue against a real HTTP receiver on loopback, through libcurl: retries, order,
-// spool replay after a "restart", permissions, and rejection.
-@testable import Alerting
 import Foundation
 import Logging
 import NIOPosix
-@testable import PGVigil
-@testable import Store
 import Support
 import TestSupport
 import Testing
+
+// The delivery queue against a real HTTP receiver on loopback, through libcurl: retries, order,
+// spool replay after a "restart", permissions, and rejection.
+@testable import Alerting
+@testable import PGVigil
+@testable import Store
 
 @Suite struct DeliveryQueueTests {
     private func temporarySpool() throws -> Spool {
@@ -21,7 +22,8 @@ import Testing
         settings.initialBackoff = .milliseconds(100)
         settings.maximumBackoff = .milliseconds(400)
         return try DeliveryQueue(
-            receiver: settings, spool: spool, disk: DiskWorker(), transport: CurlWebhookClient(threadPool: .singleton), externalURL: "http://127.0.0.1:9432",
+            receiver: settings, spool: spool, disk: DiskWorker(), transport: CurlWebhookClient(threadPool: .singleton),
+            externalURL: "http://127.0.0.1:9432",
             logger: Logger(label: "test"), wallClock: WallClock.now)
     }
 

@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // Keeps examples/pgvigil.yaml true: it loads and compiles (AgentIntegrationTests checks its rules' metrics).
 @testable import Alerting
 @testable import Config
-import Foundation
 @testable import PGVigil
-import Testing
 
 @Suite struct ExampleConfigTests {
     /// The example config, found from this file's path in the checkout.

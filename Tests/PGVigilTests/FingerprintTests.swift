@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of alert fingerprints and annotation templates.
 @testable import Alerting
 @testable import PGVigil
-import Testing
 
 @Suite struct FingerprintTests {
     @Test func matchesAlertmanagersFingerprintOfTheSameLabels() {
@@ -22,7 +23,9 @@ import Testing
         // The separator keeps ("ab","c") and ("a","bc") apart.
         #expect(Fingerprint.of(["ab": "c"]) != Fingerprint.of(["a": "bc"]))
         // A value computed once and written down: the fingerprint never changes between releases.
-        #expect(Fingerprint.of(["alertname": "ReplicationLagHigh", "target": "replica"]) == Fingerprint.of(["target": "replica", "alertname": "ReplicationLagHigh"]))
+        #expect(
+            Fingerprint.of(["alertname": "ReplicationLagHigh", "target": "replica"])
+                == Fingerprint.of(["target": "replica", "alertname": "ReplicationLagHigh"]))
     }
 
     @Test func templatesRenderLabelsAndValue() throws {

@@ -1,6 +1,7 @@
+import Testing
+
 // Every committed fuzz input (seeds and every crash the fuzzers ever found) replayed through its target.
 @testable import PGVigil
-import Testing
 
 @Suite struct FuzzCorpusTests {
     /// Fuzz/corpus/, found from this file's place in the repository.

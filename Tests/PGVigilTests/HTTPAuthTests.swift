@@ -1,16 +1,17 @@
 // Unit tests of the optional HTTP credentials: config, masking, and which requests get through.
 import Alerting
-@testable import Config
-@testable import Exposition
 import Foundation
-@testable import HTTP
 import NIOCore
 import NIOHTTP1
+import Testing
+
+@testable import Config
+@testable import Exposition
+@testable import HTTP
 @testable import PGVigil
 @testable import Sampler
 @testable import Store
 @testable import Support
-import Testing
 
 @Suite struct HTTPAuthTests {
     private func router(_ authenticator: HTTPAuthenticator?) -> Router {
@@ -27,8 +28,9 @@ import Testing
     }
 
     @Test func everyPathButHealthzNeedsTheTokenOrThePassword() throws {
-        let authenticator = try #require(HTTPAuthenticator(
-            bearerToken: "s3cret", basicAuth: HTTPAuthConfig.BasicAuth(username: "prometheus", password: "pa:ss")))
+        let authenticator = try #require(
+            HTTPAuthenticator(
+                bearerToken: "s3cret", basicAuth: HTTPAuthConfig.BasicAuth(username: "prometheus", password: "pa:ss")))
         let router = router(authenticator)
         #expect(status(router, "/healthz") == .ok)
         for path in ["/metrics", "/", "/readyz", "/api/v1/alerts", "/probe?target=x", "/nope"] {
@@ -46,11 +48,11 @@ import Testing
     @Test func credentialsComeFromTheEnvironmentAndAreMaskedWhenPrinted() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
         try """
-            targets: [{ dsn: "host=x" }]
-            auth:
-              bearer_token: "${SCRAPE_TOKEN}"
-              basic_auth: { username: prometheus, password: "${SCRAPE_PASSWORD}" }
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        targets: [{ dsn: "host=x" }]
+        auth:
+          bearer_token: "${SCRAPE_TOKEN}"
+          basic_auth: { username: prometheus, password: "${SCRAPE_PASSWORD}" }
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let environment = ["SCRAPE_TOKEN": "t0k3n-value", "SCRAPE_PASSWORD": "pw-value"]
         let config = try AgentSetup.load(overrides: ConfigOverrides(configFile: path), environment: environment).config

@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of the `http:` config section: defaults, ranges, unknown keys, check-config output.
 @testable import Config
 @testable import PGVigil
-import Testing
 
 @Suite struct HTTPServerConfigTests {
     /// Loads `yaml` with a target.
@@ -24,7 +25,8 @@ import Testing
     }
 
     @Test func everyKeyIsRead() throws {
-        let http = try load("""
+        let http = try load(
+            """
             http:
               max_connections: 500
               idle_timeout: 5m
@@ -32,9 +34,13 @@ import Testing
               max_header_bytes: 8192
               max_header_fields: 50
               max_body_bytes: 0
-            """).http
-        #expect(http == HTTPServerConfig(maxConnections: 500, idleTimeout: .seconds(300), requestHeadTimeout: .seconds(3),
-                                         maxHeaderBytes: 8192, maxHeaderFields: 50, maxBodyBytes: 0))
+            """
+        ).http
+        #expect(
+            http
+                == HTTPServerConfig(
+                    maxConnections: 500, idleTimeout: .seconds(300), requestHeadTimeout: .seconds(3),
+                    maxHeaderBytes: 8192, maxHeaderFields: 50, maxBodyBytes: 0))
     }
 
     @Test(arguments: [
@@ -63,7 +69,10 @@ import Testing
 
     @Test func checkConfigShowsTheLimits() throws {
         let yaml = try EffectiveConfigPrinter.yaml(try load("http: { max_connections: 300 }\n"))
-        #expect(yaml.contains("http:\n  max_connections: 300\n  idle_timeout: 2m\n  request_head_timeout: 10s\n  max_header_bytes: 16384\n  max_header_fields: 100\n  max_body_bytes: 16384\n"))
+        #expect(
+            yaml.contains(
+                "http:\n  max_connections: 300\n  idle_timeout: 2m\n  request_head_timeout: 10s\n  max_header_bytes: 16384\n  max_header_fields: 100\n  max_body_bytes: 16384\n"
+            ))
     }
 
     @Test func durationsBecomeNIOTimeAmountsWithoutOverflow() throws {

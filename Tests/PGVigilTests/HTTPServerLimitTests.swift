@@ -1,28 +1,34 @@
 // The HTTP server's limits on a real socket: oversized requests, slow and idle connections, the connection table.
 import Alerting
-@testable import Config
-@testable import Exposition
-@testable import HTTP
 import Logging
 import NIOCore
 import NIOPosix
+import TestSupport
+import Testing
+
+@testable import Config
+@testable import Exposition
+@testable import HTTP
 @testable import PGVigil
 @testable import Sampler
 @testable import Store
-import TestSupport
-import Testing
 
 @Suite struct HTTPServerLimitTests {
     /// Starts a server with `limits` on 127.0.0.1 counting what it closes in `closed`, runs `body`
     /// with its port, stops it.
-    private func withServer(_ limits: HTTPServerConfig = HTTPServerConfig(maxConnections: 2, idleTimeout: .seconds(30), requestHeadTimeout: .seconds(10), maxBodyBytes: 1024),
-                            closed: HTTPClosedConnections = HTTPClosedConnections(),
-                            _ body: (Int) async throws -> Void) async throws {
+    private func withServer(
+        _ limits: HTTPServerConfig = HTTPServerConfig(
+            maxConnections: 2, idleTimeout: .seconds(30), requestHeadTimeout: .seconds(10), maxBodyBytes: 1024),
+        closed: HTTPClosedConnections = HTTPClosedConnections(),
+        _ body: (Int) async throws -> Void
+    ) async throws {
         let state = ServedState(.initial([]))
         let server = HTTPServer(
             address: try #require(ListenAddress("127.0.0.1:0")),
-            router: Router(state: state, alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600), statementTexts: StatementTextCatalog(),
-            statusPage: StatusPage(archive: SeriesArchive(), history: 3600), wallClock: { 0 }),
+            router: Router(
+                state: state, alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600),
+                statementTexts: StatementTextCatalog(),
+                statusPage: StatusPage(archive: SeriesArchive(), history: 3600), wallClock: { 0 }),
             limits: limits, closed: closed, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in

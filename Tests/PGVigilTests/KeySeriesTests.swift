@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of the status page's derived series: counters are rated per series, then summed.
 @testable import HTTP
 @testable import Store
-import Testing
 
 @Suite struct KeySeriesTests {
     private let now = 1_000_000.0
@@ -16,16 +17,19 @@ import Testing
                 + (step <= 5 ? [("old", 1_000_000 + 60 * Double(step), 1_000_000 + 100 * Double(step), 0)] : [])
                 + (step >= 8 ? [("new", 5_000_000 + 120 * Double(step), 1_000_000 + 50 * Double(step), 1_000_000 + 50 * Double(step))] : [])
             func family(_ name: String, _ value: (String, Double, Double, Double) -> Double) -> MetricFamily {
-                MetricFamily(name: name, help: "", type: .counter, samples: databases.map {
-                    Sample(labels: [target, Label("datname", $0.name)], value: value($0.name, $0.commits, $0.hits, $0.reads))
-                })
+                MetricFamily(
+                    name: name, help: "", type: .counter,
+                    samples: databases.map {
+                        Sample(labels: [target, Label("datname", $0.name)], value: value($0.name, $0.commits, $0.hits, $0.reads))
+                    })
             }
-            archive.append([
-                family("pg_stat_database_xact_commit_total") { _, commits, _, _ in commits },
-                family("pg_stat_database_xact_rollback_total") { _, _, _, _ in 0 },
-                family(CacheHitRatio.hitsName) { _, _, hits, _ in hits },
-                family(CacheHitRatio.readsName) { _, _, _, reads in reads },
-            ], timestamp: now - 600 + 60 * Double(step), capacity: 100, retention: 3600)
+            archive.append(
+                [
+                    family("pg_stat_database_xact_commit_total") { _, commits, _, _ in commits },
+                    family("pg_stat_database_xact_rollback_total") { _, _, _, _ in 0 },
+                    family(CacheHitRatio.hitsName) { _, _, hits, _ in hits },
+                    family(CacheHitRatio.readsName) { _, _, _, reads in reads },
+                ], timestamp: now - 600 + 60 * Double(step), capacity: 100, retention: 3600)
         }
         return archive
     }

@@ -1,7 +1,8 @@
+import Testing
+
 // The linear-time regular expressions: RE2 semantics, bounded cost, limits and errors with columns.
 @testable import PGVigil
 @testable import Support
-import Testing
 
 @Suite struct LinearRegexTests {
     @Test(arguments: [

@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // Unit tests of the webhook payloads against the shapes their receivers document.
 @testable import Alerting
 @testable import Config
-import Foundation
 @testable import PGVigil
-import Testing
 
 @Suite struct PayloadFormatTests {
     private let context = PayloadFormat.Context(receiver: "oncall", externalURL: "http://pgvigil.test:9432", routingKey: "R0UT1NGK3Y")
@@ -21,8 +22,11 @@ import Testing
 
     @Test func alertmanagerWebhookV4() throws {
         let body = try #require(try json(.alertmanager, notification(.firing)) as? [String: Any])
-        #expect(Set(body.keys) == ["version", "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels", "commonLabels",
-                                   "commonAnnotations", "externalURL", "alerts"])
+        #expect(
+            Set(body.keys) == [
+                "version", "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels", "commonLabels",
+                "commonAnnotations", "externalURL", "alerts",
+            ])
         #expect(body["version"] as? String == "4")
         #expect(body["status"] as? String == "firing")
         #expect(body["receiver"] as? String == "oncall")

@@ -1,11 +1,12 @@
+import Exposition
+import Foundation
+import Testing
+import Yams
+
 // Keeps alerts/pgvigil.rules.yml equivalent to the agent's default rules in examples/pgvigil.yaml.
 @testable import Alerting
 @testable import Config
-import Exposition
-import Foundation
 @testable import PGVigil
-import Testing
-import Yams
 
 @Suite struct PrometheusRulesTests {
     /// The part of a Prometheus rule file this test reads.
@@ -60,7 +61,8 @@ import Yams
                 // Hysteresis: while firing, the alert holds until the resolve condition is met.
                 let parsed = try RuleExpressionParser.parse(resolve)
                 let holding = parsed.comparison == .less ? ">=" : "<="
-                let branch = "or (\(collapsed(resolve).components(separatedBy: " ")[0]) \(holding) \(PrometheusTextEncoder.formatValue(parsed.threshold))"
+                let branch =
+                    "or (\(collapsed(resolve).components(separatedBy: " ")[0]) \(holding) \(PrometheusTextEncoder.formatValue(parsed.threshold))"
                     + " and ignoring(alertname, alertstate, severity) ALERTS{alertname=\"\(rule.alert)\", alertstate=\"firing\"})"
                 #expect(expression.hasSuffix(branch), "\(rule.alert): \(expression)")
             } else {

@@ -1,9 +1,10 @@
+import NIOCore
+import Testing
+
 // Unit tests of the text format encoder: escaping, value formatting, merging and deduplication.
 @testable import Exposition
-import NIOCore
 @testable import PGVigil
 @testable import Store
-import Testing
 
 @Suite struct PrometheusTextEncoderTests {
     private func render(_ families: [MetricFamily]) -> String {
@@ -16,12 +17,13 @@ import Testing
         let family = MetricFamily(
             name: "pg_x_bytes", help: "back\\slash and\nnewline \"kept\"", type: .gauge,
             samples: [Sample(labels: [Label("relname", "we\"ird\\tab\nle€")], value: 1)])
-        #expect(render([family]) == """
-            # HELP pg_x_bytes back\\\\slash and\\nnewline "kept"
-            # TYPE pg_x_bytes gauge
-            pg_x_bytes{relname="we\\"ird\\\\tab\\nle€"} 1
+        #expect(
+            render([family]) == """
+                # HELP pg_x_bytes back\\\\slash and\\nnewline "kept"
+                # TYPE pg_x_bytes gauge
+                pg_x_bytes{relname="we\\"ird\\\\tab\\nle€"} 1
 
-            """)
+                """)
     }
 
     @Test func formatsValues() {
@@ -35,22 +37,25 @@ import Testing
 
     @Test func mergesFamiliesByNameSortsThemAndDropsDuplicateSeries() {
         let a = MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: 1)])
-        let b = MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [
-            Sample(labels: [Label("target", "b")], value: 0),
-            Sample(labels: [Label("target", "a")], value: 0),
-        ])
+        let b = MetricFamily(
+            name: "pg_up", help: "up", type: .gauge,
+            samples: [
+                Sample(labels: [Label("target", "b")], value: 0),
+                Sample(labels: [Label("target", "a")], value: 0),
+            ])
         let c = MetricFamily(name: "pg_alpha", help: "first", type: .counter, samples: [Sample(value: 7)])
         let nan = MetricFamily(name: "pg_zeta", help: "undefined", type: .gauge, samples: [Sample(value: .nan)])
-        #expect(render([a, b, c, nan]) == """
-            # HELP pg_alpha first
-            # TYPE pg_alpha counter
-            pg_alpha 7
-            # HELP pg_up up
-            # TYPE pg_up gauge
-            pg_up{target="a"} 1
-            pg_up{target="b"} 0
+        #expect(
+            render([a, b, c, nan]) == """
+                # HELP pg_alpha first
+                # TYPE pg_alpha counter
+                pg_alpha 7
+                # HELP pg_up up
+                # TYPE pg_up gauge
+                pg_up{target="a"} 1
+                pg_up{target="b"} 0
 
-            """)
+                """)
     }
 
     @Test func ageFamilyIsRenderedAtScrapeTimeBetweenTheOthers() {
@@ -74,15 +79,16 @@ import Testing
             MetricFamily(name: "pg_a_total", help: "a", type: .counter, samples: [Sample(labels: [Label("target", "b")], value: 2)]),
         ])
         let body = String(buffer: RenderedExposition(encoded: [a, b], lastSuccess: []).body(now: 0))
-        #expect(body == """
-            # HELP pg_a_total a
-            # TYPE pg_a_total counter
-            pg_a_total{target="b"} 2
-            # HELP pg_up up
-            # TYPE pg_up gauge
-            pg_up{target="a"} 1
-            pg_up{target="b"} 0
+        #expect(
+            body == """
+                # HELP pg_a_total a
+                # TYPE pg_a_total counter
+                pg_a_total{target="b"} 2
+                # HELP pg_up up
+                # TYPE pg_up gauge
+                pg_up{target="a"} 1
+                pg_up{target="b"} 0
 
-            """)
+                """)
     }
 }

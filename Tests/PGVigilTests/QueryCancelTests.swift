@@ -1,9 +1,10 @@
 // A query that gets no answer: it ends at the client deadline, its connection is dropped, and one cancel request at a time reaches the server.
 import NIOPosix
-@testable import PGVigil
-@testable import Postgres
 import TestSupport
 import Testing
+
+@testable import PGVigil
+@testable import Postgres
 
 @Suite struct QueryCancelTests {
     private let deadline = ClientDeadline(timeout: .seconds(2))

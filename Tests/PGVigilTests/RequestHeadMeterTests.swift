@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of the raw request head meter: where heads end and when one is too large.
 @testable import HTTP
 @testable import PGVigil
-import Testing
 
 @Suite struct RequestHeadMeterTests {
     private let head = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"

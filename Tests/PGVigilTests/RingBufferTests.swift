@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of the fixed-capacity ring buffer.
 @testable import PGVigil
 @testable import Store
-import Testing
 
 extension RingBuffer {
     /// All elements, oldest first.

@@ -1,15 +1,16 @@
 // Unit tests of the HTTP routes: status codes, content types, gzip negotiation, readiness.
 import Alerting
-@testable import Collectors
 import CompressNIO
-@testable import Exposition
-@testable import HTTP
 import NIOCore
 import NIOHTTP1
+import Testing
+
+@testable import Collectors
+@testable import Exposition
+@testable import HTTP
 @testable import PGVigil
 @testable import Sampler
 @testable import Store
-import Testing
 
 @Suite struct RouterTests {
     private let now = 1_000_000.0
@@ -22,8 +23,12 @@ import Testing
         return status
     }
 
-    private func router(_ statuses: [TargetStatus], archive: SeriesArchive = SeriesArchive(), texts: StatementTextCatalog = StatementTextCatalog()) -> Router {
-        let families = [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: statuses.map { Sample(labels: $0.labels, value: $0.up ? 1 : 0) })]
+    private func router(
+        _ statuses: [TargetStatus], archive: SeriesArchive = SeriesArchive(), texts: StatementTextCatalog = StatementTextCatalog()
+    ) -> Router {
+        let families = [
+            MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: statuses.map { Sample(labels: $0.labels, value: $0.up ? 1 : 0) })
+        ]
         let exposition = RenderedExposition(families: families, lastSuccess: statuses.map { ($0.labels, $0.lastSuccess) })
         var perTarget: [String: RenderedExposition] = [:]
         for status in statuses {
@@ -78,7 +83,8 @@ import Testing
         for route in Router.Route.allCases {
             let uri = route.example.split(separator: "NAME").joined(separator: route == .series ? "pg_up" : "a")
             let body = String(buffer: router.respond(to: request(.GET, uri)).body)
-            let isReadiness = body.hasPrefix(#"{"status":"ready""#) || body.hasPrefix(#"{"status":"not ready""#)  // the only documents whose first key is status
+            // Readiness documents are the only ones whose first (sorted) key is status.
+            let isReadiness = body.hasPrefix(#"{"status":"ready""#) || body.hasPrefix(#"{"status":"not ready""#)
             #expect(isReadiness == (route == .readyz), "\(route.rawValue) answered \(body.prefix(60))")
         }
     }
@@ -111,17 +117,24 @@ import Testing
     @Test func seriesHistoryReturnsTheSelectedSeriesWithinTheWindow() {
         let archive = SeriesArchive()
         for step in 0..<10 {
-            let families = [MetricFamily(name: "pg_database_size_bytes", help: "", type: .gauge, samples: [
-                Sample(labels: [Label("target", "a"), Label("datname", "app")], value: Double(step)),
-                Sample(labels: [Label("target", "b"), Label("datname", "app")], value: 100),
-            ])]
+            let families = [
+                MetricFamily(
+                    name: "pg_database_size_bytes", help: "", type: .gauge,
+                    samples: [
+                        Sample(labels: [Label("target", "a"), Label("datname", "app")], value: Double(step)),
+                        Sample(labels: [Label("target", "b"), Label("datname", "app")], value: 100),
+                    ])
+            ]
             archive.append(families, timestamp: now - 60 * Double(9 - step), capacity: 100, retention: 3600)
         }
         let router = router([status("a", lastSuccess: now)], archive: archive)
         let response = router.respond(to: request(.GET, "/api/v1/series?match=pg_database_size_bytes%7Btarget%3D%22a%22%7D&window=2m"))
         #expect(response.status == .ok)
         let body = String(buffer: response.body)
-        #expect(body == #"{"data":{"result":[{"metric":{"__name__":"pg_database_size_bytes","datname":"app","target":"a"},"values":[[999880,"7"],[999940,"8"],[1000000,"9"]]}],"resultType":"matrix"},"status":"success"}"# + "\n")
+        #expect(
+            body
+                == #"{"data":{"result":[{"metric":{"__name__":"pg_database_size_bytes","datname":"app","target":"a"},"values":[[999880,"7"],[999940,"8"],[1000000,"9"]]}],"resultType":"matrix"},"status":"success"}"#
+                + "\n")
         let all = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_database_size_bytes")).body)
         #expect(all.components(separatedBy: "\"values\"").count == 3)
     }
@@ -152,8 +165,11 @@ import Testing
 
     @Test func overlongSelectorsAndCostlyRegexesAre400() {
         let archive = SeriesArchive()
-        let samples = (0..<200).map { Sample(labels: [Label("target", "a"), Label("relname", String(repeating: "x", count: 60) + "\($0)")], value: 1) }
-        archive.append([MetricFamily(name: "pg_table_size_bytes", help: "", type: .gauge, samples: samples)], timestamp: now, capacity: 4, retention: 3600)
+        let samples = (0..<200).map {
+            Sample(labels: [Label("target", "a"), Label("relname", String(repeating: "x", count: 60) + "\($0)")], value: 1)
+        }
+        archive.append(
+            [MetricFamily(name: "pg_table_size_bytes", help: "", type: .gauge, samples: samples)], timestamp: now, capacity: 4, retention: 3600)
         var api = SeriesHistoryAPI(archive: archive, history: 3600)
         let long = api.respond(query: ["match": "pg_up{target=~\"" + String(repeating: "a", count: 5000) + "\"}"], now: now)
         #expect(String(buffer: long.body).contains("at most 4096 are allowed"))
@@ -168,11 +184,15 @@ import Testing
 
     @Test func statementsServesTheCatalogPerTarget() {
         let texts = StatementTextCatalog()
-        texts.update(target: "a", statements: [StatementText(queryid: "7", datname: "app", usename: "web", calls: 2, execTimeSeconds: 0.5, query: "SELECT $1")])
+        texts.update(
+            target: "a", statements: [StatementText(queryid: "7", datname: "app", usename: "web", calls: 2, execTimeSeconds: 0.5, query: "SELECT $1")]
+        )
         let router = router([status("a", lastSuccess: now)], texts: texts)
         let response = router.respond(to: request(.GET, "/api/v1/statements?target=a"))
         #expect(response.status == .ok)
-        #expect(String(buffer: response.body).contains(#""calls":2,"datname":"app","exec_time_seconds":0.5,"query":"SELECT $1","queryid":"7","target":"a","usename":"web""#))
+        #expect(
+            String(buffer: response.body).contains(
+                #""calls":2,"datname":"app","exec_time_seconds":0.5,"query":"SELECT $1","queryid":"7","target":"a","usename":"web""#))
         #expect(!String(buffer: router.respond(to: request(.GET, "/api/v1/statements?target=b")).body).contains("queryid"))
     }
 }

@@ -1,8 +1,9 @@
+import Testing
+
 // Unit tests of the rule expression parser: the supported subset, and errors that point at the column.
 @testable import Alerting
 @testable import PGVigil
 @testable import Store
-import Testing
 
 @Suite struct RuleExpressionParserTests {
     @Test func parsesAPlainSelector() throws {
@@ -15,7 +16,8 @@ import Testing
     }
 
     @Test func parsesMatchersAndAWindowFunction() throws {
-        let expression = try RuleExpressionParser.parse(#"rate( pg_stat_database_blks_read_total{datname!~"template.*", target="p\"1"}[5m] ) >= 1.5e3"#)
+        let expression = try RuleExpressionParser.parse(
+            #"rate( pg_stat_database_blks_read_total{datname!~"template.*", target="p\"1"}[5m] ) >= 1.5e3"#)
         #expect(expression.metric == "pg_stat_database_blks_read_total")
         #expect(expression.window?.function == .rate)
         #expect(expression.window?.range == .seconds(300))

@@ -44,7 +44,9 @@ final class SilentPostgresServer: Sendable {
     /// Closes the connections of the cancel requests received so far, as a server does once it
     /// handled them.
     func releaseCancels() async {
-        for held in state.withLockedValue({ state in defer { state.heldCancels = [] }; return state.heldCancels }) {
+        for held in state.withLockedValue({ state in
+            defer { state.heldCancels = [] }; return state.heldCancels
+        }) {
             try? await held.close()
         }
     }
@@ -75,7 +77,8 @@ final class SilentPostgresServer: Sendable {
             guard !loggedIn else { return }
             pending.writeBuffer(&incoming)
             while let length = pending.getInteger(at: pending.readerIndex, as: Int32.self), pending.readableBytes >= Int(length),
-                  var packet = pending.readSlice(length: Int(length)) {
+                var packet = pending.readSlice(length: Int(length))
+            {
                 packet.moveReaderIndex(forwardBy: 4)
                 switch packet.readInteger(as: Int32.self) {
                 case Self.sslRequest, Self.gssEncryptionRequest:

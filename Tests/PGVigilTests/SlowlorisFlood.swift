@@ -2,6 +2,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #endif

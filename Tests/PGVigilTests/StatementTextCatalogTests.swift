@@ -1,14 +1,16 @@
+import Testing
+
 // Unit tests of the statements JSON document: order, target filter, escaping, the "other" row skipped.
 @testable import Collectors
 @testable import Exposition
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
-import Testing
 
 @Suite struct StatementTextCatalogTests {
     private func row(_ queryid: String?, time: Double, query: String?) -> Row {
-        Row(columns: ["datname", "usename", "queryid", "calls", "exec_time", "query"],
+        Row(
+            columns: ["datname", "usename", "queryid", "calls", "exec_time", "query"],
             values: [queryid == nil ? nil : "app", queryid == nil ? nil : "web", queryid, "3", String(time), query])
     }
 
@@ -22,7 +24,10 @@ import Testing
         catalog.update(target: "a", statements: try StatementText.entries(rows: [row("1", time: 1000, query: "SELECT \"x\"\n")]))
         catalog.update(target: "b", statements: try StatementText.entries(rows: [row("2", time: 5000, query: "UPDATE t")]))
         let all = catalog.document(target: nil)
-        #expect(all == #"{"data":{"statements":[{"calls":3,"datname":"app","exec_time_seconds":5,"query":"UPDATE t","queryid":"2","target":"b","usename":"web"},{"calls":3,"datname":"app","exec_time_seconds":1,"query":"SELECT \"x\"\n","queryid":"1","target":"a","usename":"web"}]},"status":"success"}"#)
+        #expect(
+            all
+                == #"{"data":{"statements":[{"calls":3,"datname":"app","exec_time_seconds":5,"query":"UPDATE t","queryid":"2","target":"b","usename":"web"},{"calls":3,"datname":"app","exec_time_seconds":1,"query":"SELECT \"x\"\n","queryid":"1","target":"a","usename":"web"}]},"status":"success"}"#
+        )
         #expect(!catalog.document(target: "a").contains("\"target\":\"b\""))
         catalog.clear(target: "a")
         #expect(catalog.document(target: "a") == #"{"data":{"statements":[]},"status":"success"}"#)

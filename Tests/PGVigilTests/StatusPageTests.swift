@@ -1,3 +1,5 @@
+import Testing
+
 // Unit tests of the status page: what it shows for up and down targets and alerts, escaping, sparklines.
 @testable import Alerting
 @testable import HTTP
@@ -5,7 +7,6 @@
 @testable import Postgres
 @testable import Sampler
 @testable import Store
-import Testing
 
 @Suite struct StatusPageTests {
     private let now = 1_000_000.0
@@ -14,18 +15,25 @@ import Testing
         let archive = SeriesArchive()
         for step in 0...10 {
             let timestamp = now - 600 + 60 * Double(step)
-            archive.append([
-                MetricFamily(name: "pg_stat_activity_count", help: "", type: .gauge, samples: [
-                    Sample(labels: [Label("target", "primary"), Label("state", "active")], value: Double(step)),
-                    Sample(labels: [Label("target", "primary"), Label("state", "idle")], value: 10),
-                ]),
-                MetricFamily(name: "pg_stat_database_xact_commit_total", help: "", type: .counter, samples: [
-                    Sample(labels: [Label("target", "primary"), Label("datname", "app")], value: 600 * Double(step)),
-                ]),
-                MetricFamily(name: "pg_stat_database_xact_rollback_total", help: "", type: .counter, samples: [
-                    Sample(labels: [Label("target", "primary"), Label("datname", "app")], value: 60 * Double(step)),
-                ]),
-            ], timestamp: timestamp, capacity: 100, retention: 3600)
+            archive.append(
+                [
+                    MetricFamily(
+                        name: "pg_stat_activity_count", help: "", type: .gauge,
+                        samples: [
+                            Sample(labels: [Label("target", "primary"), Label("state", "active")], value: Double(step)),
+                            Sample(labels: [Label("target", "primary"), Label("state", "idle")], value: 10),
+                        ]),
+                    MetricFamily(
+                        name: "pg_stat_database_xact_commit_total", help: "", type: .counter,
+                        samples: [
+                            Sample(labels: [Label("target", "primary"), Label("datname", "app")], value: 600 * Double(step))
+                        ]),
+                    MetricFamily(
+                        name: "pg_stat_database_xact_rollback_total", help: "", type: .counter,
+                        samples: [
+                            Sample(labels: [Label("target", "primary"), Label("datname", "app")], value: 60 * Double(step))
+                        ]),
+                ], timestamp: timestamp, capacity: 100, retention: 3600)
         }
         return archive
     }

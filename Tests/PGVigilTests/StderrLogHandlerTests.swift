@@ -1,18 +1,21 @@
+import Testing
+
 // Unit tests of the log line formats.
 @testable import PGVigil
 @testable import Support
-import Testing
 
 @Suite struct StderrLogHandlerTests {
     private let fields = [("level", "warning"), ("msg", "target down: \"db\" refused\nretrying"), ("target", "primary")]
 
     @Test func logfmtQuotesOnlyWhatNeedsIt() {
-        #expect(StderrLogHandler.render(fields, format: .logfmt)
-            == #"level=warning msg="target down: \"db\" refused\nretrying" target=primary"#)
+        #expect(
+            StderrLogHandler.render(fields, format: .logfmt)
+                == #"level=warning msg="target down: \"db\" refused\nretrying" target=primary"#)
     }
 
     @Test func jsonEscapesEveryValue() {
-        #expect(StderrLogHandler.render(fields, format: .json)
-            == #"{"level":"warning","msg":"target down: \"db\" refused\nretrying","target":"primary"}"#)
+        #expect(
+            StderrLogHandler.render(fields, format: .json)
+                == #"{"level":"warning","msg":"target down: \"db\" refused\nretrying","target":"primary"}"#)
     }
 }

@@ -1,9 +1,10 @@
+import Testing
+
 // Unit tests of a target loop's decisions: reconnect backoff, which collectors are due, what is logged once.
 @testable import Collectors
 @testable import Postgres
 @testable import Sampler
 @testable import Store
-import Testing
 
 @Suite struct TargetLoopStateTests {
     /// A collector that is never run here: only its name, interval and minimum version matter.
@@ -50,7 +51,9 @@ import Testing
 
     @Test func collectorsAreDueOnTheirOwnIntervalsWithinHalfATick() {
         var loop = TargetLoopState(interval: 5)
-        let schedule = [scheduled("activity", every: 5), scheduled("table_sizes", every: 60), scheduled("checkpointer", every: 5, minimumServerVersion: 170000)]
+        let schedule = [
+            scheduled("activity", every: 5), scheduled("table_sizes", every: 60), scheduled("checkpointer", every: 5, minimumServerVersion: 170000),
+        ]
         let names = { (now: Double) in loop.dueCollectors(schedule, versionNumber: 150000, at: now).map(\.collector.name) }
         #expect(names(0) == ["activity", "table_sizes"])  // the checkpointer's query needs 17
         #expect(names(5) == ["activity"])

@@ -1,10 +1,11 @@
+import Testing
+
 // Unit tests of the version-gated query choices for PostgreSQL 13 to 18, and of the new collectors' rows.
 @testable import Collectors
 @testable import Config
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
-import Testing
 
 @Suite struct VersionedQueryTests {
     private static let versions = [130_016, 140_013, 150_018, 160_009, 170_010, 180_006]
@@ -35,14 +36,18 @@ import Testing
     }
 
     @Test func checkpointerNamesAreTheSameBeforeAndAfter17() throws {
-        let before = try CheckpointerCollector.families(rows: [Row([
-            "num_timed": "5", "num_requested": "2", "write_time": "1500", "sync_time": "20", "buffers_written": "100",
-            "buffers_clean": "3", "maxwritten_clean": "0", "buffers_alloc": "900", "buffers_backend": "7", "buffers_backend_fsync": "0",
-        ])])
-        let after = try CheckpointerCollector.families(rows: [Row([
-            "num_timed": "5", "num_requested": "2", "write_time": "1500", "sync_time": "20", "buffers_written": "100",
-            "buffers_clean": "3", "maxwritten_clean": "0", "buffers_alloc": "900",
-        ])])
+        let before = try CheckpointerCollector.families(rows: [
+            Row([
+                "num_timed": "5", "num_requested": "2", "write_time": "1500", "sync_time": "20", "buffers_written": "100",
+                "buffers_clean": "3", "maxwritten_clean": "0", "buffers_alloc": "900", "buffers_backend": "7", "buffers_backend_fsync": "0",
+            ])
+        ])
+        let after = try CheckpointerCollector.families(rows: [
+            Row([
+                "num_timed": "5", "num_requested": "2", "write_time": "1500", "sync_time": "20", "buffers_written": "100",
+                "buffers_clean": "3", "maxwritten_clean": "0", "buffers_alloc": "900",
+            ])
+        ])
         #expect(Set(after.map(\.name)).isSubset(of: Set(before.map(\.name))))
         #expect(before.first { $0.name == "pg_stat_checkpointer_write_time_seconds_total" }?.samples.first?.value == 1.5)
         #expect(after.first { $0.name == "pg_stat_bgwriter_buffers_backend_total" } == nil)
@@ -72,7 +77,8 @@ import Testing
             countRows: [Row(["datname": "app", "mode": "ExclusiveLock", "locks": "2"])],
             waitRows: [Row(["datname": "app", "max_wait": "3.5"])],
             blockingRows: [Row(["datname": "app", "blockers": "1", "max_blocked": "2"])])
-        #expect(families.first { $0.name == "pg_locks_max_sessions_blocked_by_one" }?.samples == [Sample(labels: [Label("datname", "app")], value: 2)])
+        #expect(
+            families.first { $0.name == "pg_locks_max_sessions_blocked_by_one" }?.samples == [Sample(labels: [Label("datname", "app")], value: 2)])
         #expect(families.allSatisfy { $0.samples.allSatisfy { !$0.labels.contains { $0.name == "pid" } } })
     }
 
@@ -91,17 +97,18 @@ import Testing
 }
 
 @Suite struct SettingsCollectorTests {
-    @Test(arguments: [
-        ("16384", "8kB", "integer", 134_217_728.0),  // shared_buffers 128MB
-        ("4096", "kB", "integer", 4_194_304),          // work_mem 4MB
-        ("300", "s", "integer", 300),                   // checkpoint_timeout
-        ("1000", "ms", "integer", 1),                   // deadlock_timeout
-        ("1", "min", "integer", 60),                    // autovacuum_naptime
-        ("4", nil, "real", 4),                          // random_page_cost
-        ("-1", "kB", "integer", -1),                    // temp_file_limit: disabled
-        ("on", nil, "bool", 1),
-        ("off", nil, "bool", 0),
-    ] as [(String, String?, String, Double)])
+    @Test(
+        arguments: [
+            ("16384", "8kB", "integer", 134_217_728.0),  // shared_buffers 128MB
+            ("4096", "kB", "integer", 4_194_304),  // work_mem 4MB
+            ("300", "s", "integer", 300),  // checkpoint_timeout
+            ("1000", "ms", "integer", 1),  // deadlock_timeout
+            ("1", "min", "integer", 60),  // autovacuum_naptime
+            ("4", nil, "real", 4),  // random_page_cost
+            ("-1", "kB", "integer", -1),  // temp_file_limit: disabled
+            ("on", nil, "bool", 1),
+            ("off", nil, "bool", 0),
+        ] as [(String, String?, String, Double)])
     func normalisesToBaseUnits(setting: String, unit: String?, type: String, expected: Double) {
         #expect(SettingsCollector.normalised(setting: setting, unit: unit, type: type) == expected)
     }
@@ -116,10 +123,21 @@ import Testing
     @Test func vacuumReportsTopTablesAndSumsTheRest() throws {
         let families = try VacuumCollector.families(
             progressRows: [Row(["datname": "app", "phase": "scanning heap", "vacuums": "1"])],
-            tables: [("app", [
-                Row(["schemaname": "public", "relname": "t", "vacuum_age": "12", "analyze_age": nil, "n_dead_tup": "10", "dead_ratio": "0.25", "other_dead": nil]),
-                Row(["schemaname": nil, "relname": nil, "vacuum_age": nil, "analyze_age": nil, "n_dead_tup": nil, "dead_ratio": nil, "other_dead": "40"]),
-            ])])
+            tables: [
+                (
+                    "app",
+                    [
+                        Row([
+                            "schemaname": "public", "relname": "t", "vacuum_age": "12", "analyze_age": nil, "n_dead_tup": "10", "dead_ratio": "0.25",
+                            "other_dead": nil,
+                        ]),
+                        Row([
+                            "schemaname": nil, "relname": nil, "vacuum_age": nil, "analyze_age": nil, "n_dead_tup": nil, "dead_ratio": nil,
+                            "other_dead": "40",
+                        ]),
+                    ]
+                )
+            ])
         let table = [Label("datname", "app"), Label("schemaname", "public"), Label("relname", "t")]
         #expect(families.first { $0.name == "pg_stat_user_tables_last_vacuum_age_seconds" }?.samples == [Sample(labels: table, value: 12)])
         #expect(families.first { $0.name == "pg_stat_user_tables_last_analyze_age_seconds" }?.samples.isEmpty == true)  // never analyzed
@@ -129,12 +147,21 @@ import Testing
     }
 
     @Test func indexesReportSizesAndTheDatabaseSummary() throws {
-        let families = try IndexesCollector.families(indexes: [("app", [
-            Row(["schemaname": "public", "relname": "t", "indexrelname": "t_pkey", "idx_scan": "9", "size_bytes": "8192",
-                 "other_size": nil, "unused_count": nil, "unused_size": nil, "invalid_count": nil]),
-            Row(["schemaname": nil, "relname": nil, "indexrelname": nil, "idx_scan": nil, "size_bytes": nil,
-                 "other_size": "100", "unused_count": "2", "unused_size": "16384", "invalid_count": "1"]),
-        ])])
+        let families = try IndexesCollector.families(indexes: [
+            (
+                "app",
+                [
+                    Row([
+                        "schemaname": "public", "relname": "t", "indexrelname": "t_pkey", "idx_scan": "9", "size_bytes": "8192",
+                        "other_size": nil, "unused_count": nil, "unused_size": nil, "invalid_count": nil,
+                    ]),
+                    Row([
+                        "schemaname": nil, "relname": nil, "indexrelname": nil, "idx_scan": nil, "size_bytes": nil,
+                        "other_size": "100", "unused_count": "2", "unused_size": "16384", "invalid_count": "1",
+                    ]),
+                ]
+            )
+        ])
         #expect(families.first { $0.name == "pg_stat_user_indexes_size_bytes" }?.samples.first?.labels.last == Label("indexrelname", "t_pkey"))
         #expect(families.first { $0.name == "pg_database_unused_indexes" }?.samples == [Sample(labels: [Label("datname", "app")], value: 2)])
         #expect(families.first { $0.name == "pg_database_invalid_indexes" }?.samples.first?.value == 1)
@@ -144,7 +171,10 @@ import Testing
 @Suite struct StatementsCollectorTests {
     @Test func statementsAreLabelledByQueryidNeverByText() throws {
         let families = try StatementsCollector.families(rows: [
-            Row(["datname": "app", "usename": "web", "queryid": "-123", "calls": "100", "exec_time": "2500", "rows": "100", "blks_hit": "5", "blks_read": "1"]),
+            Row([
+                "datname": "app", "usename": "web", "queryid": "-123", "calls": "100", "exec_time": "2500", "rows": "100", "blks_hit": "5",
+                "blks_read": "1",
+            ]),
             Row(["datname": nil, "usename": nil, "queryid": nil, "calls": "7", "exec_time": "10", "rows": nil, "blks_hit": nil, "blks_read": nil]),
         ])
         let labels = [Label("datname", "app"), Label("usename", "web"), Label("queryid", "-123")]
@@ -163,18 +193,29 @@ import Testing
 
 @Suite struct PartitionsCollectorTests {
     @Test func partitionedTablesAndTheRestSummed() throws {
-        let families = try PartitionsCollector.families(tables: [("app", [
-            Row(["schemaname": "public", "relname": "events", "size_bytes": "1000", "partitions": "3", "future_coverage": "-3600"]),
-            Row(["schemaname": nil, "relname": nil, "size_bytes": "50", "partitions": nil, "future_coverage": nil]),
-        ])])
+        let families = try PartitionsCollector.families(tables: [
+            (
+                "app",
+                [
+                    Row(["schemaname": "public", "relname": "events", "size_bytes": "1000", "partitions": "3", "future_coverage": "-3600"]),
+                    Row(["schemaname": nil, "relname": nil, "size_bytes": "50", "partitions": nil, "future_coverage": nil]),
+                ]
+            )
+        ])
         #expect(families.first { $0.name == "pg_partitioned_table_future_coverage_seconds" }?.samples.first?.value == -3600)
-        #expect(families.first { $0.name == "pg_partitioned_table_other_size_bytes" }?.samples == [Sample(labels: [Label("datname", "app")], value: 50)])
+        #expect(
+            families.first { $0.name == "pg_partitioned_table_other_size_bytes" }?.samples == [Sample(labels: [Label("datname", "app")], value: 50)])
     }
 
     @Test func databasesWithoutPartitionedTablesExportNothing() throws {
-        let families = try PartitionsCollector.families(tables: [("app", [
-            Row(["schemaname": nil, "relname": nil, "size_bytes": "0", "partitions": nil, "future_coverage": nil]),
-        ])])
+        let families = try PartitionsCollector.families(tables: [
+            (
+                "app",
+                [
+                    Row(["schemaname": nil, "relname": nil, "size_bytes": "0", "partitions": nil, "future_coverage": nil])
+                ]
+            )
+        ])
         #expect(families.allSatisfy { $0.samples.isEmpty })
     }
 }

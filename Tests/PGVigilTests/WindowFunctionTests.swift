@@ -1,7 +1,8 @@
+import Testing
+
 // Unit tests of rate, increase, delta and the *_over_time window functions.
 @testable import PGVigil
 @testable import Store
-import Testing
 
 @Suite struct WindowFunctionTests {
     private func points(_ values: [Double], step: Double = 10) -> [SeriesPoint] {

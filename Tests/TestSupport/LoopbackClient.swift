@@ -1,5 +1,6 @@
 // A blocking TCP client for HTTP tests that need raw bytes on the wire (oversized headers, idling).
 import NIOPosix
+
 #if canImport(Glibc)
 import Glibc
 #endif

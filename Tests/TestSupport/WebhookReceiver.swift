@@ -70,7 +70,8 @@ package final class WebhookReceiver: Sendable {
                     state.received.append(request)
                     return state.status
                 }
-                let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: ["Content-Length": "2"])
+                let response = HTTPResponseHead(
+                    version: head.version, status: HTTPResponseStatus(statusCode: status), headers: ["Content-Length": "2"])
                 context.write(wrapOutboundOut(.head(response)), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "ok")))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
