@@ -59,24 +59,24 @@ let package = Package(
             swiftSettings: layer),
         .target(
             name: "Config",
-            dependencies: ["Postgres", "Support", .product(name: "Yams", package: "Yams"), nio("NIOCore")],
+            dependencies: ["Postgres", "Support", .product(name: "Yams", package: "Yams")],
             swiftSettings: layer),
         .target(
             name: "Collectors",
-            dependencies: ["Config", "Postgres", "Exposition", "Store", "Support", nio("NIOConcurrencyHelpers")],
+            dependencies: ["Config", "Postgres", "Exposition", "Store"],
             swiftSettings: layer),
         .target(
             name: "Sampler",
             dependencies: [
                 "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
-                nio("NIOConcurrencyHelpers"), logging, lifecycle, timers,
+                logging, lifecycle, timers,
             ],
             swiftSettings: layer),
         .target(
             name: "Alerting",
             dependencies: [
                 "CCurl", "Sampler", "Config", "Exposition", "Store", "Support",
-                nio("NIOCore"), nio("NIOPosix"), nio("NIOConcurrencyHelpers"), logging, lifecycle, timers,
+                nio("NIOCore"), nio("NIOPosix"), logging, lifecycle, timers,
             ],
             swiftSettings: layer),
         .target(
@@ -91,12 +91,12 @@ let package = Package(
             name: "PGVigil",
             dependencies: [
                 "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
-                nio("NIOCore"), nio("NIOPosix"), logging, lifecycle,
+                .product(name: "Yams", package: "Yams"), nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), logging, lifecycle,
             ],
             swiftSettings: layer),
         .executableTarget(
             name: "pgvigil",
-            dependencies: ["PGVigil", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["PGVigil", "Config", "Support", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: layer
         ),
         // The fuzzers' driver (Fuzz/run.sh builds it with -sanitize=fuzzer); a normal build replays inputs.

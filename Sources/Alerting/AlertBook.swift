@@ -1,6 +1,7 @@
 // The shared record of active alerts: the evaluator's state behind an actor, saved across restarts.
 import FoundationEssentials
 import Store
+import Support
 
 /// Holds the evaluator so the alerting loop updates it and readers (metrics, the API) see it.
 /// With a state directory, the pending and firing alerts are saved durably (on the disk thread)
@@ -28,7 +29,7 @@ package actor AlertBook {
             let path = stateDirectory + "/" + Self.stateFileName
             if let data = FileManager.default.contents(atPath: path) {
                 do {
-                    restored = try JSONDecoder().decode([AlertEvaluator.Instance].self, from: data)
+                    restored = try JSON.decoder().decode([AlertEvaluator.Instance].self, from: data)
                 } catch {
                     throw SpoolError(message: "the saved alert state \(path) is corrupt (\(error)); move it away to start afresh")
                 }

@@ -89,7 +89,7 @@ package struct Spool: Sendable {
 
     /// Every spooled entry, oldest first. An unreadable file is reported, not silently skipped.
     package func load() throws(SpoolError) -> [SpoolEntry] {
-        let decoder = JSONDecoder()
+        let decoder = JSON.decoder()
         var entries: [SpoolEntry] = []
         for name in try Self.fileNames(in: directory).sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
             let path = directory + "/" + name

@@ -44,8 +44,8 @@ struct TableSizesCollector: Collector {
             tables: tables.map { ($0.database, $0.result) }) + [Self.missingFamily(databases.missing)]
     }
 
-    /// The databases the target's `databases:` list names that the server does not have (or
-    /// that the role may not connect to): reported, while every other database is sampled.
+    /// The databases the target's `databases:` list names that discovery does not find (absent,
+    /// templates, or allowing no connections): reported, while every other database is sampled.
     static func missingFamily(_ missing: [String]) -> MetricFamily {
         MetricFamily(
             name: "pgvigil_database_missing", help: "1 for each database the target's databases list names that the server does not have.",

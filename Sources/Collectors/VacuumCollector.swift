@@ -27,8 +27,8 @@ struct VacuumCollector: Collector {
     static let tablesQuery = """
         WITH ranked AS (
             SELECT schemaname, relname, n_live_tup, n_dead_tup,
-                   greatest(0, extract(epoch FROM now() - greatest(last_vacuum, last_autovacuum)))::float8 AS vacuum_age,
-                   greatest(0, extract(epoch FROM now() - greatest(last_analyze, last_autoanalyze)))::float8 AS analyze_age,
+                   (\(SecondsSince.sql("greatest(last_vacuum, last_autovacuum)")))::float8 AS vacuum_age,
+                   (\(SecondsSince.sql("greatest(last_analyze, last_autoanalyze)")))::float8 AS analyze_age,
                    row_number() OVER (ORDER BY n_dead_tup DESC, schemaname, relname) AS rank
             FROM pg_stat_user_tables
         )

@@ -25,8 +25,8 @@ struct WALCollector: Collector {
         """
         SELECT pg_wal_lsn_diff(\(WALPosition.current(inRecovery: inRecovery)), '0/0')::float8 AS lsn_bytes,
                archived_count, failed_count,
-               greatest(0, extract(epoch FROM now() - last_archived_time))::float8 AS last_archived_age,
-               greatest(0, extract(epoch FROM now() - last_failed_time))::float8 AS last_failed_age
+               (\(SecondsSince.sql("last_archived_time")))::float8 AS last_archived_age,
+               (\(SecondsSince.sql("last_failed_time")))::float8 AS last_failed_age
         FROM pg_stat_archiver
         """
     }

@@ -30,7 +30,7 @@ package enum ConfigLoader {
         if !overrides.dsns.isEmpty { config.targets = overrides.dsns.map { TargetConfig(dsn: $0) } }
         if let listen = overrides.listen {
             guard ListenAddress(listen) != nil else {
-                throw ConfigError(field: "--listen", message: "\"\(listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
+                throw ConfigError(field: "--listen", message: ListenAddress.malformed(listen))
             }
             config.listen = listen
         }

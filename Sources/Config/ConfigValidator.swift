@@ -23,7 +23,7 @@ package enum ConfigValidator {
     package static func validate(_ config: AgentConfig) throws(ConfigProblem) {
         typealias Key = AgentConfig.CodingKeys
         if ListenAddress(config.listen) == nil {
-            throw ConfigProblem(path: [Key.listen], message: "\"\(config.listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
+            throw ConfigProblem(path: [Key.listen], message: ListenAddress.malformed(config.listen))
         }
         try ConfigRanges.check(config)
         if config.targets.isEmpty {

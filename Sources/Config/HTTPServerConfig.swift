@@ -1,5 +1,4 @@
 // The `http:` section: every limit and timeout of the HTTP server, in one place.
-import NIOCore
 
 /// `http:` in the config: how many connections the server holds, how long it waits for them, and
 /// how large a request may be. The defaults are README's; `ConfigRanges` checks
@@ -58,14 +57,5 @@ package struct HTTPServerConfig: Sendable, Hashable, Codable {
         case maxHeaderBytes = "max_header_bytes"
         case maxHeaderFields = "max_header_fields"
         case maxBodyBytes = "max_body_bytes"
-    }
-}
-
-extension ConfigDuration {
-    /// The duration as NIO's `TimeAmount` in whole nanoseconds (a config duration is at most
-    /// `ConfigDuration.maximum`, ten years, far inside `Int64` nanoseconds).
-    package var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -23,6 +23,11 @@ package struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
+    /// What is wrong with `text` when it does not parse.
+    package static func malformed(_ text: String) -> String {
+        "\"\(text)\" is not HOST:PORT, [IPV6]:PORT or :PORT"
+    }
+
     package var description: String {
         guard let host else { return ":\(port)" }
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

@@ -20,7 +20,7 @@ struct DeflatedSegment: Sendable {
     package init(_ bytes: ByteBuffer) throws {
         var input = bytes
         crc = input.withUnsafeReadableBytes { bytes in
-            UInt32(truncatingIfNeeded: crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+            UInt32(truncatingIfNeeded: crc32_z(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), .init(bytes.count)))
         }
         length = input.readableBytes
         let compressor = CompressionAlgorithm.deflate().compressor

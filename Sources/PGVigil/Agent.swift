@@ -53,7 +53,7 @@ package final class Agent: Sendable {
         alerting = try Self.makeAlerting(
             plan: plan, store: store, state: state, publisher: publisher, board: alerts, threadPool: threadPool, logger: logger, wallClock: wallClock)
         guard let address = ListenAddress(config.listen) else {
-            throw ConfigError(field: "listen", message: "\"\(config.listen)\" is not HOST:PORT, [IPV6]:PORT or :PORT")
+            throw ConfigError(field: "listen", message: ListenAddress.malformed(config.listen))
         }
         server = HTTPServer(
             address: address,

@@ -6,7 +6,7 @@ import HTTP
 
 /// What the agent runs: the effective config and what the layers made of it (the alerting plan,
 /// the HTTP credentials), built once when the config is loaded, so a config that loads is one
-/// that runs and nothing is resolved twice.
+/// that runs and receivers and credentials are not resolved twice.
 package struct AgentSetup: Sendable {
     /// The effective configuration.
     package var config: AgentConfig

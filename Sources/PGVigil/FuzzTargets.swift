@@ -54,7 +54,8 @@ package enum FuzzTargets {
         }
     }
 
-    /// The text as a config file: decoded and validated, or rejected with a located error.
+    /// The text as a config file: decoded (or rejected with a located, non-empty error), then
+    /// validated by Config and by every layer's plan; a problem there is fine, a crash is not.
     package static func config(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         do {

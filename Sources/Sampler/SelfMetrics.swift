@@ -8,7 +8,7 @@ enum SelfMetrics {
     static let snapshotKey = "(self)"
 
     /// pg_up, pg_in_recovery, pg_server_info and the collector results of one target, labelled.
-    /// A target that is down keeps only pg_up and the pgvigil_* families.
+    /// A target that is down keeps only pg_up and these pgvigil_* families.
     package static func families(for status: TargetStatus) -> [MetricFamily] {
         var families = [
             MetricFamily(

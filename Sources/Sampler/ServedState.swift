@@ -8,7 +8,8 @@ package struct ServedSnapshot: Sendable {
     package var exposition: RenderedExposition
     /// Each target's own families (for /probe?target=).
     package var perTarget: [String: RenderedExposition]
-    /// Each target's latest status, in config order (for /readyz).
+    /// Each target's latest status, in config order (for /readyz, /probe, the status page and
+    /// alerting's view of which targets are down).
     package var targets: [TargetStatus]
 
     /// Creates a snapshot from its parts.

@@ -23,7 +23,7 @@ package struct TargetLoopState: Sendable {
     /// (never less than one interval), without jitter.
     private let backoff: ExponentialBackoff
     /// Server checks that failed in a row.
-    private(set) var connectionFailures = 0
+    private var connectionFailures = 0
     /// No server check before this time (wall-clock seconds).
     private(set) var nextConnectionAttempt = -Double.infinity
     /// When each collector last ran.
@@ -42,18 +42,22 @@ package struct TargetLoopState: Sendable {
         now >= nextConnectionAttempt
     }
 
-    /// The collectors of `schedule` due at `now` on a server of `versionNumber`, marked as run.
-    /// A collector is due when its interval has passed, less half a tick, so timer jitter never
-    /// makes it skip a tick; one the server is too old for never is.
-    package mutating func dueCollectors(_ schedule: [ScheduledCollector], versionNumber: Int, at now: Double) -> [ScheduledCollector] {
+    /// The collectors of `schedule` due at `now` on a server of `versionNumber`, in schedule
+    /// order. A collector is due when its interval has passed, less half a tick, so timer jitter
+    /// never makes it skip a tick; one the server is too old for never is. Only `willRun` marks
+    /// one as run, so a collector a cycle ended before is due again at the next tick.
+    package func dueCollectors(_ schedule: [ScheduledCollector], versionNumber: Int, at now: Double) -> [ScheduledCollector] {
         let tolerance = interval / 2
         return schedule.filter { scheduled in
-            let name = scheduled.collector.name
             guard versionNumber >= scheduled.collector.minimumServerVersion else { return false }
-            if let last = lastRun[name], now - last < scheduled.interval.seconds - tolerance { return false }
-            lastRun[name] = now
-            return true
+            guard let last = lastRun[scheduled.collector.name] else { return true }
+            return now - last >= scheduled.interval.seconds - tolerance
         }
+    }
+
+    /// `collector` starts its run of the cycle at `now`.
+    package mutating func willRun(_ collector: String, at now: Double) {
+        lastRun[collector] = now
     }
 
     /// The server answered its check.
@@ -86,7 +90,8 @@ package struct TargetLoopState: Sendable {
         failed(collector, "collector \(collector) failed: \(reason)")
     }
 
-    /// The failure the target's status shows: the first reported one by key, nil when none is.
+    /// The failure the target's status shows: of those reported and not over, the one whose key
+    /// (`connection` or a collector's name) sorts first; nil when none is.
     package var failureReason: String? {
         reported.sorted { $0.key < $1.key }.first?.value
     }

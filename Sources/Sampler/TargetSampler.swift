@@ -95,6 +95,7 @@ package actor TargetSampler {
         let history = TargetHistory(store: store, targetLabels: target.labels)
         for scheduled in loop.dueCollectors(target.schedule, versionNumber: server.versionNumber, at: now) {
             let collector = scheduled.collector
+            loop.willRun(collector.name, at: now)
             let start = ContinuousClock.now
             do {
                 let families = try await collector.collect(session, server: server)

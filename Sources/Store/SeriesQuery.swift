@@ -33,7 +33,9 @@ package struct SeriesObservation: Sendable {
 
 /// The target and collector whose run produced a series.
 package struct SeriesSource: Sendable, Hashable, Codable {
+    /// The target's name.
     package var target: String
+    /// The collector's name.
     package var collector: String
 
     /// Creates a source from its parts.

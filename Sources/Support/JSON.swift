@@ -13,6 +13,13 @@ package enum JSON {
         return encoder
     }
 
+    /// A new decoder that reads what `encoder()` writes (non-finite numbers spelled as strings).
+    package static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        return decoder
+    }
+
     /// `value` as JSON text. The agent encodes only its own types of strings, numbers, booleans
     /// and collections of them, which the encoder cannot fail on; were it to, the text says so
     /// as a JSON string rather than ending the process.

@@ -1,9 +1,10 @@
-import PGVigil
-
 // pgvigil-fuzz: one of FuzzTargets under libFuzzer, or a replay of corpus files through it.
 //
 //   Fuzz/run.sh [SECONDS] [TARGET...] builds with -sanitize=fuzzer,address and fuzzes (Fuzz/README.md)
 //   pgvigil-fuzz TARGET FILE|DIR...  (a normal build) replays inputs, e.g. a crash to debug it
+
+import PGVigil
+
 #if canImport(Glibc)
 import Glibc
 #endif

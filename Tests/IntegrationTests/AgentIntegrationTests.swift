@@ -1,8 +1,9 @@
+// The agent end to end against the real primary and replica: what a scrape shows is true.
+
 import Foundation
 import TestSupport
 import Testing
 
-// The agent end to end against the real primary and replica: what a scrape shows is true.
 @testable import Collectors
 @testable import Config
 @testable import PGVigil

@@ -1,8 +1,9 @@
+// Alerts end to end: a real idle transaction on the primary fires a rule, a real receiver gets it.
+
 import Foundation
 import TestSupport
 import Testing
 
-// Alerts end to end: a real idle transaction on the primary fires a rule, a real receiver gets it.
 @testable import Config
 @testable import PGVigil
 @testable import Postgres

@@ -1,8 +1,9 @@
+// pgvigil feeding a real Alertmanager (Debian's prometheus-alertmanager) on loopback through its API v2.
+
 import Foundation
 import TestSupport
 import Testing
 
-// pgvigil feeding a real Alertmanager (Debian's prometheus-alertmanager) on loopback through its API v2.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

@@ -1,7 +1,8 @@
+// The collectors' queries against the real primary and replica, as the pg_monitor-only role.
+
 import TestSupport
 import Testing
 
-// The collectors' queries against the real primary and replica, as the pg_monitor-only role.
 @testable import Collectors
 @testable import PGVigil
 @testable import Postgres

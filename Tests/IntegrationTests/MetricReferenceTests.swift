@@ -1,9 +1,10 @@
+// Keeps what ships beside the binary true: every metric a dashboard, a Prometheus rule or a default
+// agent rule reads is one a running agent exports, and every family it exports is in README.md.
+
 import Foundation
 import TestSupport
 import Testing
 
-// Keeps what ships beside the binary true: every metric a dashboard, a Prometheus rule or a default
-// agent rule reads is one a running agent exports, and every family it exports is in README.md.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

@@ -1,7 +1,8 @@
+// A real PgBouncer (Debian's) in front of the primary: pgvigil's pool counts match SHOW POOLS.
+
 import Foundation
 import Testing
 
-// A real PgBouncer (Debian's) in front of the primary: pgvigil's pool counts match SHOW POOLS.
 @testable import Collectors
 @testable import Config
 @testable import PGVigil

@@ -1,8 +1,9 @@
+// A primary restarted under a running agent: pg_up drops to 0 and recovers without restarting the agent.
+// scripts/test.sh runs this suite alone, after the others, because it stops the shared primary.
+
 import Foundation
 import Testing
 
-// A primary restarted under a running agent: pg_up drops to 0 and recovers without restarting the agent.
-// scripts/test.sh runs this suite alone, after the others, because it stops the shared primary.
 @testable import Config
 @testable import PGVigil
 

@@ -1,9 +1,10 @@
+// A real Prometheus (Debian's) on loopback scraping a real agent, with alerts/ loaded and every
+// dashboard query evaluated: what users run beside pgvigil, working with it.
+
 import Foundation
 import TestSupport
 import Testing
 
-// A real Prometheus (Debian's) on loopback scraping a real agent, with alerts/ loaded and every
-// dashboard query evaluated: what users run beside pgvigil, working with it.
 @testable import Config
 @testable import PGVigil
 @testable import Postgres

@@ -1,7 +1,8 @@
+// A real scrape checked by Prometheus's own promtool: no parse errors, only the lint README accepts (metric names kept for compatibility).
+
 import Foundation
 import Testing
 
-// A real scrape checked by Prometheus's own promtool: no parse errors, only the lint README accepts (metric names kept for compatibility).
 @testable import Config
 @testable import PGVigil
 

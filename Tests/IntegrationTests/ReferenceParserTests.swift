@@ -1,8 +1,9 @@
+// A real scrape in both formats, read by the Prometheus project's own Python parsers
+// (Debian's python3-prometheus-client): text 0.0.4 and the strict OpenMetrics 1.0 parser.
+
 import Foundation
 import Testing
 
-// A real scrape in both formats, read by the Prometheus project's own Python parsers
-// (Debian's python3-prometheus-client): text 0.0.4 and the strict OpenMetrics 1.0 parser.
 @testable import Config
 @testable import PGVigil
 

@@ -1,7 +1,8 @@
+// Replication lag on both sides, proven by pausing replay on the real standby while the primary writes.
+
 import Foundation
 import Testing
 
-// Replication lag on both sides, proven by pausing replay on the real standby while the primary writes.
 @testable import Config
 @testable import PGVigil
 @testable import Postgres

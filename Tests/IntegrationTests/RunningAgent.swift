@@ -1,9 +1,10 @@
+// Runs a real agent in the test process on a loopback port, and scrapes it over HTTP.
+
 import Foundation
 import Logging
 import TestSupport
 import Testing
 
-// Runs a real agent in the test process on a loopback port, and scrapes it over HTTP.
 @testable import Config
 @testable import PGVigil
 

@@ -1,17 +1,18 @@
+// The database, locks, checkpointer, WAL and wraparound collectors against real servers, each
+// asserting a value it can know: a provoked deadlock, sessions blocked behind one holder, a
+// CHECKPOINT, WAL written, the ages PostgreSQL itself reports.
+// Serialized: the deadlock and the blocking test would otherwise see each other's waiting sessions.
+
 import NIOPosix
 import TestSupport
 import Testing
 
-// The database, locks, checkpointer, WAL and wraparound collectors against real servers, each
-// asserting a value it can know: a provoked deadlock, sessions blocked behind one holder, a
-// CHECKPOINT, WAL written, the ages PostgreSQL itself reports.
 @testable import Collectors
 @testable import Exposition
 @testable import PGVigil
 @testable import Postgres
 @testable import Store
 
-// Serialized: the deadlock and the blocking test would otherwise see each other's waiting sessions.
 @Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable), "needs the servers of scripts/test.sh"), .serialized)
 struct ServerStatisticsIntegrationTests {
     private let session: DatabaseSession
@@ -208,6 +209,10 @@ struct PerObjectIntegrationTests {
         #expect(Set(listed.compactMap { $0.labels.first { $0.name == "relname" }?.value }) == ["many", "several"])
         let rest = value(families, "pg_stat_user_tables_other_n_dead_tup", [Label("datname", database)])
         #expect(listed.map(\.value).reduce(0, +) + (rest ?? 0) == 600)
+        // Never vacuumed nor analyzed (autovacuum is off for them): no age, rather than an age of 0.
+        let many = [Label("datname", database), Label("schemaname", "public"), Label("relname", "many")]
+        #expect(value(families, "pg_stat_user_tables_last_vacuum_age_seconds", many) == nil)
+        #expect(value(families, "pg_stat_user_tables_last_analyze_age_seconds", many) == nil)
     }
 
     @Test func vacuumResetsTheLastVacuumAge() async throws {

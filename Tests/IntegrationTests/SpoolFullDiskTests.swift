@@ -1,9 +1,10 @@
+// The spool on a full disk (a 64 KiB tmpfs, filled): an alert that fires still reaches the
+// receiver, exactly once; the spool's health metric and its default rule say so; freeing space heals it.
+
 import Foundation
 import TestSupport
 import Testing
 
-// The spool on a full disk (a 64 KiB tmpfs, filled): an alert that fires still reaches the
-// receiver, exactly once; the spool's health metric and its default rule say so; freeing space heals it.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

@@ -1,9 +1,10 @@
+// The status page in a real headless browser (Debian's chromium): it renders its sparklines, logs
+// no console error, and leaves a screenshot (copied to docs/ when PGVIGIL_UPDATE_SCREENSHOT=1).
+
 import Foundation
 import TestSupport
 import Testing
 
-// The status page in a real headless browser (Debian's chromium): it renders its sparklines, logs
-// no console error, and leaves a screenshot (copied to docs/ when PGVIGIL_UPDATE_SCREENSHOT=1).
 @testable import Config
 @testable import PGVigil
 @testable import Postgres

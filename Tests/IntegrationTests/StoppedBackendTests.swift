@@ -1,10 +1,11 @@
+// The agent's own backends stopped (SIGSTOP): the target goes down on the client deadline while another stays fresh, and recovers without a pile-up of sessions.
+// scripts/test.sh runs this suite alone: a stopped backend cannot absorb PostgreSQL's
+// ProcSignalBarriers, so while it is stopped every DROP DATABASE in the cluster waits for it.
+
 import Foundation
 import TestSupport
 import Testing
 
-// The agent's own backends stopped (SIGSTOP): the target goes down on the client deadline while another stays fresh, and recovers without a pile-up of sessions.
-// scripts/test.sh runs this suite alone: a stopped backend cannot absorb PostgreSQL's
-// ProcSignalBarriers, so while it is stopped every DROP DATABASE in the cluster waits for it.
 @testable import Config
 @testable import PGVigil
 @testable import Postgres

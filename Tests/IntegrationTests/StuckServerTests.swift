@@ -1,8 +1,9 @@
+// Servers that do not answer (a black-hole listener) or answer slowly: the client deadline ends the wait, the server's own timeout comes first.
+
 import Foundation
 import TestSupport
 import Testing
 
-// Servers that do not answer (a black-hole listener) or answer slowly: the client deadline ends the wait, the server's own timeout comes first.
 @testable import Config
 @testable import PGVigil
 @testable import Postgres

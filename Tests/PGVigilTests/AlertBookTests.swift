@@ -1,7 +1,8 @@
+// The saved alert state is written at transitions only, never because a firing alert's value moved.
+
 import Foundation
 import Testing
 
-// The saved alert state is written at transitions only, never because a firing alert's value moved.
 @testable import Alerting
 @testable import PGVigil
 @testable import Store

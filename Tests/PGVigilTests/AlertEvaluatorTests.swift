@@ -1,6 +1,7 @@
+// Unit tests of the alert state machine, driven by a test clock (the `now` passed in).
+
 import Testing
 
-// Unit tests of the alert state machine, driven by a test clock (the `now` passed in).
 @testable import Alerting
 @testable import PGVigil
 @testable import Store

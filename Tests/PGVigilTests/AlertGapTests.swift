@@ -1,6 +1,7 @@
+// The store and the evaluator together: a collector that fails or a target that goes down holds its alerts.
+
 import Testing
 
-// The store and the evaluator together: a collector that fails or a target that goes down holds its alerts.
 @testable import Alerting
 @testable import PGVigil
 @testable import Sampler

@@ -1,7 +1,8 @@
+// Unit tests of the alerts section: compiled rules, receivers, and errors that name the field.
+
 import Foundation
 import Testing
 
-// Unit tests of the alerts section: compiled rules, receivers, and errors that name the field.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

@@ -1,6 +1,7 @@
+// Unit tests of the client-side deadline of libpq calls: its arithmetic and its error.
+
 import Testing
 
-// Unit tests of the client-side deadline of libpq calls: its arithmetic and its error.
 @testable import PGVigil
 @testable import Postgres
 

@@ -1,6 +1,7 @@
+// Unit tests of the collectors' pure row→samples functions.
+
 import Testing
 
-// Unit tests of the collectors' pure row→samples functions.
 @testable import Collectors
 @testable import PGVigil
 @testable import Postgres

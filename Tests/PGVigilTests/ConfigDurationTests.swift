@@ -1,6 +1,7 @@
+// Unit tests of Prometheus-style duration parsing and printing.
+
 import Testing
 
-// Unit tests of Prometheus-style duration parsing and printing.
 @testable import Config
 @testable import PGVigil
 

@@ -1,6 +1,7 @@
+// Loads config text through the real loader, from a temporary file, as the agent reads one.
+
 import Foundation
 
-// Loads config text through the real loader, from a temporary file, as the agent reads one.
 @testable import Config
 @testable import PGVigil
 

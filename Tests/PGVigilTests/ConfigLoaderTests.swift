@@ -1,7 +1,8 @@
+// Unit tests of config loading: layering of file, environment and flags, and errors that point at the line.
+
 import Foundation
 import Testing
 
-// Unit tests of config loading: layering of file, environment and flags, and errors that point at the line.
 @testable import Collectors
 @testable import Config
 @testable import PGVigil

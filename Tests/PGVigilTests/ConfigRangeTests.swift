@@ -1,6 +1,7 @@
+// Every number of the config has a range; out of range is an error naming the line and the field.
+
 import Testing
 
-// Every number of the config has a range; out of range is an error naming the line and the field.
 @testable import PGVigil
 
 @Suite struct ConfigRangeTests {

@@ -1,7 +1,8 @@
+// Keeps README.md's configuration reference true to the config types and the collector registry.
+
 import Foundation
 import Testing
 
-// Keeps README.md's configuration reference true to the config types and the collector registry.
 @testable import Collectors
 @testable import Config
 @testable import PGVigil

@@ -1,6 +1,7 @@
+// Unit tests of connection string parsing, redaction and target naming.
+
 import Testing
 
-// Unit tests of connection string parsing, redaction and target naming.
 @testable import PGVigil
 @testable import Postgres
 

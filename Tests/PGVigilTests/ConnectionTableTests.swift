@@ -1,7 +1,8 @@
+// Unit tests of the HTTP server's connection table: who gives way when every slot is taken.
+
 import NIOCore
 import Testing
 
-// Unit tests of the HTTP server's connection table: who gives way when every slot is taken.
 @testable import HTTP
 @testable import PGVigil
 

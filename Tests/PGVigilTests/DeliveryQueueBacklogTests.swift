@@ -1,8 +1,9 @@
+// Unit tests of what a delivery queue keeps waiting: coalescing per alert, order, and the backlog bound.
+
 import Foundation
 import Logging
 import Testing
 
-// Unit tests of what a delivery queue keeps waiting: coalescing per alert, order, and the backlog bound.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

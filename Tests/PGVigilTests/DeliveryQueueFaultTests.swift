@@ -1,3 +1,6 @@
+// The delivery queue under faults, with a scripted transport: a long outage of an Alertmanager API
+// receiver, and a spool directory that cannot be written.
+
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -5,8 +8,6 @@ import Support
 import TestSupport
 import Testing
 
-// The delivery queue under faults, with a scripted transport: a long outage of an Alertmanager API
-// receiver, and a spool directory that cannot be written.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

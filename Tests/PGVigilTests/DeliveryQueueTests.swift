@@ -1,3 +1,6 @@
+// The delivery queue against a real HTTP receiver on loopback, through libcurl: retries, order,
+// spool replay after a "restart", permissions, and rejection.
+
 import Foundation
 import Logging
 import NIOPosix
@@ -5,8 +8,6 @@ import Support
 import TestSupport
 import Testing
 
-// The delivery queue against a real HTTP receiver on loopback, through libcurl: retries, order,
-// spool replay after a "restart", permissions, and rejection.
 @testable import Alerting
 @testable import PGVigil
 @testable import Store

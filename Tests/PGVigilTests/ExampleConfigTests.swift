@@ -1,7 +1,8 @@
+// Keeps examples/pgvigil.yaml true: it loads and compiles (AgentIntegrationTests checks its rules' metrics).
+
 import Foundation
 import Testing
 
-// Keeps examples/pgvigil.yaml true: it loads and compiles (AgentIntegrationTests checks its rules' metrics).
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

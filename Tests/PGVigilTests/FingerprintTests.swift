@@ -1,6 +1,7 @@
+// Unit tests of alert fingerprints and annotation templates.
+
 import Testing
 
-// Unit tests of alert fingerprints and annotation templates.
 @testable import Alerting
 @testable import PGVigil
 

@@ -1,6 +1,7 @@
+// Every committed fuzz input (seeds and every crash the fuzzers ever found) replayed through its target.
+
 import Testing
 
-// Every committed fuzz input (seeds and every crash the fuzzers ever found) replayed through its target.
 @testable import PGVigil
 
 @Suite struct FuzzCorpusTests {

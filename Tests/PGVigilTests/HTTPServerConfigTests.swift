@@ -1,6 +1,7 @@
+// Unit tests of the `http:` config section: defaults, ranges, unknown keys, check-config output.
+
 import Testing
 
-// Unit tests of the `http:` config section: defaults, ranges, unknown keys, check-config output.
 @testable import Config
 @testable import PGVigil
 

@@ -1,6 +1,7 @@
+// Unit tests of the status page's derived series: counters are rated per series, then summed.
+
 import Testing
 
-// Unit tests of the status page's derived series: counters are rated per series, then summed.
 @testable import HTTP
 @testable import Store
 

@@ -1,6 +1,7 @@
+// The linear-time regular expressions: RE2 semantics, bounded cost, limits and errors with columns.
+
 import Testing
 
-// The linear-time regular expressions: RE2 semantics, bounded cost, limits and errors with columns.
 @testable import PGVigil
 @testable import Support
 

@@ -1,7 +1,8 @@
+// Unit tests of the webhook payloads against the shapes their receivers document.
+
 import Foundation
 import Testing
 
-// Unit tests of the webhook payloads against the shapes their receivers document.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

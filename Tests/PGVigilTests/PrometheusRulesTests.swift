@@ -1,9 +1,10 @@
+// Keeps alerts/pgvigil.rules.yml equivalent to the agent's default rules in examples/pgvigil.yaml.
+
 import Exposition
 import Foundation
 import Testing
 import Yams
 
-// Keeps alerts/pgvigil.rules.yml equivalent to the agent's default rules in examples/pgvigil.yaml.
 @testable import Alerting
 @testable import Config
 @testable import PGVigil

@@ -1,7 +1,8 @@
+// Unit tests of the text format encoder: escaping, value formatting, merging and deduplication.
+
 import NIOCore
 import Testing
 
-// Unit tests of the text format encoder: escaping, value formatting, merging and deduplication.
 @testable import Exposition
 @testable import PGVigil
 @testable import Store

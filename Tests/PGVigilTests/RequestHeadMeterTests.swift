@@ -1,6 +1,7 @@
+// Unit tests of the raw request head meter: where heads end and when one is too large.
+
 import Testing
 
-// Unit tests of the raw request head meter: where heads end and when one is too large.
 @testable import HTTP
 @testable import PGVigil
 

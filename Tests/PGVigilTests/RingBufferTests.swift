@@ -1,6 +1,7 @@
+// Unit tests of the fixed-capacity ring buffer.
+
 import Testing
 
-// Unit tests of the fixed-capacity ring buffer.
 @testable import PGVigil
 @testable import Store
 

@@ -1,6 +1,7 @@
+// Unit tests of the rule expression parser: the supported subset, and errors that point at the column.
+
 import Testing
 
-// Unit tests of the rule expression parser: the supported subset, and errors that point at the column.
 @testable import Alerting
 @testable import PGVigil
 @testable import Store

@@ -1,6 +1,7 @@
+// Unit tests of the statements JSON document: order, target filter, escaping, the "other" row skipped.
+
 import Testing
 
-// Unit tests of the statements JSON document: order, target filter, escaping, the "other" row skipped.
 @testable import Collectors
 @testable import Exposition
 @testable import PGVigil

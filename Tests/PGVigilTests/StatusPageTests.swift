@@ -1,6 +1,7 @@
+// Unit tests of the status page: what it shows for up and down targets and alerts, escaping, sparklines.
+
 import Testing
 
-// Unit tests of the status page: what it shows for up and down targets and alerts, escaping, sparklines.
 @testable import Alerting
 @testable import HTTP
 @testable import PGVigil

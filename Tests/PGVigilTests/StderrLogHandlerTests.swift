@@ -1,6 +1,7 @@
+// Unit tests of the log line formats.
+
 import Testing
 
-// Unit tests of the log line formats.
 @testable import PGVigil
 @testable import Support
 

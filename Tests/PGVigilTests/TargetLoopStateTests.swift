@@ -1,6 +1,7 @@
+// Unit tests of a target loop's decisions: reconnect backoff, which collectors are due, what is logged once.
+
 import Testing
 
-// Unit tests of a target loop's decisions: reconnect backoff, which collectors are due, what is logged once.
 @testable import Collectors
 @testable import Postgres
 @testable import Sampler
@@ -54,7 +55,11 @@ import Testing
         let schedule = [
             scheduled("activity", every: 5), scheduled("table_sizes", every: 60), scheduled("checkpointer", every: 5, minimumServerVersion: 170000),
         ]
-        let names = { (now: Double) in loop.dueCollectors(schedule, versionNumber: 150000, at: now).map(\.collector.name) }
+        let names = { (now: Double) in
+            let due = loop.dueCollectors(schedule, versionNumber: 150000, at: now)
+            for scheduled in due { loop.willRun(scheduled.collector.name, at: now) }
+            return due.map(\.collector.name)
+        }
         #expect(names(0) == ["activity", "table_sizes"])  // the checkpointer's query needs 17
         #expect(names(5) == ["activity"])
         #expect(names(6) == [])  // due again half a tick early at the earliest: from 7.5
@@ -62,10 +67,19 @@ import Testing
         #expect(names(60) == [])
     }
 
+    @Test func aCollectorACycleEndedBeforeIsDueAtTheNextTick() {
+        var loop = TargetLoopState(interval: 5)
+        let schedule = [scheduled("activity", every: 5), scheduled("table_sizes", every: 60)]
+        // The cycle at 0 ran activity only: a per-database session got no answer, and it ended.
+        #expect(loop.dueCollectors(schedule, versionNumber: 150000, at: 0).count == 2)
+        loop.willRun("activity", at: 0)
+        #expect(loop.dueCollectors(schedule, versionNumber: 150000, at: 5).map(\.collector.name) == ["activity", "table_sizes"])
+    }
+
     @Test func aTargetThatWentDownRunsEveryCollectorAgainWhenItAnswers() {
         var loop = TargetLoopState(interval: 5)
         let schedule = [scheduled("activity", every: 5), scheduled("table_sizes", every: 60)]
-        _ = loop.dueCollectors(schedule, versionNumber: 150000, at: 0)
+        for scheduled in loop.dueCollectors(schedule, versionNumber: 150000, at: 0) { loop.willRun(scheduled.collector.name, at: 0) }
         _ = loop.serverFailed("gone", at: 5)
         #expect(loop.dueCollectors(schedule, versionNumber: 150000, at: 10).map(\.collector.name) == ["activity", "table_sizes"])
     }

@@ -1,6 +1,7 @@
+// Unit tests of the version-gated query choices for PostgreSQL 13 to 18, and of the new collectors' rows.
+
 import Testing
 
-// Unit tests of the version-gated query choices for PostgreSQL 13 to 18, and of the new collectors' rows.
 @testable import Collectors
 @testable import Config
 @testable import PGVigil

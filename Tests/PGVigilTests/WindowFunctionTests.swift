@@ -1,6 +1,7 @@
+// Unit tests of rate, increase, delta and the *_over_time window functions.
+
 import Testing
 
-// Unit tests of rate, increase, delta and the *_over_time window functions.
 @testable import PGVigil
 @testable import Store
 
