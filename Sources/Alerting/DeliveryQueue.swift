@@ -18,31 +18,6 @@ import Support
 /// at most one notification per alert waits: the newest replaces a waiting one that is not in
 /// flight, so a long outage builds no backlog of re-sends.
 package actor DeliveryQueue {
-    /// Where a notification stands with the spool.
-    private enum SpoolState {
-        /// Its write has not finished yet.
-        case unwritten
-        /// It is in the spool.
-        case written
-        /// Its write failed; it lives in memory only until a later write succeeds.
-        case failed
-    }
-
-    /// A notification waiting for its next attempt.
-    private struct Pending {
-        var entry: SpoolEntry
-        var attempts = 0
-        var nextAttempt: Double
-        var spooled: SpoolState
-        /// When it was queued.
-        var queuedAt: Double
-
-        /// When it may be sent: its attempt time, and not before its write had a chance to finish.
-        func sendableAt(grace: Double) -> Double {
-            spooled == .unwritten ? max(nextAttempt, queuedAt + grace) : nextAttempt
-        }
-    }
-
     /// How many notifications a receiver keeps waiting at most, by default.
     static let defaultBacklogLimit = 10_000
     /// How long the first attempt waits for the spool write before it goes out from memory.
@@ -62,14 +37,12 @@ package actor DeliveryQueue {
     private let spoolRetryInterval: Double
     private let sendDoorbell = Doorbell()
     private let spoolDoorbell = Doorbell()
-    private var pending: [Pending] = []
-    /// The sequence of the notification being posted now.
-    private var inFlight: UInt64?
+    /// The waiting notifications and what becomes of them.
+    private var backlog: DeliveryBacklog
     /// Spooled files of notifications that are no longer pending (delivered, rejected, replaced, dropped).
     private var filesToRemove: [SpoolEntry] = []
     /// Spooled files whose removal failed; tried again with the failed writes.
     private var removalsToRetry: [SpoolEntry] = []
-    private var nextSequence: UInt64 = 1
     private var nextSpoolRetry = -Double.infinity
     /// Per outcome: attempts (`delivered`, `retried`, `failed`) and notifications given up unsent (`dropped`).
     package private(set) var counts: [DeliveryOutcome: Int] = [:]
@@ -93,13 +66,11 @@ package actor DeliveryQueue {
         self.wallClock = wallClock
         self.backlogLimit = max(1, backlogLimit)
         self.spoolRetryInterval = spoolRetryInterval
-        let replayed = try spool.load()
-        let now = wallClock()
-        let kept = replayed.suffix(self.backlogLimit)
-        pending = kept.map { Pending(entry: $0, nextAttempt: now, spooled: .written, queuedAt: now) }
-        nextSequence = (replayed.map(\.sequence).max() ?? 0) + 1
-        if !replayed.isEmpty { logger.info("replaying spooled notifications", metadata: ["count": "\(kept.count)"]) }
-        let excess = Array(replayed.dropLast(kept.count))
+        backlog = DeliveryBacklog(
+            replayed: try spool.load(), limit: backlogLimit, coalesces: receiver.format.sendsWholeState, now: wallClock())
+        let replaying = backlog.pending.count
+        if replaying > 0 { logger.info("replaying spooled notifications", metadata: ["count": "\(replaying)"]) }
+        let excess = backlog.excess
         if !excess.isEmpty {
             filesToRemove = excess
             counts[.dropped] = excess.count
@@ -114,29 +85,28 @@ package actor DeliveryQueue {
     /// Queues `notification`: its spool write starts at once, and it is sent after the write, or
     /// from memory if the write fails or is slow.
     func enqueue(_ notification: AlertNotification) {
-        let now = wallClock()
-        var waiting = Pending(
-            entry: SpoolEntry(sequence: nextSequence, notification: notification), nextAttempt: now, spooled: .unwritten, queuedAt: now)
-        nextSequence += 1
-        if receiver.format.sendsWholeState,
-            let index = pending.firstIndex(where: {
-                $0.entry.notification.fingerprint == notification.fingerprint && $0.entry.sequence != inFlight
-            })
-        {
-            // The replaced one's backoff carries over: re-sends during an outage do not hammer the receiver.
-            waiting.attempts = pending[index].attempts
-            waiting.nextAttempt = max(now, pending[index].nextAttempt)
-            discard(at: index)
-        } else if pending.count >= backlogLimit {
-            dropOldestWaiting()
+        switch backlog.enqueue(notification, now: wallClock()) {
+        case .replaced(let older):
+            removeFile(of: older)
+        case .dropped(let oldest):
+            removeFile(of: oldest)
+            counts[.dropped, default: 0] += 1
+            let dropped = oldest.entry.notification
+            logger.error(
+                "the backlog is full; dropped the oldest waiting notification",
+                metadata: [
+                    "alert": "\(dropped.alertName)", "status": "\(dropped.status.rawValue)", "fingerprint": "\(dropped.fingerprint)",
+                    "backlog_limit": "\(backlogLimit)",
+                ])
+        case nil:
+            break
         }
-        pending.append(waiting)
         spoolDoorbell.ring()
         sendDoorbell.ring()
     }
 
     /// How many notifications wait for delivery (spooled or in memory).
-    var pendingCount: Int { pending.count }
+    var pendingCount: Int { backlog.pending.count }
 
     /// Sends and keeps the spool until cancelled; then writes what is still unspooled, once.
     package func run() async {
@@ -154,9 +124,9 @@ package actor DeliveryQueue {
     private func send() async {
         while !Task.isCancelled {
             let now = wallClock()
-            let due = dueEntries(now: now)
+            let due = backlog.due(at: now, grace: Self.spoolWriteGrace)
             if due.isEmpty {
-                let earliest = pending.map { $0.sendableAt(grace: Self.spoolWriteGrace) }.min().map { max(0, $0 - now) } ?? 3600
+                let earliest = backlog.untilNextSendable(from: now, grace: Self.spoolWriteGrace) ?? 3600
                 await sendDoorbell.wait(timeout: .milliseconds(Int64(min(earliest, 3600) * 1000) + 1))
                 continue
             }
@@ -166,23 +136,11 @@ package actor DeliveryQueue {
         }
     }
 
-    /// Sequences of the entries to try now: per fingerprint the oldest, if its time has come.
-    private func dueEntries(now: Double) -> [UInt64] {
-        var seen: Set<String> = []
-        var due: [UInt64] = []
-        for item in pending where seen.insert(item.entry.notification.fingerprint).inserted && item.sendableAt(grace: Self.spoolWriteGrace) <= now {
-            due.append(item.entry.sequence)
-        }
-        return due
-    }
-
     private func attempt(_ sequence: UInt64) async {
-        guard let index = pending.firstIndex(where: { $0.entry.sequence == sequence }) else { return }
-        let notification = pending[index].entry.notification
+        guard let notification = backlog.begin(sequence) else { return }
         let metadata: Logger.Metadata = [
             "alert": "\(notification.alertName)", "status": "\(notification.status.rawValue)", "fingerprint": "\(notification.fingerprint)",
         ]
-        inFlight = sequence
         let outcome: DeliveryOutcome
         let reason: String
         do {
@@ -196,29 +154,26 @@ package actor DeliveryQueue {
             outcome = .retried
             reason = "\(error)"
         }
-        inFlight = nil
         counts[outcome, default: 0] += 1
-        guard let current = pending.firstIndex(where: { $0.entry.sequence == sequence }) else { return }
         switch outcome {
         case .delivered, .failed, .dropped:
-            let attempts = pending[current].attempts + 1
-            discard(at: current)
+            guard let finished = backlog.finish(sequence) else { return }
+            removeFile(of: finished)
             if outcome == .delivered {
                 logger.info(
-                    "notification delivered", metadata: metadata.merging(["attempts": "\(attempts)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
+                    "notification delivered",
+                    metadata: metadata.merging(["attempts": "\(finished.attempts)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
             } else {
                 logger.error(
                     "receiver rejected the notification; not retrying",
                     metadata: metadata.merging(["reason": "\(reason)", "url": "\(receiver.redactedURL)"]) { a, _ in a })
             }
         case .retried:
-            pending[current].attempts += 1
-            let delay = backoff(afterAttempts: pending[current].attempts)
-            pending[current].nextAttempt = wallClock() + delay
+            guard let (attempts, delay) = backlog.retry(sequence, at: wallClock(), delay: backoff(afterAttempts:)) else { return }
             logger.warning(
                 "delivery failed; will retry",
                 metadata: metadata.merging([
-                    "reason": "\(reason)", "retry_in_seconds": "\(Int(delay.rounded()))", "attempts": "\(pending[current].attempts)",
+                    "reason": "\(reason)", "retry_in_seconds": "\(Int(delay.rounded()))", "attempts": "\(attempts)",
                     "url": "\(receiver.redactedURL)",
                 ]) { a, _ in a })
         }
@@ -230,28 +185,12 @@ package actor DeliveryQueue {
             .delay(afterFailures: attempts)
     }
 
-    /// Takes the notification at `index` out of the queue; its spool file, if written, is removed.
-    /// (One being written now is removed by the spool keeper once the write returns.)
-    private func discard(at index: Int) {
-        let removed = pending.remove(at: index)
-        if removed.spooled == .written {
-            filesToRemove.append(removed.entry)
-            spoolDoorbell.ring()
-        }
-    }
-
-    /// Drops the oldest notification that is not in flight, to make room in a full backlog.
-    private func dropOldestWaiting() {
-        guard let index = pending.firstIndex(where: { $0.entry.sequence != inFlight }) else { return }
-        let notification = pending[index].entry.notification
-        discard(at: index)
-        counts[.dropped, default: 0] += 1
-        logger.error(
-            "the backlog is full; dropped the oldest waiting notification",
-            metadata: [
-                "alert": "\(notification.alertName)", "status": "\(notification.status.rawValue)", "fingerprint": "\(notification.fingerprint)",
-                "backlog_limit": "\(backlogLimit)",
-            ])
+    /// Removes the spool file of a notification that left the backlog, if it was written. (One
+    /// being written now is removed by the spool keeper once the write returns.)
+    private func removeFile(of removed: DeliveryBacklog.Pending) {
+        guard removed.spooled == .written else { return }
+        filesToRemove.append(removed.entry)
+        spoolDoorbell.ring()
     }
 
     // MARK: Keeping the spool
@@ -264,8 +203,8 @@ package actor DeliveryQueue {
             let now = wallClock()
             let retrying =
                 now >= nextSpoolRetry
-                && (!spoolWritable || !removalsToRetry.isEmpty || pending.contains { $0.spooled == .failed })
-            if !retrying && filesToRemove.isEmpty && !pending.contains(where: { $0.spooled == .unwritten }) {
+                && (!spoolWritable || !removalsToRetry.isEmpty || backlog.pending.contains { $0.spooled == .failed })
+            if !retrying && filesToRemove.isEmpty && !backlog.pending.contains(where: { $0.spooled == .unwritten }) {
                 let wait = nextSpoolRetry > now ? nextSpoolRetry - now : 3600
                 await spoolDoorbell.wait(timeout: .milliseconds(Int64(wait * 1000) + 1))
                 continue
@@ -281,7 +220,7 @@ package actor DeliveryQueue {
         let removals = filesToRemove + (retrying ? removalsToRetry : [])
         filesToRemove = []
         if retrying { removalsToRetry = [] }
-        let writes = pending.filter { $0.spooled == .unwritten || (retrying && $0.spooled == .failed) }.map(\.entry)
+        let writes = backlog.pending.filter { $0.spooled == .unwritten || (retrying && $0.spooled == .failed) }.map(\.entry)
         var failure: SpoolError?
         var wrote = false
         for entry in removals {
@@ -293,7 +232,7 @@ package actor DeliveryQueue {
             }
         }
         for entry in writes {
-            var state = SpoolState.written
+            var state = DeliveryBacklog.SpoolState.written
             do {
                 try await disk.run { () throws(SpoolError) in try spool.write(entry) }
                 wrote = true
@@ -301,9 +240,7 @@ package actor DeliveryQueue {
                 failure = error
                 state = .failed
             }
-            if let index = pending.firstIndex(where: { $0.entry.sequence == entry.sequence }) {
-                pending[index].spooled = state
-            } else if state == .written {
+            if !backlog.markSpooled(entry.sequence, state), state == .written {
                 filesToRemove.append(entry)  // finished while it was being written
             }
             sendDoorbell.ring()
