@@ -11,23 +11,33 @@ import Store
 /// pgvigil_alerts_firing / pgvigil_notifications_total / pgvigil_spool_pending /
 /// pgvigil_spool_writable families.
 package struct AlertingService: Service {
-    package let plan: AlertingPlan
-    package let book: AlertBook
-    package let queues: [DeliveryQueue]
-    package let store: SampleStore
-    package let state: ServedState
-    package let publisher: ExpositionPublisher
+    /// The compiled rules and resolved receivers.
+    private let plan: AlertingPlan
+    /// The alert instances and their saved state.
+    private let book: AlertBook
+    /// One delivery queue per receiver.
+    private let queues: [DeliveryQueue]
+    /// Where the rules' series are read, and alerting's own families go.
+    private let store: SampleStore
+    /// Which targets are down (their alerts hold).
+    private let state: ServedState
+    /// Where alerting's families are rendered for /metrics.
+    private let publisher: ExpositionPublisher
     /// Where the pending and firing alerts are shown to the HTTP server.
-    package let board: AlertBoard
+    private let board: AlertBoard
     /// The thread of the spool and alert state writes.
     package let disk: DiskWorker
-    package let logger: Logger
-    package let wallClock: @Sendable () -> Double
+    private let logger: Logger
+    /// Seconds since 1970, for the evaluator and the re-send interval.
+    private let wallClock: @Sendable () -> Double
+    /// What the evaluation timer runs on (a manual clock in tests).
+    private let clock: any Clock<Duration>
 
-    /// Creates a value from its parts.
+    /// Creates the service; nothing runs until `run`.
     package init(
         plan: AlertingPlan, book: AlertBook, queues: [DeliveryQueue], store: SampleStore, state: ServedState, publisher: ExpositionPublisher,
-        board: AlertBoard, disk: DiskWorker, logger: Logger, wallClock: @escaping @Sendable () -> Double
+        board: AlertBoard, disk: DiskWorker, logger: Logger, wallClock: @escaping @Sendable () -> Double,
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.plan = plan
         self.book = book
@@ -39,6 +49,7 @@ package struct AlertingService: Service {
         self.disk = disk
         self.logger = logger
         self.wallClock = wallClock
+        self.clock = clock
     }
 
     /// How often firing alerts are sent again to `alertmanager-api` receivers: Alertmanager
@@ -56,20 +67,23 @@ package struct AlertingService: Service {
             for queue in queues {
                 group.addTask(priority: nil) { await queue.run() }
             }
-            group.addTask(priority: nil) {
-                let ticks = AsyncTimerSequence(interval: plan.evaluationInterval, clock: ContinuousClock())
-                var lastResend = wallClock()
-                for await _ in ticks.cancelOnGracefulShutdown() {
-                    await evaluateOnce()
-                    if wallClock() - lastResend >= Self.alertmanagerResendInterval {
-                        lastResend = wallClock()
-                        await resendFiringToAlertmanagers(now: lastResend)
-                    }
-                }
-            }
+            group.addTask(priority: nil) { await evaluate(every: plan.evaluationInterval, on: clock) }
             // The evaluation loop ends at shutdown; the queues then stop (what is unsent stays spooled).
             await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Evaluates on each tick of `clock` until cancelled or shut down, re-sending firing alerts to
+    /// Alertmanager receivers every `alertmanagerResendInterval`.
+    private func evaluate<C: Clock>(every interval: Duration, on clock: C) async where C.Duration == Duration {
+        var lastResend = wallClock()
+        for await _ in AsyncTimerSequence(interval: interval, clock: clock).cancelOnGracefulShutdown() {
+            await evaluateOnce()
+            if wallClock() - lastResend >= Self.alertmanagerResendInterval {
+                lastResend = wallClock()
+                await resendFiringToAlertmanagers(now: lastResend)
+            }
         }
     }
 
