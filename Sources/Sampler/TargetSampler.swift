@@ -17,14 +17,17 @@ package actor TargetSampler {
     private let publisher: ExpositionPublisher
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
+    /// What the loop's timer runs on (a manual clock in tests).
+    private let clock: any Clock<Duration>
     private var status: TargetStatus
     /// When to check the server, which collectors are due, what to log.
     private var loop: TargetLoopState
 
-    /// Creates the sampler of `target`; `wallClock` returns seconds since 1970 (injectable for tests).
+    /// Creates the sampler of `target`; `wallClock` returns seconds since 1970, `clock` runs the
+    /// loop's timer (both injectable for tests).
     package init(
         target: MonitoredTarget, session: DatabaseSession, store: SampleStore, publisher: ExpositionPublisher,
-        logger: Logger, wallClock: @escaping @Sendable () -> Double
+        logger: Logger, wallClock: @escaping @Sendable () -> Double, clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.target = target
         self.session = session
@@ -34,6 +37,7 @@ package actor TargetSampler {
         logger[metadataKey: "target"] = "\(target.name)"
         self.logger = logger
         self.wallClock = wallClock
+        self.clock = clock
         self.status = Self.initialStatus(of: target)
         self.loop = TargetLoopState(interval: target.baseInterval.seconds)
     }
@@ -46,11 +50,15 @@ package actor TargetSampler {
     /// Samples now, then on every tick of the target's base interval until cancelled or shut down.
     package func run() async {
         await sampleOnce()
-        let ticks = AsyncTimerSequence(interval: target.baseInterval, clock: ContinuousClock())
-        for await _ in ticks.cancelOnGracefulShutdown() {
+        await sample(every: target.baseInterval, on: clock)
+        await session.close()
+    }
+
+    /// Samples on each tick of `clock` until cancelled or shut down.
+    private func sample<C: Clock>(every interval: Duration, on clock: C) async where C.Duration == Duration {
+        for await _ in AsyncTimerSequence(interval: interval, clock: clock).cancelOnGracefulShutdown() {
             await sampleOnce()
         }
-        await session.close()
     }
 
     /// One cycle: check the server, run the collectors that are due, store and publish.
