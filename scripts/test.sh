@@ -62,9 +62,12 @@ integration() {
 
   # The restart test stops the primary under everyone's feet, so it runs alone, after the rest;
   # so does the stopped-backend test: while a backend is stopped, every DROP DATABASE waits for it.
-  swift test --skip-build --filter IntegrationTests --skip PrimaryRestartTests --skip StoppedBackendTests
+  # The stuck-listener test times how soon 40 stuck targets are down (the client deadline plus an
+  # interval): alone, so it measures the agent and not the other suites' load on two cores.
+  swift test --skip-build --filter IntegrationTests --skip PrimaryRestartTests --skip StoppedBackendTests --skip StuckServerTests
   swift test --skip-build --filter PrimaryRestartTests
   swift test --skip-build --filter StoppedBackendTests
+  swift test --skip-build --filter StuckServerTests
 
   if [ "${TSAN:-1}" != 0 ] && [ -z "${tsan_done:-}" ]; then
     thread_sanitizer
