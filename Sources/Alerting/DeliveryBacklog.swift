@@ -58,19 +58,22 @@ struct DeliveryBacklog {
     /// Whether each request carries an alert's whole state, so a newer one replaces a waiting one.
     let coalesces: Bool
 
-    /// A backlog holding what the spool kept from an earlier run (`replayed`, in sequence order)
-    /// as written, due at `now`; beyond `limit`, the oldest are `excess` (dropped unsent).
-    init(replayed: [SpoolEntry], limit: Int, coalesces: Bool, now: Double) {
+    /// An empty backlog of at most `limit` notifications.
+    init(limit: Int, coalesces: Bool) {
         self.limit = max(1, limit)
         self.coalesces = coalesces
-        let kept = replayed.suffix(self.limit)
-        pending = kept.map { Pending(entry: $0, nextAttempt: now, spooled: .written, queuedAt: now) }
-        nextSequence = (replayed.map(\.sequence).max() ?? 0) + 1
-        excess = Array(replayed.dropLast(kept.count))
+        pending = []
+        nextSequence = 1
     }
 
-    /// The replayed entries beyond `limit`, oldest first.
-    let excess: [SpoolEntry]
+    /// Takes what the spool kept from an earlier run (`replayed`, in sequence order) as written and
+    /// due at `now`; returns the oldest beyond `limit`, which are dropped unsent.
+    mutating func restore(_ replayed: [SpoolEntry], now: Double) -> [SpoolEntry] {
+        let kept = replayed.suffix(limit)
+        pending = kept.map { Pending(entry: $0, nextAttempt: now, spooled: .written, queuedAt: now) }
+        nextSequence = (replayed.map(\.sequence).max() ?? 0) + 1
+        return Array(replayed.dropLast(kept.count))
+    }
 
     /// Queues `notification` at `now`, not yet written; returns what left the backlog for it.
     mutating func enqueue(_ notification: AlertNotification, now: Double) -> Displaced? {

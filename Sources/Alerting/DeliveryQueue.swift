@@ -33,7 +33,6 @@ package actor DeliveryQueue {
     private let context: PayloadFormat.Context
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
-    private let backlogLimit: Int
     private let spoolRetryInterval: Double
     private let sendDoorbell = Doorbell()
     private let spoolDoorbell = Doorbell()
@@ -64,13 +63,11 @@ package actor DeliveryQueue {
         logger[metadataKey: "receiver"] = "\(receiver.name)"
         self.logger = logger
         self.wallClock = wallClock
-        self.backlogLimit = max(1, backlogLimit)
         self.spoolRetryInterval = spoolRetryInterval
-        backlog = DeliveryBacklog(
-            replayed: try spool.load(), limit: backlogLimit, coalesces: receiver.format.sendsWholeState, now: wallClock())
+        backlog = DeliveryBacklog(limit: backlogLimit, coalesces: receiver.format.sendsWholeState)
+        let excess = backlog.restore(try spool.load(), now: wallClock())
         let replaying = backlog.pending.count
         if replaying > 0 { logger.info("replaying spooled notifications", metadata: ["count": "\(replaying)"]) }
-        let excess = backlog.excess
         if !excess.isEmpty {
             filesToRemove = excess
             counts[.dropped] = excess.count
@@ -96,7 +93,7 @@ package actor DeliveryQueue {
                 "the backlog is full; dropped the oldest waiting notification",
                 metadata: [
                     "alert": "\(dropped.alertName)", "status": "\(dropped.status.rawValue)", "fingerprint": "\(dropped.fingerprint)",
-                    "backlog_limit": "\(backlogLimit)",
+                    "backlog_limit": "\(backlog.limit)",
                 ])
         case nil:
             break
@@ -254,7 +251,7 @@ package actor DeliveryQueue {
             }
         }
         // A removal that cannot be done costs nothing but a repeat after a restart: keep a bounded number.
-        if removalsToRetry.count > backlogLimit { removalsToRetry.removeFirst(removalsToRetry.count - backlogLimit) }
+        if removalsToRetry.count > backlog.limit { removalsToRetry.removeFirst(removalsToRetry.count - backlog.limit) }
         noteSpoolHealth(failure: failure, wrote: wrote)
     }
 

@@ -13,7 +13,7 @@ struct StuckServerTests {
     private typealias Scenario = StuckServerScenario
 
     @Test func aListenerThatNeverAnswersIsDownWithinTheDeadlineAndHoldsUpNoOtherTarget() async throws {
-        let hole = try await BlackHoleServer()
+        let hole = try await SilentListener(.hold)
         // More stuck targets than the 32 threads the agent once shared among all targets.
         let holes = (0..<40).map { index in
             TargetConfig(name: "hole\(index)", dsn: "host=127.0.0.1 port=\(hole.port) user=pgvigil password=never-logged-secret dbname=postgres")
@@ -52,7 +52,7 @@ struct StuckServerTests {
         await hole.stop()
     }
     @Test func aHostThatNeverAnswersIsSkippedForTheNextHostOfTheDSN() async throws {
-        let hole = try await BlackHoleServer()
+        let hole = try await SilentListener(.hold)
         let port = TestCluster.primaryPort
         let dsn = TestCluster.primaryDSN
             .replacing("host=127.0.0.1", with: "host=127.0.0.1,127.0.0.1")

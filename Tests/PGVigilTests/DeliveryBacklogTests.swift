@@ -15,7 +15,7 @@ import Testing
     private func sequences(_ backlog: DeliveryBacklog) -> [UInt64] { backlog.pending.map(\.entry.sequence) }
 
     @Test func perAlertOnlyTheOldestIsDueAndAnUnwrittenOneWaitsForItsWrite() {
-        var backlog = DeliveryBacklog(replayed: [], limit: 10, coalesces: false, now: 0)
+        var backlog = DeliveryBacklog(limit: 10, coalesces: false)
         _ = backlog.enqueue(notification("A"), now: 100)  // 1
         _ = backlog.enqueue(notification("A", .resolved), now: 100)  // 2
         _ = backlog.enqueue(notification("B"), now: 100)  // 3
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aWholeStateReceiverKeepsOneWaitingNotificationPerAlertWithItsBackoff() throws {
-        var backlog = DeliveryBacklog(replayed: [], limit: 10, coalesces: true, now: 0)
+        var backlog = DeliveryBacklog(limit: 10, coalesces: true)
         _ = backlog.enqueue(notification("A"), now: 100)
         _ = backlog.begin(1)
         let retried = backlog.retry(1, at: 100, delay: { _ in 30 })
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func aFullBacklogDropsItsOldestNotificationNotInFlight() {
-        var backlog = DeliveryBacklog(replayed: [], limit: 2, coalesces: false, now: 0)
+        var backlog = DeliveryBacklog(limit: 2, coalesces: false)
         _ = backlog.enqueue(notification("X"), now: 0)
         _ = backlog.enqueue(notification("Y"), now: 0)
         _ = backlog.begin(1)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func attemptsAreCountedAndDelaysGrowWithThem() throws {
-        var backlog = DeliveryBacklog(replayed: [], limit: 10, coalesces: false, now: 0)
+        var backlog = DeliveryBacklog(limit: 10, coalesces: false)
         _ = backlog.enqueue(notification("A"), now: 0)
         var delays: [Double] = []
         for attempt in 1...3 {
@@ -86,9 +86,10 @@ import Testing
 
     @Test func aReplayKeepsTheNewestUpToTheLimitAsWrittenAndDueAtOnce() {
         let replayed = (1...5).map { SpoolEntry(sequence: UInt64($0 * 10), notification: notification("R\($0)")) }
-        var backlog = DeliveryBacklog(replayed: replayed, limit: 3, coalesces: false, now: 500)
+        var backlog = DeliveryBacklog(limit: 3, coalesces: false)
+        let excess = backlog.restore(replayed, now: 500)
         #expect(sequences(backlog) == [30, 40, 50])
-        #expect(backlog.excess.map(\.sequence) == [10, 20])
+        #expect(excess.map(\.sequence) == [10, 20])
         #expect(backlog.due(at: 500, grace: 1) == [30, 40, 50])
         _ = backlog.enqueue(notification("new"), now: 500)
         #expect(backlog.pending.last?.entry.sequence == 51)

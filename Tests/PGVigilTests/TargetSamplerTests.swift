@@ -13,7 +13,7 @@ import Testing
 
 @Suite struct TargetSamplerTests {
     @Test func aTargetThatHangsUpIsTriedOnTheBackoffsTicksOnly() async throws {
-        let server = try await HangUpServer()
+        let server = try await SilentListener(.hangUp)
         var config = AgentConfig()
         config.interval = ConfigDuration(.seconds(5))
         config.targets = [
