@@ -33,6 +33,10 @@ package actor DeliveryQueue {
     private let context: PayloadFormat.Context
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
+    /// What the loops' waits run on (a manual clock in tests, with `wallClock` read from it).
+    private let clock: any Clock<Duration>
+    /// Where the retry jitter comes from (a seeded generator in tests).
+    private var randomness: any RandomNumberGenerator & Sendable
     private let spoolRetryInterval: Double
     private let sendDoorbell = Doorbell()
     private let spoolDoorbell = Doorbell()
@@ -48,11 +52,14 @@ package actor DeliveryQueue {
     /// Whether the last spool operation succeeded; false while notifications wait in memory only.
     private(set) var spoolWritable = true
 
-    /// Opens the queue over `spool`, replaying what an earlier run left there.
+    /// Opens the queue over `spool`, replaying what an earlier run left there. `wallClock` (seconds
+    /// since 1970) dates attempts and `clock` runs the waits between them; `randomness` draws the
+    /// retry jitter.
     package init(
         receiver: ReceiverSettings, spool: Spool, disk: DiskWorker, transport: any WebhookTransport, externalURL: String,
-        logger: Logger, wallClock: @escaping @Sendable () -> Double, backlogLimit: Int = DeliveryQueue.defaultBacklogLimit,
-        spoolRetryInterval: Double = DeliveryQueue.defaultSpoolRetryInterval
+        logger: Logger, wallClock: @escaping @Sendable () -> Double, clock: any Clock<Duration> = ContinuousClock(),
+        randomness: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
+        backlogLimit: Int = DeliveryQueue.defaultBacklogLimit, spoolRetryInterval: Double = DeliveryQueue.defaultSpoolRetryInterval
     ) throws(SpoolError) {
         self.receiver = receiver
         self.spool = spool
@@ -63,6 +70,8 @@ package actor DeliveryQueue {
         logger[metadataKey: "receiver"] = "\(receiver.name)"
         self.logger = logger
         self.wallClock = wallClock
+        self.clock = clock
+        self.randomness = randomness
         self.spoolRetryInterval = spoolRetryInterval
         backlog = DeliveryBacklog(limit: backlogLimit, coalesces: receiver.format.sendsWholeState)
         let excess = backlog.restore(try spool.load(), now: wallClock())
@@ -124,7 +133,7 @@ package actor DeliveryQueue {
             let due = backlog.due(at: now, grace: Self.spoolWriteGrace)
             if due.isEmpty {
                 let earliest = backlog.untilNextSendable(from: now, grace: Self.spoolWriteGrace) ?? 3600
-                await sendDoorbell.wait(timeout: .milliseconds(Int64(min(earliest, 3600) * 1000) + 1))
+                await sendDoorbell.wait(timeout: Self.wait(earliest), on: clock)
                 continue
             }
             for sequence in due where !Task.isCancelled {
@@ -179,7 +188,13 @@ package actor DeliveryQueue {
     /// The wait after `attempts` failed attempts: initial × 2^(attempts−1), capped, ±20% jitter.
     private func backoff(afterAttempts attempts: Int) -> Double {
         ExponentialBackoff(initial: receiver.initialBackoff.seconds, maximum: receiver.maximumBackoff.seconds, jitter: 0.2)
-            .delay(afterFailures: attempts)
+            .delay(afterFailures: attempts, using: &randomness)
+    }
+
+    /// A wait of `seconds` (at most an hour) rounded up to the next millisecond, so that the loop
+    /// wakes when what it waits for is due, not just before.
+    private static func wait(_ seconds: Double) -> Duration {
+        .milliseconds(Int64(min(seconds, 3600) * 1000) + 1)
     }
 
     /// Removes the spool file of a notification that left the backlog, if it was written. (One
@@ -203,7 +218,7 @@ package actor DeliveryQueue {
                 && (!spoolWritable || !removalsToRetry.isEmpty || backlog.pending.contains { $0.spooled == .failed })
             if !retrying && filesToRemove.isEmpty && !backlog.pending.contains(where: { $0.spooled == .unwritten }) {
                 let wait = nextSpoolRetry > now ? nextSpoolRetry - now : 3600
-                await spoolDoorbell.wait(timeout: .milliseconds(Int64(wait * 1000) + 1))
+                await spoolDoorbell.wait(timeout: Self.wait(wait), on: clock)
                 continue
             }
             await spoolPass(retrying: retrying)

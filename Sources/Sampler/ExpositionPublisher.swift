@@ -12,7 +12,9 @@ package actor ExpositionPublisher {
     /// The shortest time between two renders of /metrics.
     static let minimumRenderInterval: Duration = .milliseconds(250)
     private let doorbell = Doorbell()
-    private var dirty = false
+    private var pacing = RenderPacing(minimumInterval: ExpositionPublisher.minimumRenderInterval)
+    /// What the render loop's waits run on (a manual clock in tests).
+    private let clock: any Clock<Duration>
     private let store: SampleStore
     private let state: ServedState
     private let targetOrder: [String]
@@ -25,11 +27,12 @@ package actor ExpositionPublisher {
     private let agentFamilies: @Sendable () -> [MetricFamily]
 
     /// Creates a publisher for targets in config order, serving into `state`; `agentFamilies`
-    /// are read afresh at each render of /metrics.
+    /// are read afresh at each render of /metrics, and the render loop waits on `clock`.
     package init(
         initialStatuses: [TargetStatus], store: SampleStore, state: ServedState,
-        agentFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }
+        agentFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }, clock: any Clock<Duration> = ContinuousClock()
     ) {
+        self.clock = clock
         self.store = store
         self.state = state
         self.agentFamilies = agentFamilies
@@ -54,26 +57,39 @@ package actor ExpositionPublisher {
 
     /// Renders whenever something changed, at most every `minimumRenderInterval`, until cancelled.
     package func run() async {
+        await run(on: clock)
+    }
+
+    private func run<C: Clock>(on clock: C) async where C.Duration == Duration {
+        let start = clock.now
         while !Task.isCancelled {
-            await doorbell.wait(timeout: .seconds(3600))
-            if dirty { render() }
-            try? await Task.sleep(for: Self.minimumRenderInterval)
+            let now = start.duration(to: clock.now)
+            switch pacing.next(at: now) {
+            case .render:
+                render()
+                pacing.rendered(at: now)
+            case .waitForChange:
+                await doorbell.wait(timeout: .seconds(3600), on: clock)
+            case .waitUntil(let offset):
+                try? await clock.sleep(until: start.advanced(by: offset), tolerance: nil)
+            }
         }
     }
 
     /// Renders now if anything changed (for `pgvigil once`, which has no render loop).
     package func renderNow() {
-        if dirty { render() }
+        guard pacing.changePending else { return }
+        render()
+        pacing.rendered(at: nil)
     }
 
     private func changed() {
-        dirty = true
+        pacing.changed()
         doorbell.ring()
     }
 
     /// Renders /metrics from every target's latest families and the agent's own.
     private func render() {
-        dirty = false
         let ordered = targetOrder.compactMap { statuses[$0] }
         let sources = targetOrder.compactMap { perTargetEncoded[$0] } + [agentEncoded, EncodedFamilies(agentFamilies()), buildInfo]
         state.update(

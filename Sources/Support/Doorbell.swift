@@ -28,11 +28,12 @@ package final class Doorbell: Sendable {
         waiter?.resume()
     }
 
-    /// Returns after `timeout`, or earlier when rung or when the task is cancelled.
-    package func wait(timeout: Duration) async {
+    /// Returns after `timeout` has passed on `clock` (a manual clock in tests), or earlier when
+    /// rung or when the task is cancelled.
+    package func wait<C: Clock>(timeout: Duration, on clock: C) async where C.Duration == Duration {
         await withTaskGroup(of: Void.self) { group in
             group.addTask(priority: nil) {
-                if (try? await Task.sleep(for: timeout)) != nil { self.ring() }
+                if (try? await clock.sleep(for: timeout)) != nil { self.ring() }
             }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in

@@ -3,7 +3,6 @@
 
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import Support
 import TestSupport
 import Testing
@@ -14,24 +13,6 @@ import Testing
 @testable import Store
 
 @Suite struct DeliveryQueueFaultTests {
-    /// A transport that answers a set status and records each request body with that status.
-    private final class ScriptedTransport: WebhookTransport {
-        private let state = NIOLockedValueBox<(status: Int, requests: [(status: Int, body: String)])>((200, []))
-
-        func respond(with status: Int) { state.withLockedValue { $0.status = status } }
-
-        /// Every request so far: the status it was answered with, and its body.
-        var requests: [(status: Int, body: String)] { state.withLockedValue { $0.requests } }
-
-        func post(_ request: WebhookRequest) async throws -> WebhookResponse {
-            let status = state.withLockedValue { state -> Int in
-                state.requests.append((state.status, String(decoding: request.body, as: UTF8.self)))
-                return state.status
-            }
-            return WebhookResponse(status: status, bodyExcerpt: "")
-        }
-    }
-
     private func queue(_ format: PayloadFormat, spool: Spool, transport: ScriptedTransport) throws -> DeliveryQueue {
         var settings = ReceiverSettings(name: "test", url: "http://127.0.0.1:9/hook", format: format, headers: [], timeout: .seconds(1))
         settings.initialBackoff = .milliseconds(20)

@@ -40,6 +40,9 @@ package final class ManualClock: Clock, Sendable {
     /// How many tasks sleep on the clock now (a loop that waits for its next tick is one).
     package var sleeperCount: Int { state.withLockedValue { $0.sleepers.count } }
 
+    /// When the tasks asleep on the clock wake, as offsets from its start, earliest first.
+    package var deadlines: [Duration] { state.withLockedValue { $0.sleepers.map(\.deadline.offset).sorted() } }
+
     package func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = state.withLockedValue { state -> UInt64 in
             state.nextID += 1
