@@ -8,8 +8,8 @@ import ServiceLifecycle
 import Store
 
 /// The alerting side of the agent: rule evaluation over the store, delivery queues, and the
-/// pgvigil_alerts_firing / pgvigil_notifications_total / pgvigil_spool_pending /
-/// pgvigil_spool_writable families.
+/// pgvigil_alert_evaluations_total / pgvigil_alerts_firing / pgvigil_notifications_total /
+/// pgvigil_spool_pending / pgvigil_spool_writable families.
 package struct AlertingService: Service {
     /// The compiled rules and resolved receivers.
     private let plan: AlertingPlan
@@ -62,7 +62,7 @@ package struct AlertingService: Service {
         } catch {
             logger.error("cannot save the alert state", metadata: ["reason": "\(error)"])
         }
-        await publish(now: wallClock())
+        await publish(now: wallClock(), evaluations: 0)
         await withTaskGroup(of: Void.self) { group in
             for queue in queues {
                 group.addTask(priority: nil) { await queue.run() }
@@ -78,8 +78,10 @@ package struct AlertingService: Service {
     /// Alertmanager receivers every `alertmanagerResendInterval`.
     private func evaluate<C: Clock>(every interval: Duration, on clock: C) async where C.Duration == Duration {
         var lastResend = wallClock()
+        var evaluations = 0
         for await _ in AsyncTimerSequence(interval: interval, clock: clock).cancelOnGracefulShutdown() {
-            await evaluateOnce()
+            evaluations += 1
+            await evaluate(round: evaluations)
             if wallClock() - lastResend >= Self.alertmanagerResendInterval {
                 lastResend = wallClock()
                 await resendFiringToAlertmanagers(now: lastResend)
@@ -87,8 +89,9 @@ package struct AlertingService: Service {
         }
     }
 
-    /// Evaluates every rule once, queues the notifications, and publishes the alerting families.
-    func evaluateOnce() async {
+    /// Evaluates every rule once, queues the notifications, and publishes the alerting families
+    /// (`round`: how many evaluations have run, this one included).
+    private func evaluate(round: Int) async {
         let now = wallClock()
         let down = Set(state.current.targets.filter { !$0.up }.map(\.name))
         for rule in plan.rules {
@@ -118,7 +121,7 @@ package struct AlertingService: Service {
                 }
             }
         }
-        await publish(now: now)
+        await publish(now: now, evaluations: round)
     }
 
     /// Sends every firing alert again to the `alertmanager-api` receivers, refreshing its `endsAt`
@@ -138,9 +141,9 @@ package struct AlertingService: Service {
 
     /// Publishes the alerting families and the pending and firing alerts; the families also go
     /// to the store, where rules select them (the next evaluation sees them).
-    private func publish(now: Double) async {
+    private func publish(now: Double, evaluations: Int) async {
         let instances = await book.instances
-        let families = await families(instances)
+        let families = await families(instances, evaluations: evaluations)
         await store.setAgentFamilies(families)
         board.update(activeAlerts(instances))
         await publisher.publishAlerting(families: families)
@@ -157,8 +160,11 @@ package struct AlertingService: Service {
         }
     }
 
-    /// The alerting families for `instances`.
-    private func families(_ instances: [AlertEvaluator.Instance]) async -> [MetricFamily] {
+    /// The alerting families for `instances` after `evaluations` rounds.
+    private func families(_ instances: [AlertEvaluator.Instance], evaluations: Int) async -> [MetricFamily] {
+        let rounds = MetricFamily(
+            name: "pgvigil_alert_evaluations_total", help: "Rounds of rule evaluation completed since the agent started.", type: .counter,
+            samples: [Sample(labels: [], value: Double(evaluations))])
         var firing = MetricFamily(name: "pgvigil_alerts_firing", help: "Alert instances firing, by rule.", type: .gauge)
         for rule in plan.rules {
             let count = instances.filter { $0.rule == rule.name && $0.state == .firing }.count
@@ -184,6 +190,6 @@ package struct AlertingService: Service {
             pending.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: Double(await queue.pendingCount)))
             writable.samples.append(Sample(labels: [Label("receiver", queue.receiver.name)], value: await queue.spoolWritable ? 1 : 0))
         }
-        return [firing, notifications, pending, writable]
+        return [rounds, firing, notifications, pending, writable]
     }
 }

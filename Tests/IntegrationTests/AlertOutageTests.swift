@@ -26,6 +26,22 @@ struct AlertOutageTests {
         return process
     }
 
+    /// The port the last agent to start in `log` listens on.
+    private func listeningPort(in log: String) throws -> Int? {
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        guard let listening = lines.last(where: { $0.contains("msg=listening") }) else { return nil }
+        return listening.split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5).prefix { $0.isNumber }) }
+    }
+
+    /// GETs /metrics from the agent on `port`.
+    private func scrape(port: Int) async throws -> Scrape {
+        let client = try LoopbackClient(port: port)
+        client.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        let response = try await client.readUntilClosed()
+        let status = response.hasPrefix("HTTP/1.1 200") ? 200 : 0
+        return Scrape(status: status, body: String(response.split(separator: "\r\n\r\n", maxSplits: 1).last ?? ""))
+    }
+
     @Test func notificationSurvivesSIGKILLAndReceiverOutage() async throws {
         let receiver = try await WebhookReceiver()
         receiver.respond(with: 503)
@@ -79,7 +95,16 @@ struct AlertOutageTests {
             (try? FileManager.default.contentsOfDirectory(atPath: spool + "/oncall").filter { $0.hasSuffix(".json") }.isEmpty) ?? false
         }
         #expect(drained)
-        try await Task.sleep(for: .seconds(2))  // a quiet period in which nothing more may arrive
+        // Four more evaluation rounds, with nothing left waiting after them: a repeat of the
+        // notification would have been delivered by then.
+        let port = try #require(try listeningPort(in: log))
+        let roundsAtDelivery = try #require(try await scrape(port: port).value("pgvigil_alert_evaluations_total", []))
+        let settled = try await waitUntil(timeout: .seconds(20)) {
+            let scrape = try await scrape(port: port)
+            return (scrape.value("pgvigil_alert_evaluations_total", []) ?? 0) >= roundsAtDelivery + 4
+                && scrape.value("pgvigil_spool_pending", [("receiver", "oncall")]) == 0
+        }
+        #expect(settled)
         let successes = receiver.received.filter { $0.status == 200 }
         #expect(successes.count == 1, "delivered \(successes.count) times")
         #expect(successes.first?.body.contains("\"alertname\":\"PrimaryUp\"") == true)
