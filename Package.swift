@@ -14,7 +14,7 @@ let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// The tests reach every layer (each test file imports the ones it uses).
 let testDependencies: [Target.Dependency] = [
     "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support", "TestSupport",
-    .product(name: "Yams", package: "Yams"), .product(name: "CompressNIO", package: "compress-nio"),
+    "YAML", .product(name: "CompressNIO", package: "compress-nio"),
     nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
 ]
 
@@ -27,7 +27,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
@@ -37,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
         .target(
             name: "Support",
@@ -58,8 +58,12 @@ let package = Package(
             dependencies: ["CLibPQ", "Support", nio("NIOPosix"), nio("NIOConcurrencyHelpers")],
             swiftSettings: layer),
         .target(
+            name: "YAML",
+            dependencies: ["CYAML"],
+            swiftSettings: layer),
+        .target(
             name: "Config",
-            dependencies: ["Postgres", "Support", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Postgres", "Support", "YAML"],
             swiftSettings: layer),
         .target(
             name: "Collectors",
@@ -91,7 +95,7 @@ let package = Package(
             name: "PGVigil",
             dependencies: [
                 "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
-                .product(name: "Yams", package: "Yams"), nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), logging, lifecycle,
+                "YAML", nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), logging, lifecycle,
             ],
             swiftSettings: layer),
         .executableTarget(

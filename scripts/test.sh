@@ -24,6 +24,9 @@ swift format lint --strict --recursive Sources Tests Package.swift
 
 swift build --build-tests
 
+echo "== linked libraries (no Foundation, no ICU in the agent)"
+scripts/check-linked-libraries.sh .build/debug/pgvigil
+
 echo "== unit tests"
 swift test --skip-build --filter PGVigilTests
 

@@ -1,7 +1,7 @@
 // Builds the effective config: defaults, then the YAML file, then environment, then flags; validated.
-import Foundation
 import Postgres
-import Yams
+import Support
+import YAML
 
 /// Loads and validates the configuration. Errors name the file, line, column and field.
 package enum ConfigLoader {
@@ -13,13 +13,13 @@ package enum ConfigLoader {
     ) throws(ConfigError) -> (config: AgentConfig, checked: Checked) {
         let file = overrides.configFile ?? environment["PGVIGIL_CONFIG"]
         var config = AgentConfig()
-        var document: Node?
+        var document: YAMLNode?
         if let file {
             let text: String
             do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
+                text = try TextFile.read(file)
             } catch {
-                throw ConfigError(file: file, field: "", message: "cannot read the config file: \(Self.reason(of: error))")
+                throw ConfigError(file: file, field: "", message: "cannot read the config file: \(error.reason)")
             }
             (config, document) = try parse(yaml: text, file: file)
         }
@@ -49,7 +49,7 @@ package enum ConfigLoader {
             try ConfigValidator.validate(config)
             return (config, try check(config))
         } catch {
-            let mark = document.flatMap { locate(error.path, in: $0) }
+            let mark = document?.mark(at: error.path)
             throw ConfigError(
                 file: mark == nil ? nil : file, line: mark?.line, column: mark?.column,
                 field: fieldName(error.path), message: error.message)
@@ -57,80 +57,37 @@ package enum ConfigLoader {
     }
 
     /// Decodes `yaml` (from `file`, for messages) into a config and its node tree, unvalidated.
-    package static func parse(yaml: String, file: String) throws(ConfigError) -> (AgentConfig, Node?) {
-        let node: Node?
+    package static func parse(yaml: String, file: String) throws(ConfigError) -> (AgentConfig, YAMLNode?) {
+        let node: YAMLNode?
         do {
-            node = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
+            node = try YAMLParser.parse(yaml)
         } catch {
-            throw ConfigError(file: file, field: "", message: "not valid YAML: \(error)")
+            throw ConfigError(file: file, line: error.mark?.line, column: error.mark?.column, field: "", message: "not valid YAML: \(error.problem)")
         }
-        guard let node else { return (AgentConfig(), nil) }
+        // A file with only comments, or only `---`, leaves every default.
+        guard let node, node.scalar?.isNull != true else { return (AgentConfig(), nil) }
         do {
             return (try YAMLDecoder().decode(AgentConfig.self, from: node), node)
         } catch let error as DecodingError {
             let (path, message) = describe(error)
-            let mark = locate(path, in: node)
-            throw ConfigError(file: file, line: mark?.line, column: mark?.column, field: fieldName(path), message: message)
+            let mark = node.mark(at: path)
+            throw ConfigError(file: file, line: mark.line, column: mark.column, field: fieldName(path), message: message)
         } catch {
             throw ConfigError(file: file, field: "", message: "\(error)")
         }
     }
 
-    /// The field path and a readable message of a decoding error.
+    /// The field path and a readable message of a decoding error (`YAMLDecoder` words its
+    /// descriptions as messages: "expected an integer, found \"ten\"").
     private static func describe(_ error: DecodingError) -> ([any CodingKey], String) {
         switch error {
-        case .typeMismatch(let type, let context):
-            return (context.codingPath, "expected \(readableTypeName(type))")
-        case .valueNotFound(let type, let context):
-            return (context.codingPath, "expected \(readableTypeName(type)), found nothing")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return (context.codingPath, context.debugDescription)
         case .keyNotFound(let key, let context):
             return (context.codingPath, "the required field \"\(key.stringValue)\" is missing")
-        case .dataCorrupted(let context):
-            return (context.codingPath, context.debugDescription)
         @unknown default:
             return ([], "\(error)")
         }
-    }
-
-    private static func readableTypeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type: "an integer"
-        case is Bool.Type: "true or false"
-        case is [String: String].Type: "a mapping of names to strings"
-        default: "a value of type \(type)"
-        }
-    }
-
-    private static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ConfigError(file: file, line: mark.line, column: mark.column, field: "", message: "not valid YAML: \(problem)")
-        default:
-            return ConfigError(file: file, field: "", message: "not valid YAML: \(error)")
-        }
-    }
-
-    /// The position of the node at `path` (or of its nearest existing ancestor).
-    static func locate(_ path: [any CodingKey], in root: Node) -> Mark? {
-        var node = root
-        var mark = root.mark
-        for key in path {
-            if let index = key.intValue, let sequence = node.sequence, index < sequence.count {
-                node = sequence[index]
-            } else if let mapping = node.mapping, let entry = mapping.first(where: { $0.key.string == key.stringValue }) {
-                // Point at the key itself: that is the line a person looks for.
-                mark = entry.key.mark ?? mark
-                node = entry.value
-                continue
-            } else {
-                break
-            }
-            mark = node.mark ?? mark
-        }
-        return mark
     }
 
     /// `targets[0].dsn` for the path targets, 0, dsn.
@@ -144,9 +101,5 @@ package enum ConfigLoader {
             }
         }
         return name
-    }
-
-    private static func reason(of error: any Error) -> String {
-        (error as NSError).localizedDescription
     }
 }

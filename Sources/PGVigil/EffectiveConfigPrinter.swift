@@ -2,7 +2,7 @@
 import Alerting
 import Config
 import Postgres
-import Yams
+import YAML
 
 /// Renders an effective config for people to read; secrets never appear in it.
 enum EffectiveConfigPrinter {
@@ -22,8 +22,6 @@ enum EffectiveConfigPrinter {
             receiver.url = ReceiverSettings.redact(url: receiver.url, format: receiver.format ?? .alertmanager)
             masked.alerts.receivers[index] = receiver
         }
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = false
-        return try encoder.encode(masked)
+        return try YAMLEncoder().encode(masked)
     }
 }

@@ -1,7 +1,7 @@
 // Sends a target's cancel requests off its lane, at most one at a time.
 import CLibPQ
-import Foundation
 import NIOConcurrencyHelpers
+import Support
 
 /// Cancels the queries of one target that missed their deadline.
 ///
@@ -34,12 +34,17 @@ final class QueryCanceller: Sendable {
             request.free()
             return false
         }
-        Thread.detachNewThread { [inFlight] in
+        let started = DetachedThread.run { [inFlight] in
             request.send()
             request.free()
             inFlight.withLockedValue { $0 = false }
         }
-        return true
+        if !started {
+            // No thread to be had: the connection is dropped anyway, which ends the query too.
+            request.free()
+            inFlight.withLockedValue { $0 = false }
+        }
+        return started
     }
 }
 

@@ -1,7 +1,7 @@
 // `pgvigil check-config`: validate and print the effective config with secrets masked.
 import ArgumentParser
 import Config
-import Foundation
+import FoundationEssentials
 import PGVigil
 
 /// Validates the configuration.

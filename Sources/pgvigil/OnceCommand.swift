@@ -1,8 +1,12 @@
 // `pgvigil once`: one sampling cycle, the exposition on stdout.
 import ArgumentParser
 import Config
-import Foundation
+import FoundationEssentials
 import PGVigil
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Samples every target once and prints what /metrics would serve; exits 1 if a target is down.
 struct OnceCommand: AsyncParsableCommand {
@@ -26,5 +30,6 @@ struct OnceCommand: AsyncParsableCommand {
 
 /// Writes `message` and a newline to stderr.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    var line = message + "\n"
+    line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
 }

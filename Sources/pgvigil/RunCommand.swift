@@ -1,7 +1,7 @@
 // `pgvigil run`: sample and serve until SIGTERM/SIGINT.
 import ArgumentParser
 import Config
-import Foundation
+import FoundationEssentials
 import PGVigil
 
 /// Runs the agent.

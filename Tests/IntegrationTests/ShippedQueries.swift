@@ -1,6 +1,6 @@
 // The PromQL that ships beside the binary (dashboards/, alerts/), and the metric names it reads.
 import Foundation
-import Yams
+import YAML
 
 /// Every query of the committed Grafana dashboards and Prometheus rule files, with where it is.
 enum ShippedQueries {
@@ -40,11 +40,11 @@ enum ShippedQueries {
     /// The `expr` of every rule of every `alerts/*.rules.yml`.
     static func rules() throws -> [Query] {
         try files("alerts", suffix: ".rules.yml").flatMap { file -> [Query] in
-            let document = try Yams.load(yaml: String(contentsOf: file, encoding: .utf8)) as? [String: Any] ?? [:]
-            let groups = document["groups"] as? [[String: Any]] ?? []
-            return groups.flatMap { group in
-                (group["rules"] as? [[String: Any]] ?? []).compactMap { rule in
-                    (rule["expr"] as? String).map { Query(source: "\(file.lastPathComponent): \(rule["alert"] ?? rule["record"] ?? "")", expr: $0) }
+            let document = try YAMLParser.parse(String(contentsOf: file, encoding: .utf8))
+            return (document?["groups"]?.sequence ?? []).flatMap { group in
+                (group["rules"]?.sequence ?? []).compactMap { rule in
+                    let name = rule["alert"]?.scalar?.text ?? rule["record"]?.scalar?.text ?? ""
+                    return rule["expr"]?.scalar.map { Query(source: "\(file.lastPathComponent): \(name)", expr: $0.text) }
                 }
             }
         }

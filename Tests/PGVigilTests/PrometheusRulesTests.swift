@@ -3,7 +3,7 @@
 import Exposition
 import Foundation
 import Testing
-import Yams
+import YAML
 
 @testable import Alerting
 @testable import Config
