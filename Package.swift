@@ -103,6 +103,8 @@ let package = Package(
             dependencies: ["PGVigil", "Config", "Support", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: layer
         ),
+        // Benchmarks measured in process (benchmarks/ has the ones against real servers and peers).
+        .executableTarget(name: "pgvigil-bench", dependencies: ["Store"], swiftSettings: layer),
         // The fuzzers' driver (Fuzz/run.sh builds it with -sanitize=fuzzer); a normal build replays inputs.
         .executableTarget(name: "pgvigil-fuzz", dependencies: ["PGVigil"], swiftSettings: layer),
         // What both test targets use: a webhook receiver, a loopback client, waiting with a deadline.

@@ -19,7 +19,7 @@ enum ConfigRanges {
     package static let timeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
     /// `history`: its minimum is also at least the interval.
     package static let history = DurationRange(minimum: .milliseconds(100), maximum: .seconds(35 * 86_400))
-    /// The most points a ring buffer may hold (history / the shortest interval that fills it).
+    /// The most points a series' history may hold (history / the shortest interval that fills it).
     static let maximumPointsPerSeries = 200_000
     /// A collector's `window` and a rule's `[range]`: at most the history, which holds the points.
     package static let window = DurationRange(minimum: .milliseconds(1), maximum: .seconds(35 * 86_400))
@@ -60,7 +60,7 @@ enum ConfigRanges {
         }
     }
 
-    /// Checks every duration and number of `config` against its range, and that the ring buffers
+    /// Checks every duration and number of `config` against its range, and that the series' histories
     /// `history` implies hold what windows and rules ask of them.
     package static func check(_ config: AgentConfig) throws(ConfigProblem) {
         typealias Key = AgentConfig.CodingKeys
@@ -115,7 +115,7 @@ enum ConfigRanges {
         }
     }
 
-    /// Throws if history / `interval` is more points than a ring buffer may hold.
+    /// Throws if history / `interval` is more points than a series' history may hold.
     private static func checkPoints(history: ConfigDuration, interval: ConfigDuration, at path: [any CodingKey]) throws(ConfigProblem) {
         let points = history.duration.seconds / interval.duration.seconds
         guard points <= Double(maximumPointsPerSeries) else {

@@ -75,7 +75,7 @@ package enum FuzzTargets {
         for step in 0..<5 {
             archive.append(
                 [MetricFamily(name: "pg_up", help: "", type: .gauge, samples: [Sample(labels: labels, value: 1)])],
-                timestamp: 1_000_000 + Double(step), capacity: 8, retention: 3600)
+                source: SeriesSource(target: "primary", collector: "fuzz"), timestamp: 1_000_000 + Double(step), capacity: 8, retention: 3600)
         }
         var status = TargetStatus(name: "primary", labels: [labels[0]], interval: 15)
         status.up = true

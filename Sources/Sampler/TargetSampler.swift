@@ -76,7 +76,9 @@ package actor TargetSampler {
             loop.cycleSucceeded()
         }
         let selfFamilies = SelfMetrics.families(for: status)
-        await store.append(selfFamilies, timestamp: now, capacity: capacity(for: target.baseInterval), retention: target.history.seconds)
+        await store.append(
+            selfFamilies, source: SeriesSource(target: target.name, collector: SelfMetrics.snapshotKey), timestamp: now,
+            capacity: capacity(for: target.baseInterval), retention: target.history.seconds)
         await store.setSnapshot(target: target.name, collector: SelfMetrics.snapshotKey, families: selfFamilies)
         await publisher.publish(status)
         return status
@@ -109,9 +111,10 @@ package actor TargetSampler {
                 let families = try await collector.collect(session, server: server)
                 let labelled = families.map { $0.prefixingLabels(target.labels) }
                 let capacity = capacity(for: scheduled.interval)
-                await store.append(labelled, timestamp: now, capacity: capacity, retention: target.history.seconds)
+                let source = SeriesSource(target: target.name, collector: collector.name)
+                await store.append(labelled, source: source, timestamp: now, capacity: capacity, retention: target.history.seconds)
                 let derived = await collector.derive(from: families, history: history, now: now).map { $0.prefixingLabels(target.labels) }
-                await store.append(derived, timestamp: now, capacity: capacity, retention: target.history.seconds)
+                await store.append(derived, source: source, timestamp: now, capacity: capacity, retention: target.history.seconds)
                 await store.setSnapshot(target: target.name, collector: collector.name, families: labelled + derived)
                 let series = (labelled + derived).reduce(0) { $0 + $1.samples.count }
                 status.collectors[collector.name] = .init(success: true, duration: (ContinuousClock.now - start).seconds, series: series)

@@ -1,10 +1,10 @@
-// The agent's memory: the latest snapshot of each target's collectors, and (through the archive) a ring buffer per series.
+// The agent's memory: the latest snapshot of each target's collectors, and (through the archive) each series' history.
 import Support
 
 /// Keeps, per target, the families of each collector's last successful run, and for every series
-/// a fixed-size ring buffer of its recent points (in its `SeriesArchive`), with window queries over them.
+/// its recent points (compressed, in its `SeriesArchive`), with window queries over them.
 package actor SampleStore {
-    /// The ring buffers, readable without awaiting this actor.
+    /// The history of every series, readable without awaiting this actor.
     package nonisolated let archive: SeriesArchive
     /// target → collector → families (with target labels applied).
     private var snapshots: [String: [String: [MetricFamily]]] = [:]
@@ -29,10 +29,11 @@ package actor SampleStore {
         agentFamilies = families
     }
 
-    /// Appends each sample of `families` at `timestamp` to its series' ring buffer, created with
-    /// `capacity` points; a series not updated for `retention` seconds is eventually forgotten.
-    package func append(_ families: [MetricFamily], timestamp: Double, capacity: Int, retention: Double) {
-        archive.append(families, timestamp: timestamp, capacity: capacity, retention: retention)
+    /// Appends each sample of `families`, written by `source` at `timestamp`, to its series'
+    /// history, which keeps `capacity` points; a series not updated for `retention` seconds is
+    /// eventually forgotten.
+    package func append(_ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double) {
+        archive.append(families, source: source, timestamp: timestamp, capacity: capacity, retention: retention)
     }
 
     /// Forgets a collector's snapshot for `target` after it failed, so its series are no longer

@@ -1,28 +1,34 @@
-// The ring buffers of every series, behind a lock so HTTP handlers read history without awaiting the store.
+// The compressed history of every series, behind a lock so HTTP handlers read it without awaiting the store.
 import NIOConcurrencyHelpers
 
-/// Every series' recent points, one fixed-size ring buffer each.
+/// Every series' recent points, each series compressed (`CompressedSeries`) with its timestamps
+/// kept once per cycle of the source that writes it (`CycleTimeline`).
 ///
 /// Written by `SampleStore` after each collector run; read by window queries, `/api/v1/series`
-/// and the status page. The lock is held only for in-memory work (never across an await), so the
-/// event loop reads history without waiting on the store actor or on PostgreSQL.
+/// and the status page. The lock is held only for in-memory work (never across an await, and
+/// never while decoding), so the event loop reads history without waiting on the store actor or
+/// on PostgreSQL.
 package final class SeriesArchive: Sendable {
-    /// A series' points and how long it is kept after its last update.
+    /// A series' points, the timeline of its source, and how long it is kept after its last update.
     fileprivate struct StoredSeries {
-        var points: RingBuffer<SeriesPoint>
+        var points: CompressedSeries
+        var timeline: Int
         var lastUpdated: Double
         var retention: Double
 
-        mutating func record(_ point: SeriesPoint) {
-            points.append(point)
-            lastUpdated = point.timestamp
+        mutating func record(cycle: UInt64, value: Double, at timestamp: Double) {
+            points.append(cycle: cycle, value: value)
+            lastUpdated = timestamp
         }
     }
 
-    /// The buffers by family name, then by label set (so a query for one family reads only its
-    /// series), and a counter that spaces out sweeps of forgotten series.
-    private struct Contents {
+    /// The series by family name, then by label set (so a query for one family reads only its
+    /// series); the sources' timelines (by index; each series names its own); and a counter that
+    /// spaces out sweeps of forgotten series.
+    fileprivate struct Contents {
         var families: [String: [[Label]: StoredSeries]] = [:]
+        var timelines: [CycleTimeline] = []
+        var timelineOfSource: [SeriesSource: Int] = [:]
         var appendsSinceSweep = 0
     }
 
@@ -39,13 +45,16 @@ package final class SeriesArchive: Sendable {
     /// Creates an empty archive.
     package init() {}
 
-    /// Appends each sample of `families` at `timestamp` to its series' ring buffer, created with
-    /// `capacity` points; a series not updated for `retention` seconds is eventually forgotten.
-    package func append(_ families: [MetricFamily], timestamp: Double, capacity: Int, retention: Double) {
+    /// Appends each sample of `families`, written by `source` at `timestamp`, to its series, which
+    /// keeps `capacity` points; a series not updated for `retention` seconds is eventually forgotten.
+    package func append(_ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double) {
         contents.withLockedValue { contents in
+            let timeline = contents.timeline(of: source, capacity: capacity)
+            let cycle = contents.timelines[timeline].cycle(at: timestamp)
+            let stored = StoredSeries(points: CompressedSeries(capacity: capacity), timeline: timeline, lastUpdated: timestamp, retention: retention)
             for family in families {
-                // One lookup per family and one per series, appended in place (no copy of the buffers).
-                contents.families[family.name, default: [:]].record(family.samples, at: timestamp, capacity: capacity, retention: retention)
+                // One lookup per family and one per series, appended in place (no copy of the series).
+                contents.families[family.name, default: [:]].record(family.samples, cycle: cycle, at: timestamp, new: stored)
             }
             contents.appendsSinceSweep += 1
             if contents.appendsSinceSweep >= 64 {
@@ -59,37 +68,50 @@ package final class SeriesArchive: Sendable {
 
     /// The points of one series within the last `window` seconds before `now`, oldest first.
     package func points(_ key: SeriesKey, window: Double, now: Double) -> [SeriesPoint] {
-        let start = now - window
-        return contents.withLockedValue { $0.families[key.name]?[key.labels]?.points.suffix { $0.timestamp >= start } ?? [] }
+        let found = contents.withLockedValue { contents -> (CompressedSeries, CycleTimeline)? in
+            guard let stored = contents.families[key.name]?[key.labels] else { return nil }
+            return (stored.points, contents.timelines[stored.timeline])
+        }
+        guard let (series, timeline) = found else { return [] }
+        return series.points(on: timeline, since: now - window)
     }
 
     /// Every series named `name` whose labels satisfy `isIncluded`, with its points within the last
     /// `window` seconds before `now`; series without points in the window are left out.
     ///
-    /// Under the lock it only takes the family (a copy-on-write reference); `isIncluded` (which
-    /// may run a regular expression) and the copying of points run outside it, so a costly
-    /// selector never holds up the writers or other readers.
+    /// Under the lock it only takes the family and the timelines (copy-on-write references);
+    /// `isIncluded` (which may run a regular expression) and the decoding run outside it, so a
+    /// costly selector never holds up the writers or other readers.
     package func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) throws -> Bool) rethrows -> [SeriesHistoryEntry]
     {
         let start = now - window
-        let family = contents.withLockedValue { $0.families[name] ?? [:] }
+        let (family, timelines) = contents.withLockedValue { ($0.families[name] ?? [:], $0.timelines) }
         return try family.compactMap { labels, stored in
             guard try isIncluded(labels) else { return nil }
-            let points = stored.points.suffix { $0.timestamp >= start }
+            let points = stored.points.points(on: timelines[stored.timeline], since: start)
             return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
         }
     }
 }
 
+private extension SeriesArchive.Contents {
+    /// The index of `source`'s timeline, made (or grown) to hold `capacity` cycles.
+    mutating func timeline(of source: SeriesSource, capacity: Int) -> Int {
+        if let index = timelineOfSource[source] {
+            timelines[index].grow(to: capacity)
+            return index
+        }
+        timelines.append(CycleTimeline(capacity: capacity))
+        timelineOfSource[source] = timelines.count - 1
+        return timelines.count - 1
+    }
+}
+
 private extension Dictionary where Key == [Label], Value == SeriesArchive.StoredSeries {
-    /// Appends each sample at `timestamp` to its series' buffer, created with `capacity` points.
-    mutating func record(_ samples: [Sample], at timestamp: Double, capacity: Int, retention: Double) {
+    /// Appends each sample at `cycle` (at `timestamp`) to its series, made from `new` if it has none.
+    mutating func record(_ samples: [Sample], cycle: UInt64, at timestamp: Double, new: SeriesArchive.StoredSeries) {
         for sample in samples {
-            self[
-                sample.labels,
-                default: SeriesArchive.StoredSeries(points: RingBuffer(capacity: capacity), lastUpdated: timestamp, retention: retention)
-            ]
-            .record(SeriesPoint(timestamp: timestamp, value: sample.value))
+            self[sample.labels, default: new].record(cycle: cycle, value: sample.value, at: timestamp)
         }
     }
 }

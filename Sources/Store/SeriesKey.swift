@@ -6,4 +6,10 @@ package struct SeriesKey: Sendable, Hashable {
     package var name: String
     /// All labels of the series, `target` first.
     package var labels: [Label]
+
+    /// Creates a key from its parts.
+    package init(name: String, labels: [Label]) {
+        self.name = name
+        self.labels = labels
+    }
 }

@@ -1,6 +1,6 @@
 // One point of a stored series: when it was sampled and its value.
 
-/// A sampled value at a wall-clock instant, as kept in a series' ring buffer.
+/// A sampled value at a wall-clock instant, as a series' history returns it.
 package struct SeriesPoint: Sendable, Hashable {
     /// Seconds since 1970-01-01 UTC.
     package var timestamp: Double

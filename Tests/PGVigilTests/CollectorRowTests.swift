@@ -116,7 +116,9 @@ import Testing
         var derived: [MetricFamily] = []
         for (second, hits, reads) in [(0.0, 1000.0, 1000.0), (10, 1090, 1010), (20, 1180, 1020)] {
             let families = try CacheHitCollector.families(rows: [Row(["datname": "app", "blks_hit": "\(hits)", "blks_read": "\(reads)"])])
-            await store.append(families.map { $0.prefixingLabels(target) }, timestamp: second, capacity: 100, retention: 3600)
+            await store.append(
+                families.map { $0.prefixingLabels(target) }, source: SeriesSource(target: "t", collector: "test"), timestamp: second, capacity: 100,
+                retention: 3600)
             derived = await collector.derive(from: families, history: history, now: second)
             if second == 0 {
                 #expect(derived.first?.samples.first?.value == 0.5)  // one sample: since reset

@@ -11,19 +11,6 @@ import Testing
 @testable import Store
 
 @Suite struct DeliveryQueueRetryTimingTests {
-    /// SplitMix64: the same numbers from the same seed, so a test knows the jitter in advance.
-    private struct SeededGenerator: RandomNumberGenerator, Sendable {
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     @Test func retriesComeAtTheBackoffsTimesWithTheInjectedJitter() async throws {
         let clock = ManualClock()
         let transport = ScriptedTransport(stamp: { clock.now.offset.seconds })
@@ -31,7 +18,7 @@ import Testing
         var settings = ReceiverSettings(name: "test", url: "http://127.0.0.1:9/hook", format: .alertmanager, headers: [], timeout: .seconds(1))
         settings.initialBackoff = .seconds(10)
         settings.maximumBackoff = .seconds(40)
-        let seed = SeededGenerator(state: 2026)
+        let seed = SplitMix64(seed: 2026)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-timing-\(UUID().uuidString)").path
         let queue = try DeliveryQueue(
             receiver: settings, spool: try Spool(directory: directory), disk: DiskWorker(), transport: transport,

@@ -1,22 +1,11 @@
 // Unit tests of the one backoff: doubling, the cap, and jitter drawn from an injected generator.
 
+import TestSupport
 import Testing
 
 @testable import Support
 
 @Suite struct ExponentialBackoffTests {
-    /// SplitMix64: a small generator with a fixed seed, so the draws are the same every run.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func doublesUpToTheCapWithoutJitter() {
         let backoff = ExponentialBackoff(initial: 1, maximum: 120)
         #expect((1...9).map { backoff.delay(afterFailures: $0) } == [1, 2, 4, 8, 16, 32, 64, 120, 120])
@@ -25,7 +14,7 @@ import Testing
 
     @Test func jitterStaysWithinItsShareAndVaries() throws {
         let backoff = ExponentialBackoff(initial: 10, maximum: 100, jitter: 0.2)
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         let delays = (0..<1000).map { _ in backoff.delay(afterFailures: 1, using: &generator) }
         #expect(delays.allSatisfy { (8...12).contains($0) })
         #expect(Set(delays).count > 900)  // receivers that failed together do not retry together

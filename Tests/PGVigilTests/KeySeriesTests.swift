@@ -30,7 +30,8 @@ import Testing
                     family("pg_stat_database_xact_rollback_total") { _, _, _, _ in 0 },
                     family(CacheHitRatio.hitsName) { _, _, hits, _ in hits },
                     family(CacheHitRatio.readsName) { _, _, _, reads in reads },
-                ], timestamp: now - 600 + 60 * Double(step), capacity: 100, retention: 3600)
+                ], source: SeriesSource(target: "primary", collector: "test"), timestamp: now - 600 + 60 * Double(step), capacity: 100,
+                retention: 3600)
         }
         return archive
     }

@@ -1,5 +1,6 @@
 // The linear-time regular expressions: RE2 semantics, bounded cost, limits and errors with columns.
 
+import TestSupport
 import Testing
 
 @testable import PGVigil
@@ -95,22 +96,5 @@ import Testing
                 #expect(ours.wholeMatch(text) == (text.wholeMatch(of: reference) != nil), "\(pattern) on \(text)")
             }
         }
-    }
-}
-
-/// A small seeded generator, so the random patterns are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

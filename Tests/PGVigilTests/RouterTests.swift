@@ -125,7 +125,9 @@ import Testing
                         Sample(labels: [Label("target", "b"), Label("datname", "app")], value: 100),
                     ])
             ]
-            archive.append(families, timestamp: now - 60 * Double(9 - step), capacity: 100, retention: 3600)
+            archive.append(
+                families, source: SeriesSource(target: "primary", collector: "test"), timestamp: now - 60 * Double(9 - step), capacity: 100,
+                retention: 3600)
         }
         let router = router([status("a", lastSuccess: now)], archive: archive)
         let response = router.respond(to: request(.GET, "/api/v1/series?match=pg_database_size_bytes%7Btarget%3D%22a%22%7D&window=2m"))
@@ -169,7 +171,9 @@ import Testing
             Sample(labels: [Label("target", "a"), Label("relname", String(repeating: "x", count: 60) + "\($0)")], value: 1)
         }
         archive.append(
-            [MetricFamily(name: "pg_table_size_bytes", help: "", type: .gauge, samples: samples)], timestamp: now, capacity: 4, retention: 3600)
+            [MetricFamily(name: "pg_table_size_bytes", help: "", type: .gauge, samples: samples)],
+            source: SeriesSource(target: "a", collector: "test"),
+            timestamp: now, capacity: 4, retention: 3600)
         var api = SeriesHistoryAPI(archive: archive, history: 3600)
         let long = api.respond(query: ["match": "pg_up{target=~\"" + String(repeating: "a", count: 5000) + "\"}"], now: now)
         #expect(String(buffer: long.body).contains("at most 4096 are allowed"))

@@ -34,7 +34,7 @@ import Testing
                         samples: [
                             Sample(labels: [Label("target", "primary"), Label("datname", "app")], value: 60 * Double(step))
                         ]),
-                ], timestamp: timestamp, capacity: 100, retention: 3600)
+                ], source: SeriesSource(target: "primary", collector: "test"), timestamp: timestamp, capacity: 100, retention: 3600)
         }
         return archive
     }

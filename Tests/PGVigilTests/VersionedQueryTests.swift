@@ -90,7 +90,9 @@ import Testing
         var derived: [MetricFamily] = []
         for (second, position) in [(0.0, 1_000_000.0), (10, 1_500_000), (20, 2_000_000)] {
             let families = try WALCollector.families(rows: [Row(["lsn_bytes": "\(position)"])])
-            await store.append(families.map { $0.prefixingLabels([Label("target", "t")]) }, timestamp: second, capacity: 10, retention: 100)
+            await store.append(
+                families.map { $0.prefixingLabels([Label("target", "t")]) }, source: SeriesSource(target: "t", collector: "test"), timestamp: second,
+                capacity: 10, retention: 100)
             derived = await collector.derive(from: families, history: history, now: second)
         }
         #expect(derived.first?.samples.first?.value == 50_000)

@@ -1,0 +1,153 @@
+// One series' recent values, compressed as Gorilla does (XOR of each value with the one before).
+
+/// The newest `capacity` points of one series, about two bits per point for a value that did not
+/// change. Points are stored as (cycle, value) — the timestamp is the cycle's, from the source's
+/// `CycleTimeline` — in one bit stream, each point as:
+///
+/// - `0` if its cycle follows the previous point's, else `1` and the 32-bit cycle distance;
+/// - its value as Gorilla encodes it (Pelkonen et al., VLDB 2015): `0` if it equals the previous
+///   value, else `1` and the XOR with the previous value, as `0` and its significant bits when
+///   they fit in the previous XOR's window, or `1`, 5 bits of leading zeros, 6 bits of length and
+///   the significant bits.
+///
+/// Once the stream holds `capacity + dropLength` points, the oldest `dropLength` are cut off and
+/// the decoder's state at the cut (cycle, value, XOR window) is kept as the stream's `base`, so a
+/// series holds between `capacity` and `capacity + dropLength` points, and reads return the
+/// newest `capacity`.
+struct CompressedSeries: Sendable {
+    /// What decoding needs to go on from a point: its cycle, its value's bits and the XOR window.
+    private struct DecoderState: Sendable {
+        var cycle: UInt64
+        var value: UInt64
+        var leading: UInt8 = 0
+        var trailing: UInt8 = 0
+        var hasWindow = false
+    }
+
+    private var stream = BitStream()
+    /// The state before the stream's first point (a point that is no longer held).
+    private var base = DecoderState(cycle: 0, value: 0)
+    /// The state after the last point, for the next append.
+    private var last = DecoderState(cycle: 0, value: 0)
+    /// How many points the stream holds.
+    private(set) var count: Int32 = 0
+    /// How many points reads return at most.
+    let capacity: Int32
+    /// How many points are cut off at a time.
+    let dropLength: Int32
+
+    /// An empty series keeping `capacity` points (at least one).
+    init(capacity: Int) {
+        self.capacity = Int32(clamping: max(1, capacity))
+        // A sixteenth of the capacity, 8…256 points: at most 6 % more points held than asked for,
+        // and a cut (a decode of those points and a shift of the words) only that often.
+        dropLength = min(256, max(8, self.capacity / 16))
+    }
+
+    /// The bits the stream uses (what the points cost, besides the series' fixed fields).
+    var storedBits: Int { stream.count }
+
+    /// Appends `value` at `cycle`. Cycles only increase; an older one (which no source makes)
+    /// starts the series anew rather than store points out of order.
+    mutating func append(cycle: UInt64, value: Double) {
+        if count == 0 || cycle < last.cycle {
+            // The first point follows an imaginary one at the cycle before, valued 0.
+            self = CompressedSeries(capacity: Int(capacity))
+            base = DecoderState(cycle: cycle &- 1, value: 0)
+            last = base
+        }
+        let distance = cycle &- last.cycle
+        if distance == 1 {
+            stream.append(bit: false)
+        } else {
+            stream.append(bit: true)
+            stream.append(min(distance, UInt64(UInt32.max)), width: 32)
+        }
+        Self.appendXOR(value.bitPattern ^ last.value, state: &last, to: &stream)
+        last.cycle = cycle
+        last.value = value.bitPattern
+        count += 1
+        if count >= capacity + dropLength { dropOldest() }
+    }
+
+    /// Appends `xor` (a value's bits XOR the previous value's) as Gorilla does, reusing the
+    /// window of `state` or replacing it.
+    private static func appendXOR(_ xor: UInt64, state: inout DecoderState, to stream: inout BitStream) {
+        guard xor != 0 else {
+            stream.append(bit: false)
+            return
+        }
+        stream.append(bit: true)
+        let leading = min(xor.leadingZeroBitCount, 31)
+        let trailing = xor.trailingZeroBitCount
+        if state.hasWindow, leading >= Int(state.leading), trailing >= Int(state.trailing) {
+            stream.append(bit: false)
+            stream.append(xor >> UInt64(state.trailing), width: 64 - Int(state.leading) - Int(state.trailing))
+        } else {
+            let length = 64 - leading - trailing
+            stream.append(bit: true)
+            stream.append(UInt64(leading), width: 5)
+            stream.append(UInt64(length & 63), width: 6)  // 64 is written as 0
+            stream.append(xor >> UInt64(trailing), width: length)
+            state.leading = UInt8(leading)
+            state.trailing = UInt8(trailing)
+            state.hasWindow = true
+        }
+    }
+
+    /// Cuts off the oldest `dropLength` points, keeping the decoder's state after them as the base.
+    private mutating func dropOldest() {
+        var reader = BitReader(stream)
+        var state = base
+        for _ in 0..<dropLength {
+            guard Self.decodePoint(from: &reader, state: &state) else { return }
+        }
+        stream.removeFirstBits(reader.position)
+        base = state
+        count -= dropLength
+    }
+
+    /// The newest `capacity` points, oldest first, with their cycles' timestamps from
+    /// `timeline`: those from the newest back to the first older than `start` or whose cycle the
+    /// timeline no longer holds.
+    func points(on timeline: CycleTimeline, since start: Double = -.infinity) -> [SeriesPoint] {
+        var reader = BitReader(stream)
+        var state = base
+        var decoded: [(cycle: UInt64, value: Double)] = []
+        decoded.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard Self.decodePoint(from: &reader, state: &state) else { break }
+            decoded.append((state.cycle, Double(bitPattern: state.value)))
+        }
+        var result: [SeriesPoint] = []
+        for (cycle, value) in decoded.dropFirst(max(0, Int(count - capacity))).reversed() {
+            guard let timestamp = timeline.timestamp(of: cycle), timestamp >= start else { break }
+            result.append(SeriesPoint(timestamp: timestamp, value: value))
+        }
+        return result.reversed()
+    }
+
+    /// Reads the point after `state` into `state`; false if the stream ended (it never does
+    /// within `count` points of a stream `append` wrote).
+    private static func decodePoint(from reader: inout BitReader, state: inout DecoderState) -> Bool {
+        guard let jumped = reader.readBit() else { return false }
+        if jumped {
+            guard let distance = reader.read(width: 32) else { return false }
+            state.cycle &+= distance
+        } else {
+            state.cycle &+= 1
+        }
+        guard let changed = reader.readBit() else { return false }
+        guard changed else { return true }
+        guard let newWindow = reader.readBit() else { return false }
+        if newWindow || !state.hasWindow {
+            guard let leading = reader.read(width: 5), let length = reader.read(width: 6) else { return false }
+            state.leading = UInt8(leading)
+            state.trailing = UInt8(64 - Int(leading) - (length == 0 ? 64 : Int(length)))
+            state.hasWindow = true
+        }
+        guard let significant = reader.read(width: 64 - Int(state.leading) - Int(state.trailing)) else { return false }
+        state.value ^= significant << UInt64(state.trailing)
+        return true
+    }
+}
