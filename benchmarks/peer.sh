@@ -9,7 +9,7 @@
 #     default 1 h at 15 s does;
 #   - the median scrape with Prometheus's headers over one keep-alive connection (wrk).
 #
-#   benchmarks/peer.sh                 (as root; release build; about 6 minutes)
+#   benchmarks/peer.sh                 (as root; release build; about 8 minutes; PEER_MINUTES=5)
 #   PEER_QUICK=1 benchmarks/peer.sh    (what .ci/run does: debug build, 1 minute, 20 scrapes; checks
 #                                       that the benchmark works, not its figures)
 set -euo pipefail
@@ -32,7 +32,7 @@ quick=${PEER_QUICK:-0}
 if [ "$quick" = 1 ]; then
   minutes=1 scrapes=20 wrk_seconds=2 full_points=60 configuration=debug
 else
-  minutes=${PEER_MINUTES:-4} scrapes=200 wrk_seconds=10 full_points=240 configuration=release
+  minutes=${PEER_MINUTES:-5} scrapes=200 wrk_seconds=10 full_points=240 configuration=release
 fi
 swift build -c "$configuration" --product pgvigil >/dev/null
 binary="$(swift build -c "$configuration" --show-bin-path)/pgvigil"

@@ -5,9 +5,10 @@ import Store
 /// Visits every selected database on its own reused connection and reports the top `limit`
 /// tables by total size (table, indexes, total, live tuples), the others summed into
 /// one series per database, plus each database's size and the listed databases that are missing.
+/// Only the largest tables by the catalog's estimate are measured (see `tablesQuery`).
 struct TableSizesCollector: Collector {
     package let name = "table_sizes"
-    let defaultInterval: Duration? = .seconds(60)
+    let defaultInterval: Duration? = .seconds(300)
     package let minimumServerVersion = 130000
     /// How many tables per database are reported individually.
     package let limit: Int
@@ -18,21 +19,48 @@ struct TableSizesCollector: Collector {
     }
 
     /// The top `$1` user tables by total size, and one row (schemaname NULL) summing the rest.
+    ///
+    /// Measuring a table's size reads the size of each of its files (table, TOAST, indexes,
+    /// forks), so measuring them all is what makes this collector cost: 60 ms a run on 1,000
+    /// small tables. The tables are ranked first by the catalog's estimate (`relpages` of the
+    /// table, its TOAST table and its indexes, kept by VACUUM, ANALYZE and CREATE INDEX), and
+    /// only the 2 × `$1` largest by estimate are measured; the top `$1` of those are reported
+    /// exactly. The rest's sum is the measured candidates beyond the top plus the estimate of the
+    /// others. A database with at most 2 × `$1` tables is measured in full.
     static let tablesQuery = """
-        WITH sized AS (
-            SELECT schemaname, relname,
+        WITH index_pages AS (
+            SELECT x.indrelid, sum(i.relpages) AS pages
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid GROUP BY x.indrelid
+        ), estimated AS (
+            SELECT c.oid AS relid, n.nspname AS schemaname, c.relname, pg_stat_get_live_tuples(c.oid) AS n_live_tup,
+                   (c.relpages + coalesce(t.relpages, 0) + coalesce(ip.pages, 0))::float8
+                       * current_setting('block_size')::float8 AS estimated_bytes,
+                   row_number() OVER (
+                       ORDER BY c.relpages + coalesce(t.relpages, 0) + coalesce(ip.pages, 0) DESC, n.nspname, c.relname
+                   ) AS estimate_rank
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+            LEFT JOIN index_pages ip ON ip.indrelid = c.oid
+            -- The tables of pg_stat_user_tables, without the view's per-table aggregates.
+            WHERE c.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+        ), sized AS (
+            SELECT schemaname, relname, n_live_tup::float8 AS n_live_tup,
                    coalesce(pg_table_size(relid), 0)::float8 AS table_bytes,
-                   coalesce(pg_indexes_size(relid), 0)::float8 AS index_bytes,
-                   coalesce(pg_total_relation_size(relid), 0)::float8 AS total_bytes,
-                   n_live_tup::float8 AS n_live_tup
-            FROM pg_stat_user_tables
+                   coalesce(pg_indexes_size(relid), 0)::float8 AS index_bytes
+            FROM estimated WHERE estimate_rank <= 2 * $1::int
         ), ranked AS (
-            SELECT *, row_number() OVER (ORDER BY total_bytes DESC, schemaname, relname) AS rank FROM sized
+            SELECT *, table_bytes + index_bytes AS total_bytes,
+                   row_number() OVER (ORDER BY table_bytes + index_bytes DESC, schemaname, relname) AS rank
+            FROM sized
         )
         SELECT schemaname, relname, table_bytes, index_bytes, total_bytes, n_live_tup
-        FROM ranked WHERE rank <= $1
+        FROM ranked WHERE rank <= $1::int
         UNION ALL
-        SELECT NULL, NULL, NULL, NULL, coalesce(sum(total_bytes), 0), NULL FROM ranked WHERE rank > $1
+        SELECT NULL, NULL, NULL, NULL,
+               (SELECT coalesce(sum(total_bytes), 0) FROM ranked WHERE rank > $1::int)
+                   + (SELECT coalesce(sum(estimated_bytes), 0) FROM estimated WHERE estimate_rank > 2 * $1::int),
+               NULL
         """
 
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
