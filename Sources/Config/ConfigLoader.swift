@@ -15,7 +15,7 @@ package enum ConfigLoader {
         var config = AgentConfig()
         var document: YAMLNode?
         if let file {
-            let text: String
+            let text: [UInt8]
             do {
                 text = try TextFile.read(file)
             } catch {
@@ -56,11 +56,12 @@ package enum ConfigLoader {
         }
     }
 
-    /// Decodes `yaml` (from `file`, for messages) into a config and its node tree, unvalidated.
-    package static func parse(yaml: String, file: String) throws(ConfigError) -> (AgentConfig, YAMLNode?) {
+    /// Decodes `yaml` (the file's bytes; from `file`, for messages) into a config and its node
+    /// tree, unvalidated.
+    package static func parse(yaml: [UInt8], file: String) throws(ConfigError) -> (AgentConfig, YAMLNode?) {
         let node: YAMLNode?
         do {
-            node = try YAMLParser.parse(yaml)
+            node = try YAMLParser.parse(bytes: yaml)
         } catch {
             throw ConfigError(file: file, line: error.mark?.line, column: error.mark?.column, field: "", message: "not valid YAML: \(error.problem)")
         }

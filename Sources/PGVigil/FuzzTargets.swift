@@ -54,12 +54,11 @@ package enum FuzzTargets {
         }
     }
 
-    /// The text as a config file: decoded (or rejected with a located, non-empty error), then
+    /// The bytes as a config file: decoded (or rejected with a located, non-empty error), then
     /// validated by Config and by every layer's plan; a problem there is fine, a crash is not.
     package static func config(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
         do {
-            let (config, _) = try ConfigLoader.parse(yaml: text, file: "fuzz.yaml")
+            let (config, _) = try ConfigLoader.parse(yaml: bytes, file: "fuzz.yaml")
             if (try? ConfigValidator.validate(config)) != nil {
                 _ = try? AgentSetup.make(from: config, environment: [:])
             }

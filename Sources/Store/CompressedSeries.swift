@@ -38,7 +38,8 @@ struct CompressedSeries: Sendable {
 
     /// An empty series keeping `capacity` points (at least one).
     init(capacity: Int) {
-        self.capacity = Int32(clamping: max(1, capacity))
+        // At most 2^24 points (config allows 200,000), so that the Int32 sums below cannot overflow.
+        self.capacity = Int32(min(max(1, capacity), 1 << 24))
         // A sixteenth of the capacity, 8…256 points: at most 6 % more points held than asked for,
         // and a cut (a decode of those points and a shift of the words) only that often.
         dropLength = min(256, max(8, self.capacity / 16))
@@ -47,10 +48,11 @@ struct CompressedSeries: Sendable {
     /// The bits the stream uses (what the points cost, besides the series' fixed fields).
     var storedBits: Int { stream.count }
 
-    /// Appends `value` at `cycle`. Cycles only increase; an older one (which no source makes)
-    /// starts the series anew rather than store points out of order.
+    /// Appends `value` at `cycle`. Cycles only increase; an older one, or one more than 2^32
+    /// cycles on (neither of which a source makes), starts the series anew rather than store
+    /// points out of order.
     mutating func append(cycle: UInt64, value: Double) {
-        if count == 0 || cycle < last.cycle {
+        if count == 0 || cycle < last.cycle || cycle - last.cycle > UInt64(UInt32.max) {
             // The first point follows an imaginary one at the cycle before, valued 0.
             self = CompressedSeries(capacity: Int(capacity))
             base = DecoderState(cycle: cycle &- 1, value: 0)
@@ -61,7 +63,7 @@ struct CompressedSeries: Sendable {
             stream.append(bit: false)
         } else {
             stream.append(bit: true)
-            stream.append(min(distance, UInt64(UInt32.max)), width: 32)
+            stream.append(distance, width: 32)
         }
         Self.appendXOR(value.bitPattern ^ last.value, state: &last, to: &stream)
         last.cycle = cycle
@@ -100,7 +102,11 @@ struct CompressedSeries: Sendable {
         var reader = BitReader(stream)
         var state = base
         for _ in 0..<dropLength {
-            guard Self.decodePoint(from: &reader, state: &state) else { return }
+            guard Self.decodePoint(from: &reader, state: &state) else {
+                // Never for a stream `append` wrote; were it to happen, start over rather than grow.
+                self = CompressedSeries(capacity: Int(capacity))
+                return
+            }
         }
         stream.removeFirstBits(reader.position)
         base = state
@@ -142,8 +148,10 @@ struct CompressedSeries: Sendable {
         guard let newWindow = reader.readBit() else { return false }
         if newWindow || !state.hasWindow {
             guard let leading = reader.read(width: 5), let length = reader.read(width: 6) else { return false }
+            let width = length == 0 ? 64 : Int(length)
+            guard Int(leading) + width <= 64 else { return false }
             state.leading = UInt8(leading)
-            state.trailing = UInt8(64 - Int(leading) - (length == 0 ? 64 : Int(length)))
+            state.trailing = UInt8(64 - Int(leading) - width)
             state.hasWindow = true
         }
         guard let significant = reader.read(width: 64 - Int(state.leading) - Int(state.trailing)) else { return false }

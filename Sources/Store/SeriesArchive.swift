@@ -59,9 +59,11 @@ package final class SeriesArchive: Sendable {
             contents.appendsSinceSweep += 1
             if contents.appendsSinceSweep >= 64 {
                 contents.appendsSinceSweep = 0
-                contents.families = contents.families
-                    .mapValues { $0.filter { timestamp - $0.value.lastUpdated <= $0.value.retention } }
-                    .filter { !$0.value.isEmpty }
+                // Only the families that hold a forgotten series are rebuilt.
+                for (name, series) in contents.families where series.values.contains(where: { timestamp - $0.lastUpdated > $0.retention }) {
+                    let kept = series.filter { timestamp - $0.value.lastUpdated <= $0.value.retention }
+                    contents.families[name] = kept.isEmpty ? nil : kept
+                }
             }
         }
     }

@@ -1,4 +1,4 @@
-// Reads a whole text file through POSIX calls, with the system's reason when it cannot.
+// Reads a whole small file through POSIX calls, with the system's reason when it cannot.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,13 +10,13 @@ package struct TextFileError: Error, Sendable, CustomStringConvertible {
     package var description: String { reason }
 }
 
-/// Reading small text files (the config file) whole.
+/// Reading small files (the config file) whole.
 package enum TextFile {
     /// The largest file `read` accepts: a config file is kilobytes.
     package static let maximumBytes = 16 << 20
 
-    /// The contents of `path` as UTF-8 (invalid bytes become U+FFFD).
-    package static func read(_ path: String) throws(TextFileError) -> String {
+    /// The bytes of `path` (the YAML parser checks their encoding and says where it is wrong).
+    package static func read(_ path: String) throws(TextFileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw TextFileError(reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -32,6 +32,6 @@ package enum TextFile {
             bytes.append(contentsOf: chunk[..<count])
             guard bytes.count <= maximumBytes else { throw TextFileError(reason: "larger than \(maximumBytes >> 20) MiB") }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

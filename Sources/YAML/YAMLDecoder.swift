@@ -46,7 +46,13 @@ struct NodeDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard let entries = node.mapping else {
+        let merged: [(key: YAMLNode, value: YAMLNode)]?
+        do {
+            merged = try node.mergedEntries()
+        } catch {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: codingPath, debugDescription: error.problem))
+        }
+        guard let entries = merged else {
             throw DecodingError.typeMismatch(
                 [String: Any].self, DecodingError.Context(codingPath: codingPath, debugDescription: "expected a mapping, found \(foundName(node))"))
         }

@@ -59,18 +59,36 @@ package enum YAMLEmitter {
     }
 
     /// The characters that may not start a plain scalar.
-    private static let indicators: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`"]
+    private static let indicators: Set<Unicode.Scalar> = [
+        "-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`",
+    ]
 
-    /// Whether `text`, written plain, reads back as exactly this string.
-    private static func readsBackPlain(_ text: String) -> Bool {
-        guard let first = text.first, let last = text.last, !YAMLScalarSyntax.readsAsNonString(text) else { return false }
-        return !indicators.contains(first) && first != " " && last != " " && last != ":"
-            && !text.contains(": ") && !text.contains(" #")
-            && text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }
-            && !text.contains { "[]{},".contains($0) }
+    /// Whether libyaml reads `scalar` as it is inside any scalar: not a control character, not
+    /// a line or paragraph separator (U+2028, U+2029), not a byte-order mark, not a noncharacter
+    /// it rejects (U+FFFE, U+FFFF).
+    private static func isLiteral(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value >= 0x20 && value != 0x7F && !(0x80...0x9F).contains(value) && value != 0x2028 && value != 0x2029
+            && value != 0xFEFF && value != 0xFFFE && value != 0xFFFF
     }
 
-    /// `text` double-quoted, with `"`, `\` and control characters escaped.
+    /// Whether `text`, written plain, reads back as exactly this string. Checked scalar by scalar
+    /// (as libyaml reads), so that a combining mark cannot hide a space or an indicator.
+    private static func readsBackPlain(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first, let last = scalars.last, !YAMLScalarSyntax.readsAsNonString(text) else { return false }
+        guard !indicators.contains(first), first != " ", last != " ", last != ":" else { return false }
+        for (index, scalar) in scalars.enumerated() {
+            guard isLiteral(scalar), !"[]{},".unicodeScalars.contains(scalar) else { return false }
+            // ": " starts a mapping value and " #" a comment.
+            if index + 1 < scalars.count, (scalar == ":" && scalars[index + 1] == " ") || (scalar == " " && scalars[index + 1] == "#") {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// `text` double-quoted, with `"`, `\` and every character `isLiteral` refuses escaped.
     private static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
@@ -81,7 +99,7 @@ package enum YAMLEmitter {
             case "\t": result += "\\t"
             case "\r": result += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
+                if !isLiteral(scalar) {
                     let hex = String(scalar.value, radix: 16)
                     result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

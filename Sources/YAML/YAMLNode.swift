@@ -81,9 +81,37 @@ package struct YAMLNode: Sendable {
         return nil
     }
 
-    /// The entry of a mapping whose key is the scalar `key`.
+    /// Whether this is the merge key `<<` (plain, untagged).
+    private var isMergeKey: Bool {
+        scalar.map { $0.isPlain && $0.tag == nil && $0.text == "<<" } ?? false
+    }
+
+    /// The entries of a mapping with YAML's merge keys applied, as Yams applied them: a plain `<<`
+    /// whose value is a mapping, or a list of mappings, contributes their entries (merged in turn);
+    /// the mapping's own entries win, then the earlier mappings of the list. Nil if this is not a
+    /// mapping; an error if a `<<` holds anything else.
+    package func mergedEntries() throws(YAMLSyntaxError) -> [(key: YAMLNode, value: YAMLNode)]? {
+        guard let entries = mapping else { return nil }
+        guard entries.contains(where: { $0.key.isMergeKey }) else { return entries }
+        var merged = entries.filter { !$0.key.isMergeKey }
+        var keys = Set(merged.compactMap { $0.key.scalar?.text })
+        for merge in entries where merge.key.isMergeKey {
+            for source in merge.value.sequence ?? [merge.value] {
+                guard let inherited = try source.mergedEntries() else {
+                    throw YAMLSyntaxError(
+                        problem: "a merge key (<<) takes a mapping or a list of mappings, not \(source.kindName)", mark: source.mark)
+                }
+                for entry in inherited where keys.insert(entry.key.scalar?.text ?? "").inserted {
+                    merged.append(entry)
+                }
+            }
+        }
+        return merged
+    }
+
+    /// The entry of a mapping (merge keys applied) whose key is the scalar `key`.
     package func entry(_ key: String) -> (key: YAMLNode, value: YAMLNode)? {
-        mapping?.first { $0.key.scalar?.text == key }
+        ((try? mergedEntries()) ?? mapping)?.first { $0.key.scalar?.text == key }
     }
 
     /// The value of a mapping's entry `key` (a convenience for reading a document by hand).

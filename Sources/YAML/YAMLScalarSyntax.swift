@@ -1,9 +1,9 @@
 // What a plain YAML scalar means: null, a boolean, an integer, a number, or just a string.
 
 /// The readings of scalar text that the decoder applies and the emitter avoids (a string that
-/// would read as something else is quoted). Null and the booleans are YAML 1.1's words, as libyaml
-/// and Yams read them, so `enabled: yes` keeps working; integers allow a sign, `_` separators,
-/// `0x` and `0o`.
+/// would read as something else is quoted). The booleans are the words Yams (which pgvigil read
+/// config with before) accepted, in any case: true/false, yes/no, on/off, so `enabled: yes` keeps
+/// working; integers allow a sign, `_` separators, `0x` and `0o`.
 package enum YAMLScalarSyntax {
     /// `~`, `null`, `Null`, `NULL`, or nothing.
     package static func isNull(_ text: String) -> Bool {
@@ -12,10 +12,11 @@ package enum YAMLScalarSyntax {
 
     /// The boolean `text` spells, if any.
     package static func bool(_ text: String) -> Bool? {
-        switch text {
-        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y": true
-        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N": false
-        default: nil
+        guard text.count <= 5 else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
         }
     }
 
@@ -49,6 +50,7 @@ package enum YAMLScalarSyntax {
         case ".nan", ".NaN", ".NAN": return .nan
         default: break
         }
+        guard text.first != "_" else { return nil }
         let cleaned = text.filter { $0 != "_" }
         // Decimal notation only: Swift's parser also takes "inf", "nan" and hexadecimal floats.
         guard let first = cleaned.first, first.isNumber || "+-.".contains(first),

@@ -31,6 +31,15 @@ import Testing
         #expect(throws: YAMLSyntaxError.self) { try YAMLParser.parse(laughs) }
         #expect(message(of: laughs)?.contains("aliases expand to more than") == true)
         #expect(message(of: String(repeating: "[", count: 100))?.contains("nested deeper than 64 levels") == true)
+        // A long string aliased many times counts by its length.
+        let long = String(repeating: "x", count: 1 << 20)
+        let aliased = "a: &b \"\(long)\"\nlist: [" + Array(repeating: "*b", count: 70_000).joined(separator: ", ") + "]\n"
+        #expect(message(of: aliased)?.contains("aliases expand to more than") == true)
+        // Nesting through an alias counts the anchor's height.
+        let deep = String(repeating: "[", count: 40) + "1" + String(repeating: "]", count: 40)
+        #expect(
+            message(of: "a: &d \(deep)\nb: " + String(repeating: "[", count: 40) + "*d" + String(repeating: "]", count: 40) + "\n")?
+                .contains("through the alias *d") == true)
         #expect(try YAMLParser.parse(String(repeating: "[", count: 60) + String(repeating: "]", count: 60)) != nil)
     }
 
@@ -43,6 +52,10 @@ import Testing
         #expect(try error(of: "a: 1\n---\nb: 2\n").problem.contains("more than one document"))
         #expect(try error(of: "a: *missing\n").problem == "unknown alias *missing")
         #expect(try error(of: "? [a]\n: 1\n").problem.contains("a mapping key must be a scalar"))
+        // The reader's errors (here a control character on line 3) are placed by their byte.
+        let control = try error(of: "a: 1\nb: 2\nc: x\u{1}y\n")
+        #expect(control.mark == YAMLMark(line: 3, column: 5))
+        #expect(try error(bytes: [0x61, 0x3A, 0x20, 0xFF, 0x0A]).problem.contains("UTF-8"))
     }
 
     @Test func scalarsReadAsYAMLSays() {
@@ -59,7 +72,9 @@ import Testing
         #expect(YAMLScalarSyntax.number(".nan")?.isNaN == true)
         #expect(YAMLScalarSyntax.number("inf") == nil)
         #expect(YAMLScalarSyntax.number("0x1p3") == nil)
-        #expect(YAMLScalarSyntax.bool("yes") == true && YAMLScalarSyntax.bool("Off") == false && YAMLScalarSyntax.bool("maybe") == nil)
+        #expect(YAMLScalarSyntax.bool("yes") == true && YAMLScalarSyntax.bool("Off") == false && YAMLScalarSyntax.bool("tRuE") == true)
+        #expect(YAMLScalarSyntax.bool("maybe") == nil && YAMLScalarSyntax.bool("y") == nil)
+        #expect(YAMLScalarSyntax.number("_1") == nil)
         #expect(["", "~", "null", "NULL"].allSatisfy(YAMLScalarSyntax.isNull))
         #expect(YAMLScalar("null", isPlain: false).isNull == false)
         #expect(YAMLScalar("null", tag: YAMLScalar.stringTag).isNull == false)
@@ -116,6 +131,8 @@ import Testing
             "yes", "123", "-5", "1.5", "null", "~", "", "a: b", "#x", "x #y", "line\nbreak", "tab\there", "  leading", "trailing ",
             "ünïcode ✓", "-x", "*star", "&anchor", "!tag", "%p", "@at", "`tick", "password=***", "[list]", "{map}", "a,b", "'q'", "\"dq\"",
             "back\\slash", "\u{7}bell", "http://127.0.0.1:9/hook?x=1", "end:",
+            // Combining marks must not hide a space or an indicator; separators and noncharacters are escaped.
+            "a #\u{301}", "#\u{301}", " \u{301}x", "a: \u{301}b", "a\u{2028}b", "a \u{2029} b", "\u{FEFF}bom", "x\u{FFFF}",
         ]
         let value = Sample(
             name: "db one", count: -3, ratio: 0.25, enabled: true, note: nil, words: awkward, labels: ["env": "prod", "on": "off", "1": "2"],
@@ -128,18 +145,48 @@ import Testing
         #expect(!text.contains("note"))
     }
 
+    @Test func mergeKeysBringTheirEntriesAndOwnEntriesWin() throws {
+        struct Target: Decodable, Equatable {
+            var name: String
+            var dsn: String
+            var labels: [String: String]?
+        }
+        let text = """
+            defaults: &defaults { dsn: "host=a", labels: { env: prod } }
+            targets:
+              - { <<: *defaults, name: one }
+              - { <<: [{ dsn: "host=b" }, *defaults], name: two }
+              - { <<: *defaults, name: three, dsn: "host=c" }
+            """
+        let node = try #require(try YAMLParser.parse(text))
+        let targets = try YAMLDecoder().decode([Target].self, from: try #require(node["targets"]))
+        #expect(targets.map(\.dsn) == ["host=a", "host=b", "host=c"])
+        #expect(targets.map(\.name) == ["one", "two", "three"])
+        #expect(targets[0].labels == ["env": "prod"])
+        do {
+            _ = try YAMLDecoder().decode(Target.self, from: "<<: 5\nname: x\ndsn: y\n")
+            Issue.record("a merge of a scalar decoded")
+        } catch let DecodingError.dataCorrupted(context) {
+            #expect(context.debugDescription.contains("a merge key (<<) takes a mapping"))
+        }
+    }
+
     /// The problem of parsing `text`, if it fails.
     private func message(of text: String) -> String? {
         (try? error(of: text))?.problem
     }
 
     private func error(of text: String) throws -> YAMLSyntaxError {
+        try error(bytes: Array(text.utf8))
+    }
+
+    private func error(bytes: [UInt8]) throws -> YAMLSyntaxError {
         do {
-            _ = try YAMLParser.parse(text)
+            _ = try YAMLParser.parse(bytes: bytes)
         } catch {
             return error
         }
-        throw YAMLSyntaxError(problem: "no error for \(text)")
+        throw YAMLSyntaxError(problem: "no error for \(bytes.count) bytes")
     }
 
     /// A mapping key for `YAMLNode.mark(at:)`.
