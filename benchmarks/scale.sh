@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark of scale: (1) one target with 10 databases x 1,000 tables: one full cycle's time, the
-# series count (bounded by the limits) and RSS; (2) 1, 10 and 50 targets of the size most servers
-# have (pgvigil's database list limited to `postgres`) on one server: CPU per cycle and RSS, to
-# show the cost per target stays flat.
+# Benchmark of scale: (1) one target with 10 databases x 1,000 tables, every collector every 30 s:
+# the first (cold) cycle's collector time, then the server time of a warm full cycle (from
+# pg_stat_statements over two cycles, execution and planning), the series count (bounded by the
+# limits) and RSS; (2) 1, 10 and 50 targets of the size most servers have (pgvigil's database list
+# limited to `postgres`) on one server: CPU per cycle and RSS, to show the cost per target stays flat.
 #
-#   benchmarks/scale.sh      (as root; builds pgvigil in release mode; ~5 minutes)
+#   benchmarks/scale.sh      (as root; builds pgvigil in release mode; ~7 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,11 +37,12 @@ metrics() { curl -sf "http://127.0.0.1:59500/metrics"; }
 rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
-# run_agent TARGETS INTERVAL DATABASES: starts pgvigil with TARGETS targets on the same server.
+# run_agent TARGETS INTERVAL DATABASES [COLLECTORS]: starts pgvigil with TARGETS targets on the same server.
 run_agent() {
   local config="$CLUSTER_DIR/scale.yaml"
   { echo "listen: \"127.0.0.1:59500\""; echo "interval: $2"; echo "targets:"
     for i in $(seq 1 "$1"); do echo "  - { name: t$i, dsn: \"$dsn\", databases: $3 }"; done
+    [ -z "${4:-}" ] || echo "collectors: $4"
   } >"$config"
   .build/release/pgvigil run --config "$config" --log-level error &
   agent_pid=$!
@@ -55,15 +57,22 @@ wait_for_cycles() {  # wait_for_cycles TARGETS: until every target has all colle
 }
 
 echo
-echo "== one target, $DATABASES databases x $TABLES tables"
-run_agent 1 30s auto
+echo "== one target, $DATABASES databases x $TABLES tables, every collector every 30s"
+every30s=$(printf '%s: { interval: 30s }, ' table_sizes indexes partitions vacuum wraparound settings)
+run_agent 1 30s auto "{ ${every30s%, } }"
 wait_for_cycles 1
 body=$(metrics)
 cycle=$(echo "$body" | awk '/^pgvigil_collector_duration_seconds/ { sum += $2 } END { printf "%.3f", sum }')
 series=$(echo "$body" | grep -vc '^#')
-echo "full cycle (sum of collector durations): ${cycle}s"
+echo "first (cold) full cycle, sum of collector durations: ${cycle}s"
+psql_admin -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
+sleep 60
+warm=$(psql_admin -d postgres -At -c "SELECT round((sum(total_exec_time + total_plan_time) / 2 / 1000)::numeric, 3)
+  FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'pgvigil'")
+echo "warm full cycle, server time (pg_stat_statements over two cycles): ${warm}s"
+body=$(metrics)
 echo "series served: $series"
-echo "per collector (series, seconds):"
+echo "per collector, its latest (warm) run (series, seconds):"
 paste <(echo "$body" | sed -n 's/^pgvigil_series{target="[^"]*",collector="\([^"]*\)"} \(.*\)/  \1 \2/p') \
       <(echo "$body" | sed -n 's/^pgvigil_collector_duration_seconds{target="[^"]*",collector="[^"]*"} \(.*\)/\1/p')
 echo "RSS: $(rss_mib $agent_pid) MiB"
