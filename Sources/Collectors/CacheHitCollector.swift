@@ -1,4 +1,4 @@
-// Buffer cache hits and reads per database, and the hit ratio over a window of the ring buffer.
+// Buffer cache hits and reads per database, and the hit ratio over a window of history.
 import Postgres
 import Store
 

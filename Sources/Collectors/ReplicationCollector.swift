@@ -7,7 +7,7 @@ import Store
 ///
 /// A standby's lag in seconds is derived, not read: 0 when everything received is replayed; else
 /// the smaller of the last replayed commit's age and the time since the standby had received no
-/// more than it has replayed now (from the ring buffer of received positions). The first alone
+/// more than it has replayed now (from the history of received positions). The first alone
 /// lies after an idle period: the first write after an hour of quiet would read as an hour of
 /// lag until replayed. The second bounds that by one sampling interval.
 struct ReplicationCollector: Collector {
@@ -23,7 +23,7 @@ struct ReplicationCollector: Collector {
                GREATEST(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))::float8 AS replay_age
         """
 
-    /// The standby's received WAL position, kept in the ring buffer to bound the lag.
+    /// The standby's received WAL position, kept in its history to bound the lag.
     static let receiveLSNName = "pg_replication_receive_lsn_bytes"
     /// The standby's not-yet-replayed bytes.
     static let lagBytesName = "pg_replication_lag_bytes"

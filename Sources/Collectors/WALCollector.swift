@@ -3,7 +3,7 @@ import Postgres
 import Store
 
 /// Reports the server's WAL position as bytes (written on a primary, replayed on a standby), the
-/// WAL generation rate derived from the ring buffer, `pg_stat_wal` counters (PostgreSQL 14+; its
+/// WAL generation rate derived from the history, `pg_stat_wal` counters (PostgreSQL 14+; its
 /// write/sync columns until 17), and `pg_stat_archiver`'s counts and the age of its last
 /// success and failure.
 struct WALCollector: Collector {

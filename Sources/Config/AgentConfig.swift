@@ -6,7 +6,7 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package var listen: String = ":9432"
     /// The default sampling interval of every collector.
     package var interval = ConfigDuration(.seconds(15))
-    /// How much history each ring buffer keeps.
+    /// How much history each series keeps.
     package var history = ConfigDuration(.seconds(3600))
     /// Upper bound of each connect and each statement.
     package var timeout = ConfigDuration(.seconds(10))

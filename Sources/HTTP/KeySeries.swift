@@ -1,4 +1,4 @@
-// The few per-target series the status page draws, aggregated from the ring buffers.
+// The few per-target series the status page draws, aggregated from the stored history.
 import Store
 import Support
 

@@ -10,13 +10,13 @@ import Support
 /// Answers requests: / (the status page), /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series,
 /// /api/v1/statements; 404 for
 /// unknown paths, 405 for methods other than GET and HEAD. Reads only the pre-rendered snapshot and
-/// the ring buffers: it never waits on PostgreSQL.
+/// the history: it never waits on PostgreSQL.
 package struct Router: Sendable {
     /// The snapshot holder the sampler keeps current.
     package let state: ServedState
     /// The pending and firing alerts, as alerting last published them.
     package let alerts: AlertBoard
-    /// History queries over the ring buffers.
+    /// History queries over the stored series.
     package let seriesHistory: SeriesHistoryAPI
     /// The query texts of the statements collector's top statements.
     package let statementTexts: StatementTextCatalog

@@ -1,4 +1,4 @@
-// GET /api/v1/series?match=SELECTOR&window=15m: ring-buffer history as Prometheus-style JSON.
+// GET /api/v1/series?match=SELECTOR&window=15m: stored history as Prometheus-style JSON.
 import Alerting
 import Config
 import Exposition
@@ -9,7 +9,7 @@ import Support
 /// result (`resultType: matrix`, `[unix seconds, "value"]` pairs), so tools that read Prometheus's
 /// API read this too. Errors are Prometheus-style `bad_data` documents naming the parameter.
 package struct SeriesHistoryAPI: Sendable {
-    /// The ring buffers.
+    /// The history of every series.
     package let archive: SeriesArchive
     /// How far back the buffers reach, in seconds: the default and the largest window.
     package let history: Double

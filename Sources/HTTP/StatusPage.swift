@@ -4,12 +4,12 @@ import Sampler
 import Store
 import Support
 
-/// Renders the status page from the served snapshot and the ring buffers: each target's health
+/// Renders the status page from the served snapshot and the history: each target's health
 /// and role, the firing and pending alerts, and sparklines of its key series over the retained
 /// history (or, while the agent is younger than that, since its first sample). No script, no external resource: it works with only a browser (and reads with curl).
 /// The page reloads itself every sampling interval.
 package struct StatusPage: Sendable {
-    /// The ring buffers the sparklines are drawn from.
+    /// The history the sparklines are drawn from.
     package let archive: SeriesArchive
     /// How far back the sparklines reach, in seconds.
     package let history: Double

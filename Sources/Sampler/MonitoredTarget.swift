@@ -15,7 +15,7 @@ package struct MonitoredTarget: Sendable {
     package var connection: ConnectionSettings
     /// The collectors and their intervals.
     package var schedule: [ScheduledCollector]
-    /// How much history ring buffers keep.
+    /// How much history each series keeps.
     package var history: Duration
     /// A PostgreSQL server or a PgBouncer.
     package var kind: TargetKind

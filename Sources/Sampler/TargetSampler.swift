@@ -146,7 +146,7 @@ package actor TargetSampler {
         log(loop.serverFailed(reason, at: now))
     }
 
-    /// Ring buffer capacity for a series sampled every `interval`: `history / interval` points.
+    /// How many points a series sampled every `interval` keeps: `history / interval`.
     private func capacity(for interval: Duration) -> Int {
         max(2, Int((target.history.seconds / interval.seconds).rounded(.up)) + 1)
     }

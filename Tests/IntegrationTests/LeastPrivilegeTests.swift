@@ -39,7 +39,7 @@ struct LeastPrivilegeTests {
             process.waitUntilExit()
         }
         let reported = { (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "collector statements failed").count ?? 1 }
-        // Wait for the first report, then for ten more cycles, counted in the ring buffer of the
+        // Wait for the first report, then for ten more cycles, counted in the stored history of the
         // collector's result: the same failure must not be logged again in any of them.
         let first = try await waitUntil(timeout: .seconds(15)) { reported() >= 2 }
         #expect(first)
