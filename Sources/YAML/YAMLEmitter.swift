@@ -21,7 +21,12 @@ package enum YAMLEmitter {
         switch node.content {
         case .mapping(let entries):
             for (key, value) in entries {
-                let label = margin + scalarText(key.scalar ?? YAMLScalar("")) + ":"
+                var label = margin + scalarText(key.scalar ?? YAMLScalar("")) + ":"
+                if label.utf8.count - indent > 1000 {
+                    // libyaml reads an implicit key of at most 1,024 characters: a longer one is explicit.
+                    lines.append(margin + "? " + label.dropFirst(indent).dropLast())
+                    label = margin + ":"
+                }
                 if let inline = inline(value) {
                     lines.append(label + " " + inline)
                 } else {

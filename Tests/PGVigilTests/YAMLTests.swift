@@ -143,6 +143,12 @@ import Testing
         #expect(text.contains("children:\n  - dsn: host=127.0.0.1 password=***\n    tags:\n      - a\n      - b\n  - dsn: x\n    tags: []\n"))
         #expect(text.hasSuffix("nothing: []\n"))
         #expect(!text.contains("note"))
+
+        // Keys too long for libyaml's implicit keys are written explicitly.
+        let longKeys = ["k" + String(repeating: "é", count: 1500): "v", "short": String(repeating: "x", count: 5000)]
+        #expect(try YAMLDecoder().decode([String: String].self, from: try YAMLEncoder().encode(longKeys)) == longKeys)
+        let nested = ["n" + String(repeating: "a", count: 2000): ["inner": "value"]]
+        #expect(try YAMLDecoder().decode([String: [String: String]].self, from: try YAMLEncoder().encode(nested)) == nested)
     }
 
     @Test func mergeKeysBringTheirEntriesAndOwnEntriesWin() throws {
