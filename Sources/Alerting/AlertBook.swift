@@ -27,9 +27,17 @@ package actor AlertBook {
         if let stateDirectory {
             try Spool.makeDirectory(stateDirectory)
             let path = stateDirectory + "/" + Self.stateFileName
-            if let data = FileManager.default.contents(atPath: path) {
+            // No file is a first start; a file that cannot be read is an error, never a silent fresh start.
+            let bytes: [UInt8]?
+            do {
+                bytes = try WholeFile.read(path)
+            } catch {
+                guard error.isMissing else { throw SpoolError(message: "cannot read the saved alert state \(path): \(error.reason)") }
+                bytes = nil
+            }
+            if let bytes {
                 do {
-                    restored = try JSON.decoder().decode([AlertEvaluator.Instance].self, from: data)
+                    restored = try JSON.decoder().decode([AlertEvaluator.Instance].self, from: Data(bytes))
                 } catch {
                     throw SpoolError(message: "the saved alert state \(path) is corrupt (\(error)); move it away to start afresh")
                 }

@@ -93,11 +93,14 @@ package struct Spool: Sendable {
         var entries: [SpoolEntry] = []
         for name in try Self.fileNames(in: directory).sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
             let path = directory + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw SpoolError(message: "cannot read spooled notification \(path)")
+            let bytes: [UInt8]
+            do {
+                bytes = try WholeFile.read(path)
+            } catch {
+                throw SpoolError(message: "cannot read spooled notification \(path): \(error.reason)")
             }
             do {
-                entries.append(try decoder.decode(SpoolEntry.self, from: data))
+                entries.append(try decoder.decode(SpoolEntry.self, from: Data(bytes)))
             } catch {
                 throw SpoolError(message: "spooled notification \(path) is corrupt (\(error)); move it away to continue")
             }

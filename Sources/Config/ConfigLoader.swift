@@ -17,7 +17,7 @@ package enum ConfigLoader {
         if let file {
             let text: [UInt8]
             do {
-                text = try TextFile.read(file)
+                text = try WholeFile.read(file)
             } catch {
                 throw ConfigError(file: file, field: "", message: "cannot read the config file: \(error.reason)")
             }

@@ -1,5 +1,6 @@
 // Reads a fuzz corpus: the committed seed inputs and every crash the fuzzers found.
 import FoundationEssentials
+import Support
 
 /// The files of a fuzz corpus directory (`Fuzz/corpus/TARGET/`), for the replay in the unit tests
 /// and in `pgvigil-fuzz`.
@@ -15,6 +16,6 @@ package enum FuzzCorpus {
 
     /// The bytes of `file`, nil if it cannot be read.
     package static func read(_ file: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: file).map { Array($0) }
+        try? WholeFile.read(file)
     }
 }

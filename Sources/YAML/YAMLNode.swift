@@ -31,9 +31,6 @@ package struct YAMLScalar: Sendable, Equatable {
         self.tag = tag
     }
 
-    /// The tag YAML gives `!!str`.
-    package static let stringTag = "tag:yaml.org,2002:str"
-
     /// Whether the scalar is YAML's null: a plain `~`, `null` (any case YAML allows) or nothing.
     package var isNull: Bool {
         isPlain && tag == nil && YAMLScalarSyntax.isNull(text)

@@ -1,4 +1,5 @@
-// The saved alert state is written at transitions only, never because a firing alert's value moved.
+// The saved alert state is written at transitions only, never because a firing alert's value moved,
+// and a state file that cannot be read stops the start instead of starting afresh.
 
 import Foundation
 import Testing
@@ -38,5 +39,23 @@ import Testing
         #expect(await book.saves == 4)
         let restored = try AlertBook(repeatInterval: .seconds(3600), stateDirectory: directory, disk: disk)
         #expect(await restored.instances.isEmpty)
+    }
+
+    @Test func aStateFileThatCannotBeReadIsAnErrorNotAFreshStart() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-book-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let disk = DiskWorker()
+        defer { disk.shutDown() }
+        // No file: a first start.
+        _ = try AlertBook(repeatInterval: .seconds(3600), stateDirectory: directory, disk: disk)
+        // A directory where the file belongs cannot be read, even as root.
+        try FileManager.default.createDirectory(atPath: directory + "/" + AlertBook.stateFileName, withIntermediateDirectories: false)
+        do {
+            _ = try AlertBook(repeatInterval: .seconds(3600), stateDirectory: directory, disk: disk)
+            Issue.record("an unreadable state file was taken for none")
+        } catch {
+            #expect(error.message.contains("cannot read the saved alert state"))
+            #expect(error.message.contains("Is a directory"))
+        }
     }
 }

@@ -77,7 +77,7 @@ import Testing
         #expect(YAMLScalarSyntax.number("_1") == nil)
         #expect(["", "~", "null", "NULL"].allSatisfy(YAMLScalarSyntax.isNull))
         #expect(YAMLScalar("null", isPlain: false).isNull == false)
-        #expect(YAMLScalar("null", tag: YAMLScalar.stringTag).isNull == false)
+        #expect(YAMLScalar("null", tag: "tag:yaml.org,2002:str").isNull == false)
     }
 
     /// A value with the shapes a config has.

@@ -4,21 +4,23 @@ import Glibc
 #endif
 
 /// Why a file could not be read: the system's words (`No such file or directory`) or ours.
-package struct TextFileError: Error, Sendable, CustomStringConvertible {
+package struct WholeFileError: Error, Sendable, CustomStringConvertible {
     /// The reason.
     package var reason: String
+    /// True when the file does not exist (which some callers take as "nothing saved yet").
+    package var isMissing = false
     package var description: String { reason }
 }
 
-/// Reading small files (the config file) whole.
-package enum TextFile {
-    /// The largest file `read` accepts: a config file is kilobytes.
+/// Reading small files whole: the config file, spooled notifications, the saved alert state, fuzz inputs.
+package enum WholeFile {
+    /// The largest file `read` accepts: these files are kilobytes.
     package static let maximumBytes = 16 << 20
 
-    /// The bytes of `path` (the YAML parser checks their encoding and says where it is wrong).
-    package static func read(_ path: String) throws(TextFileError) -> [UInt8] {
+    /// The bytes of `path`.
+    package static func read(_ path: String) throws(WholeFileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw TextFileError(reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw WholeFileError(reason: String(cString: strerror(errno)), isMissing: errno == ENOENT) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -26,11 +28,11 @@ package enum TextFile {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw TextFileError(reason: String(cString: strerror(errno)))
+                throw WholeFileError(reason: String(cString: strerror(errno)))
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[..<count])
-            guard bytes.count <= maximumBytes else { throw TextFileError(reason: "larger than \(maximumBytes >> 20) MiB") }
+            guard bytes.count <= maximumBytes else { throw WholeFileError(reason: "larger than \(maximumBytes >> 20) MiB") }
         }
         return bytes
     }
