@@ -37,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
         .target(
             name: "Support",
@@ -86,7 +87,7 @@ let package = Package(
         .target(
             name: "HTTP",
             dependencies: [
-                "Alerting", "Sampler", "Config", "Exposition", "Store", "Support",
+                "Alerting", "CCrypt", "Sampler", "Config", "Exposition", "Store", "Support",
                 nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging, lifecycle,
             ],
             swiftSettings: layer),

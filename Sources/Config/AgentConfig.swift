@@ -16,8 +16,10 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package var collectors: [String: CollectorOptions] = [:]
     /// Alert rules and receivers.
     package var alerts = AlertsConfig()
-    /// Credentials the HTTP server requires (on every path but /healthz); none by default.
+    /// The bearer token the HTTP server requires (on every path but /healthz); none by default.
     package var auth: HTTPAuthConfig?
+    /// exporter-toolkit's web config file: basic-auth users (bcrypt), security headers, open paths.
+    package var webConfigFile: String?
     /// The HTTP server's limits and timeouts.
     package var http = HTTPServerConfig()
 
@@ -36,11 +38,13 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         collectors = try container.decodeIfPresent([String: CollectorOptions].self, forKey: .collectors) ?? [:]
         alerts = try container.decodeIfPresent(AlertsConfig.self, forKey: .alerts) ?? AlertsConfig()
         auth = try container.decodeIfPresent(HTTPAuthConfig.self, forKey: .auth)
+        webConfigFile = try container.decodeIfPresent(String.self, forKey: .webConfigFile)
         http = try container.decodeIfPresent(HTTPServerConfig.self, forKey: .http) ?? HTTPServerConfig()
     }
 
     /// The field names as written in YAML/JSON.
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, interval, history, timeout, targets, collectors, alerts, auth, http
+        case webConfigFile = "web_config_file"
     }
 }

@@ -6,10 +6,10 @@ import YAML
 /// Loads and validates the configuration. Errors name the file, line, column and field.
 package enum ConfigLoader {
     /// The effective configuration for `overrides` and `environment`, validated on its own and
-    /// then by `check` (which builds what the layers above make of it); a problem either finds
-    /// names the file, line and field.
+    /// then by `check` (which builds what the layers above make of it, with the web config file
+    /// it names, read and checked here); a problem either finds names the file, line and field.
     package static func load<Checked>(
-        overrides: ConfigOverrides, environment: [String: String], check: (AgentConfig) throws(ConfigProblem) -> Checked
+        overrides: ConfigOverrides, environment: [String: String], check: (AgentConfig, WebConfig) throws(ConfigProblem) -> Checked
     ) throws(ConfigError) -> (config: AgentConfig, checked: Checked) {
         let file = overrides.configFile ?? environment["PGVIGIL_CONFIG"]
         var config = AgentConfig()
@@ -40,6 +40,14 @@ package enum ConfigLoader {
             }
             config.interval = parsed
         }
+        if let webConfigFile = overrides.webConfigFile {
+            config.webConfigFile = webConfigFile
+        } else if let file, let webConfigFile = config.webConfigFile, !webConfigFile.hasPrefix("/"), let slash = file.lastIndex(of: "/") {
+            // `web_config_file:` in the config file is relative to that file, as Prometheus's paths are.
+            config.webConfigFile = String(file[...slash]) + webConfigFile
+        }
+        if config.webConfigFile?.isEmpty == true { config.webConfigFile = nil }
+        let web = try config.webConfigFile.map { file throws(ConfigError) in try WebConfigLoader.load(file: file) } ?? WebConfig()
         for index in config.targets.indices where config.targets[index].name == nil {
             if let parsed = try? ConnectionString(config.targets[index].dsn) {
                 config.targets[index].name = parsed.defaultTargetName(environment: environment)
@@ -47,7 +55,7 @@ package enum ConfigLoader {
         }
         do {
             try ConfigValidator.validate(config)
-            return (config, try check(config))
+            return (config, try check(config, web))
         } catch {
             let mark = document?.mark(at: error.path)
             throw ConfigError(
@@ -59,16 +67,24 @@ package enum ConfigLoader {
     /// Decodes `yaml` (the file's bytes; from `file`, for messages) into a config and its node
     /// tree, unvalidated.
     package static func parse(yaml: [UInt8], file: String) throws(ConfigError) -> (AgentConfig, YAMLNode?) {
+        try decode(AgentConfig.self, yaml: yaml, file: file, empty: AgentConfig())
+    }
+
+    /// Decodes `yaml` (the bytes of `file`) as a `Document` and returns it with its node tree;
+    /// a file with only comments, or only `---`, is `empty`. Errors name the file, line, column
+    /// and field.
+    package static func decode<Document: Decodable>(
+        _ type: Document.Type, yaml: [UInt8], file: String, empty: Document
+    ) throws(ConfigError) -> (Document, YAMLNode?) {
         let node: YAMLNode?
         do {
             node = try YAMLParser.parse(bytes: yaml)
         } catch {
             throw ConfigError(file: file, line: error.mark?.line, column: error.mark?.column, field: "", message: "not valid YAML: \(error.problem)")
         }
-        // A file with only comments, or only `---`, leaves every default.
-        guard let node, node.scalar?.isNull != true else { return (AgentConfig(), nil) }
+        guard let node, node.scalar?.isNull != true else { return (empty, nil) }
         do {
-            return (try YAMLDecoder().decode(AgentConfig.self, from: node), node)
+            return (try YAMLDecoder().decode(Document.self, from: node), node)
         } catch let error as DecodingError {
             let (path, message) = describe(error)
             let mark = node.mark(at: path)

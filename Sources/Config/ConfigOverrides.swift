@@ -10,12 +10,15 @@ package struct ConfigOverrides: Sendable {
     package var listen: String?
     /// `--interval`, as written.
     package var interval: String?
+    /// `--web.config.file`.
+    package var webConfigFile: String?
 
     /// Creates overrides.
-    package init(configFile: String? = nil, dsns: [String] = [], listen: String? = nil, interval: String? = nil) {
+    package init(configFile: String? = nil, dsns: [String] = [], listen: String? = nil, interval: String? = nil, webConfigFile: String? = nil) {
         self.configFile = configFile
         self.dsns = dsns
         self.listen = listen
         self.interval = interval
+        self.webConfigFile = webConfigFile
     }
 }

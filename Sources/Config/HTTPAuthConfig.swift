@@ -1,55 +1,35 @@
-// The optional credentials the HTTP server requires on every path but /healthz.
+// The optional bearer token the HTTP server requires on every path but the open ones.
 
-/// `auth:` in the config: a bearer token, a basic-auth user, or both (either is accepted).
-/// Values may be `${VAR}` references, read from the environment at start.
+/// `auth:` in the config: a bearer token. Its value may be a `${VAR}` reference, read from the
+/// environment at start. Basic-auth users live in the web config file (`web_config_file:`), as
+/// bcrypt hashes, in exporter-toolkit's format.
 package struct HTTPAuthConfig: Sendable, Hashable, Codable {
-    /// A username and password for HTTP basic authentication.
-    package struct BasicAuth: Sendable, Hashable, Codable {
-        /// The user name clients send.
-        package var username: String
-        /// The password clients send (masked by `check-config`).
-        package var password: String
-
-        /// Creates the credentials.
-        package init(username: String, password: String) {
-            self.username = username
-            self.password = password
-        }
-
-        package init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            username = try container.decode(String.self, forKey: .username)
-            password = try container.decode(String.self, forKey: .password)
-        }
-
-        /// The field names as written in YAML.
-        package enum CodingKeys: String, CodingKey, CaseIterable {
-            case username, password
-        }
-    }
-
     /// `Authorization: Bearer TOKEN`.
     package var bearerToken: String?
-    /// `Authorization: Basic …`.
-    package var basicAuth: BasicAuth?
 
-    /// Creates the section; nil fields are not accepted credentials.
-    package init(bearerToken: String? = nil, basicAuth: BasicAuth? = nil) {
+    /// Creates the section.
+    package init(bearerToken: String? = nil) {
         self.bearerToken = bearerToken
-        self.basicAuth = basicAuth
     }
 
     package init(from decoder: any Decoder) throws {
+        let present = try decoder.container(keyedBy: AnyCodingKey.self)
+        if present.contains(AnyCodingKey(stringValue: "basic_auth")) {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: decoder.codingPath + [AnyCodingKey(stringValue: "basic_auth")],
+                    debugDescription:
+                        "basic-auth passwords are no longer kept in the config: list the users in a web config file as bcrypt hashes "
+                        + "(basic_auth_users: { USER: HASH }, the hash from `htpasswd -nbB USER PASSWORD`) and name it with "
+                        + "web_config_file: or --web.config.file"))
+        }
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         bearerToken = try container.decodeIfPresent(String.self, forKey: .bearerToken)
-        basicAuth = try container.decodeIfPresent(BasicAuth.self, forKey: .basicAuth)
     }
 
     /// The field names as written in YAML.
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case bearerToken = "bearer_token"
-        case basicAuth = "basic_auth"
     }
 }

@@ -1,12 +1,15 @@
 // The per-connection NIO handler: reads a request, refuses bad or oversized ones, writes the router's answer.
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Handles HTTP/1.1 requests on one connection. Bodies are not expected (every route is GET):
 /// a body over `maxBodyBytes` gets 413; a head over the decoder's limits gets 431, any other
 /// parse error 400. A refused request closes the output and the `HTTPConnectionGuard` before
 /// this handler drops the rest of the input. It tells the guard when a request is complete and
-/// when its answer is written, so the guard runs the right deadline.
+/// when its answer is written, so the guard runs the right deadline. A request whose basic-auth
+/// password must be checked waits for `passwordChecks` (the pipeline handler holds any requests
+/// pipelined behind it). Every response carries the web config's security headers.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -24,15 +27,20 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let router: Router
     private let maxBodyBytes: Int
     private let closed: HTTPClosedConnections
+    private let passwordChecks: NIOThreadPool
+    private let extraHeaders: HTTPHeaders
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var refused = false
 
-    /// Creates a handler answering with `router`, counting the requests it refuses in `closed`.
-    package init(router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections) {
+    /// Creates a handler answering with `router`, counting the requests it refuses in `closed`,
+    /// checking passwords on `passwordChecks` and adding `extraHeaders` to every response.
+    package init(router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections, passwordChecks: NIOThreadPool, extraHeaders: HTTPHeaders) {
         self.router = router
         self.maxBodyBytes = maxBodyBytes
         self.closed = closed
+        self.passwordChecks = passwordChecks
+        self.extraHeaders = extraHeaders
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -54,10 +62,24 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let requestHead = head else { return }
             head = nil
             context.triggerUserOutboundEvent(HTTPConnectionGuard.Event.requestReceived, promise: nil)
-            write(
-                router.respond(to: requestHead), version: requestHead.version, method: requestHead.method,
-                afterwards: requestHead.isKeepAlive ? .keepOpen : .close, context: context)
+            switch router.verdict(for: requestHead) {
+            case .permitted: answer(requestHead, permitted: true, context: context)
+            case .refused: answer(requestHead, permitted: false, context: context)
+            case .check(let check):
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                passwordChecks.runIfActive(eventLoop: context.eventLoop) { check.run() }.whenComplete { result in
+                    let (handler, context) = bound.value
+                    handler.answer(requestHead, permitted: (try? result.get()) == true, context: context)
+                }
+            }
         }
+    }
+
+    /// Writes the router's response to `head`, or 401 when its credentials were refused.
+    private func answer(_ head: HTTPRequestHead, permitted: Bool, context: ChannelHandlerContext) {
+        write(
+            permitted ? router.respond(to: head) : router.unauthorized, version: head.version, method: head.method,
+            afterwards: head.isKeepAlive ? .keepOpen : .close, context: context)
     }
 
     /// A head over the decoder's limits gets 431, any other parse error 400; once a request is
@@ -84,6 +106,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(_ response: HTTPResponse, version: HTTPVersion, method: HTTPMethod, afterwards: Afterwards, context: ChannelHandlerContext) {
         var headers = response.headers
+        headers.add(contentsOf: extraHeaders)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         if afterwards != .keepOpen { headers.replaceOrAdd(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)

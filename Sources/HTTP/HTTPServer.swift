@@ -21,17 +21,23 @@ package final class HTTPServer: Service, Sendable {
     private let logger: Logger
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
     private let connections: ConnectionRegistry
+    /// Where basic-auth passwords are checked: one thread, apart from the event loops and from
+    /// the webhook deliveries, so a flood of wrong passwords delays only other password checks.
+    private let passwordChecks = NIOThreadPool(numberOfThreads: 1)
+    /// The web config's security headers, on every response.
+    private let extraHeaders: HTTPHeaders
 
-    /// Creates a server that counts the connections it ends in `closed`; nothing is bound until
-    /// `bind()` or `run()`.
+    /// Creates a server that counts the connections it ends in `closed` and adds `headers` to
+    /// every response; nothing is bound until `bind()` or `run()`.
     package init(
         address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(),
-        closed: HTTPClosedConnections = HTTPClosedConnections(),
+        headers: [String: String] = [:], closed: HTTPClosedConnections = HTTPClosedConnections(),
         group: any EventLoopGroup, logger: Logger
     ) {
         self.address = address
         self.router = router
         self.limits = limits
+        extraHeaders = HTTPHeaders(headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         self.group = group
         self.logger = logger
         // A client that has not read its answer in a request's time is as slow as one still sending it.
@@ -42,12 +48,13 @@ package final class HTTPServer: Service, Sendable {
     @discardableResult
     package func bind() async throws -> Int {
         if let bound = channel.withLockedValue({ $0 }) { return bound.localAddress?.port ?? address.port }
+        if router.authenticator != nil { passwordChecks.start() }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 1)
-            .childChannelInitializer { [router, limits, connections] channel in
+            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders] channel in
                 guard let id = connections.admit(channel) else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.remove(id) }
                 var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -59,7 +66,10 @@ package final class HTTPServer: Service, Sendable {
                     try pipeline.addHandler(HTTPConnectionGuard(id: id, registry: connections, limits: limits))
                     try pipeline.configureHTTPServerPipeline(
                         withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-                    try pipeline.addHandler(HTTPRequestHandler(router: router, maxBodyBytes: limits.maxBodyBytes, closed: connections.closed))
+                    try pipeline.addHandler(
+                        HTTPRequestHandler(
+                            router: router, maxBodyBytes: limits.maxBodyBytes, closed: connections.closed, passwordChecks: passwordChecks,
+                            extraHeaders: extraHeaders))
                 }
             }
         let bound: any Channel
@@ -87,6 +97,7 @@ package final class HTTPServer: Service, Sendable {
     package func run() async throws {
         try await bind()
         guard let bound = channel.withLockedValue({ $0 }) else { return }
+        defer { if router.authenticator != nil { passwordChecks.shutdownGracefully { _ in } } }
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
                 try await bound.closeFuture.get()

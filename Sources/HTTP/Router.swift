@@ -63,13 +63,20 @@ package struct Router: Sendable {
         }
     }
 
-    /// The response to `head`.
+    /// What `head`'s credentials need before `respond(to:)` may answer it (`HTTPRequestHandler`
+    /// runs a password check off the event loop).
+    package func verdict(for head: HTTPRequestHead) -> HTTPAuthenticator.Verdict {
+        authenticator?.verdict(path: Self.split(head.uri).path, headers: head.headers) ?? .permitted
+    }
+
+    /// The answer to a request whose credentials were refused.
+    package var unauthorized: HTTPResponse {
+        .text(.unauthorized, "authentication required", headers: ["WWW-Authenticate": authenticator?.challenge ?? "Basic"])
+    }
+
+    /// The response to `head`, whose credentials `verdict(for:)` permitted.
     package func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
-        // /healthz stays open: it says only that the process runs, and orchestrators probe it bare.
-        if path != "/healthz", let authenticator, !authenticator.permits(head.headers) {
-            return .text(.unauthorized, "authentication required", headers: ["WWW-Authenticate": authenticator.challenge])
-        }
         guard let route = Route(rawValue: path) else {
             return .text(.notFound, "not found: \(path) (try \(Route.allCases.map(\.example).joined(separator: ", ")))")
         }

@@ -61,7 +61,8 @@ package final class Agent: Sendable {
                 state: state, alerts: alerts, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
                 authenticator: setup.authenticator, wallClock: wallClock),
-            limits: config.http, closed: closedConnections, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            limits: config.http, headers: setup.web.httpServerConfig.headers, closed: closedConnections, group: MultiThreadedEventLoopGroup.singleton,
+            logger: logger)
         self.logger = logger
         self.wallClock = wallClock
     }

@@ -14,22 +14,28 @@ package struct AgentSetup: Sendable {
     package var alerting: AlertingPlan
     /// The HTTP credentials, resolved; nil when none are configured.
     package var authenticator: HTTPAuthenticator?
+    /// The web config file's settings (empty when no file is named).
+    package var web: WebConfig
 
     /// Loads the config for `overrides` and `environment` and builds every layer's plan; a
     /// problem names the file, line and field.
     package static func load(overrides: ConfigOverrides, environment: [String: String]) throws(ConfigError) -> AgentSetup {
-        try ConfigLoader.load(overrides: overrides, environment: environment) { config throws(ConfigProblem) in
-            try make(from: config, environment: environment)
+        try ConfigLoader.load(overrides: overrides, environment: environment) { config, web throws(ConfigProblem) in
+            try make(from: config, web: web, environment: environment)
         }.checked
     }
 
     /// Checks `config` against what the collectors, alerting and the HTTP server accept, and
-    /// builds their plans; `environment` fills `${VAR}` in receivers and `auth`.
-    package static func make(from config: AgentConfig, environment: [String: String]) throws(ConfigProblem) -> AgentSetup {
+    /// builds their plans with the (checked) web config; `environment` fills `${VAR}` in receivers
+    /// and `auth`.
+    package static func make(
+        from config: AgentConfig, web: WebConfig = WebConfig(), environment: [String: String]
+    ) throws(ConfigProblem) -> AgentSetup {
         try CollectorRegistry.validate(config)
         return AgentSetup(
             config: config,
             alerting: try AlertingPlan.make(from: config, environment: environment),
-            authenticator: try HTTPAuthenticator.resolve(config.auth, environment: environment))
+            authenticator: try HTTPAuthenticator.resolve(config.auth, web: web, environment: environment),
+            web: web)
     }
 }

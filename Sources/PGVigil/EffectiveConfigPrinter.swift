@@ -11,7 +11,6 @@ enum EffectiveConfigPrinter {
     package static func yaml(_ config: AgentConfig) throws -> String {
         var masked = config
         if masked.auth?.bearerToken != nil { masked.auth?.bearerToken = "***" }
-        masked.auth?.basicAuth?.password = "***"
         for index in masked.targets.indices {
             masked.targets[index].dsn = ConnectionString.redact(masked.targets[index].dsn)
         }

@@ -12,7 +12,7 @@ struct CheckConfigCommand: ParsableCommand {
     @OptionGroup var configOptions: ConfigOptions
 
     func run() throws {
-        let overrides = ConfigOverrides(configFile: configOptions.config, dsns: configOptions.dsn)
+        let overrides = ConfigOverrides(configFile: configOptions.config, dsns: configOptions.dsn, webConfigFile: configOptions.webConfigFile)
         print(try AgentCommands.checkConfig(overrides: overrides, environment: ProcessInfo.processInfo.environment), terminator: "")
     }
 }

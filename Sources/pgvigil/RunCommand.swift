@@ -19,7 +19,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = loggingOptions.makeLogger()
-        let overrides = ConfigOverrides(configFile: configOptions.config, dsns: configOptions.dsn, listen: listen, interval: interval)
+        let overrides = ConfigOverrides(
+            configFile: configOptions.config, dsns: configOptions.dsn, listen: listen, interval: interval, webConfigFile: configOptions.webConfigFile)
         try await AgentCommands.run(overrides: overrides, environment: ProcessInfo.processInfo.environment, logger: logger)
     }
 }

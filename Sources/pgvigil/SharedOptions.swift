@@ -11,6 +11,9 @@ struct ConfigOptions: ParsableArguments {
 
     @Option(name: .long, help: "A libpq connection string or URI; repeat for several targets (also PGVIGIL_DSN).")
     var dsn: [String] = []
+
+    @Option(name: .customLong("web.config.file"), help: "exporter-toolkit's web config: basic-auth users (bcrypt), headers (also web_config_file:).")
+    var webConfigFile: String?
 }
 
 /// `--log-format` and `--log-level`.

@@ -90,40 +90,24 @@ struct CommandLineTests {
     }
 
     /// Starts `pgvigil run` on 127.0.0.1:`port` and waits until it logs that it listens (or exits).
-    private func startListening(port: Int) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--dsn", "host=127.0.0.1 port=1 connect_timeout=1", "--listen", "127.0.0.1:\(port)"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        var logged = Data()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline, process.isRunning, !String(decoding: logged, as: UTF8.self).contains("msg=listening") {
-            logged.append(err.fileHandleForReading.availableData)
-        }
-        return (process, String(decoding: logged, as: UTF8.self))
+    private func startListening(port: Int) throws -> ListeningAgent {
+        try ListeningAgent.start(binary, ["--dsn", "host=127.0.0.1 port=1 connect_timeout=1", "--listen", "127.0.0.1:\(port)"])
     }
 
     @Test func aRestartAfterACrashBindsTheSamePortAtOnce() async throws {
         // The first agent takes a free port from the kernel (a random pick may be in use); the
         // second must bind that same port right after the first is killed.
-        let (first, firstLog) = try startListening(port: 0)
-        #expect(firstLog.contains("msg=listening"))
-        let port = try #require(
-            firstLog.split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5).prefix { $0.isNumber }) })
+        let first = try startListening(port: 0)
+        let port = try #require(first.port, "\(first.log)")
         // A served connection leaves the port in TIME_WAIT once the process dies.
         let client = try LoopbackClient(port: port)
         client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try await client.readSome().hasPrefix("HTTP/1.1 200 OK"))
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        let (second, secondLog) = try startListening(port: port)
-        defer {
-            second.terminate()
-            second.waitUntilExit()
-        }
-        #expect(secondLog.contains("msg=listening"), "\(secondLog)")
-        #expect(!secondLog.contains("cannot listen"))
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        let second = try startListening(port: port)
+        defer { second.stop() }
+        #expect(second.log.contains("msg=listening"), "\(second.log)")
+        #expect(!second.log.contains("cannot listen"))
     }
 }

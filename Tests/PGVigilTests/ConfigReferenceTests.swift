@@ -24,19 +24,24 @@ import Testing
     /// Every field path of the config file, from the types' own CodingKeys.
     static var fieldPaths: [String] {
         let top = AgentConfig.CodingKeys.allCases.map(\.stringValue).filter { !["targets", "collectors", "alerts", "auth", "http"].contains($0) }
-        return top
-            + TargetConfig.CodingKeys.allCases.map { "targets[].\($0.stringValue)" }
-            + CollectorOptions.CodingKeys.allCases.map { "collectors.NAME.\($0.stringValue)" }
-            + AlertsConfig.CodingKeys.allCases.map(\.stringValue).filter { !["rules", "receivers"].contains($0) }.map { "alerts.\($0)" }
-            + AlertRuleConfig.CodingKeys.allCases.map { "alerts.rules[].\($0.stringValue)" }
-            + ReceiverConfig.CodingKeys.allCases.map { "alerts.receivers[].\($0.stringValue)" }
-            + HTTPAuthConfig.CodingKeys.allCases.filter { $0 != .basicAuth }.map { "auth.\($0.stringValue)" }
-            + HTTPAuthConfig.BasicAuth.CodingKeys.allCases.map { "auth.basic_auth.\($0.stringValue)" }
-            + HTTPServerConfig.CodingKeys.allCases.map { "http.\($0.stringValue)" }
+        let targets = TargetConfig.CodingKeys.allCases.map { "targets[].\($0.stringValue)" }
+        let collectors = CollectorOptions.CodingKeys.allCases.map { "collectors.NAME.\($0.stringValue)" }
+        let alerts = AlertsConfig.CodingKeys.allCases.map(\.stringValue).filter { !["rules", "receivers"].contains($0) }.map { "alerts.\($0)" }
+        let rules = AlertRuleConfig.CodingKeys.allCases.map { "alerts.rules[].\($0.stringValue)" }
+        let receivers = ReceiverConfig.CodingKeys.allCases.map { "alerts.receivers[].\($0.stringValue)" }
+        let auth = HTTPAuthConfig.CodingKeys.allCases.map { "auth.\($0.stringValue)" }
+        let http = HTTPServerConfig.CodingKeys.allCases.map { "http.\($0.stringValue)" }
+        return top + targets + collectors + alerts + rules + receivers + auth + http
+    }
+
+    /// Every field of the web config file (README's "Securing the endpoint" table).
+    static var webFieldPaths: [String] {
+        WebConfig.CodingKeys.allCases.filter { $0 != .httpServerConfig }.map(\.stringValue)
+            + WebHTTPConfig.CodingKeys.allCases.map { "http_server_config.\($0.stringValue)" }
     }
 
     @Test func everyConfigFieldHasAReferenceRow() {
-        let missing = Self.fieldPaths.filter { Self.readmeRows["`\($0)`"] == nil }
+        let missing = (Self.fieldPaths + Self.webFieldPaths).filter { Self.readmeRows["`\($0)`"] == nil }
         #expect(missing.isEmpty, "README.md's configuration reference lacks: \(missing)")
         #expect(Self.fieldPaths.count > 25)
     }

@@ -1,0 +1,110 @@
+// The web configuration file, in prometheus/exporter-toolkit's format (`--web.config.file`).
+
+/// The file `web_config_file:` or `--web.config.file` names: the format of exporter-toolkit, which
+/// node_exporter, postgres_exporter and most exporters share, so an existing file works unchanged.
+/// Unknown fields are errors, as they are there.
+package struct WebConfig: Sendable, Hashable, Codable {
+    /// `tls_server_config`: the server's certificate and client verification.
+    package var tlsServerConfig: WebTLSConfig?
+    /// `http_server_config`.
+    package var httpServerConfig = WebHTTPConfig()
+    /// `basic_auth_users`: user name → bcrypt hash (`$2a$`, `$2b$`, `$2y$`).
+    package var basicAuthUsers: [String: String] = [:]
+    /// `auth_excluded_paths`: the paths answered without credentials; nil: only `/healthz`.
+    package var authExcludedPaths: [String]?
+
+    /// An empty web config: plain HTTP, no users.
+    package init() {}
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tlsServerConfig = try container.decodeIfPresent(WebTLSConfig.self, forKey: .tlsServerConfig)
+        httpServerConfig = try container.decodeIfPresent(WebHTTPConfig.self, forKey: .httpServerConfig) ?? WebHTTPConfig()
+        basicAuthUsers = try container.decodeIfPresent([String: String].self, forKey: .basicAuthUsers) ?? [:]
+        authExcludedPaths = try container.decodeIfPresent([String].self, forKey: .authExcludedPaths)
+    }
+
+    /// The field names as written in YAML.
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case tlsServerConfig = "tls_server_config"
+        case httpServerConfig = "http_server_config"
+        case basicAuthUsers = "basic_auth_users"
+        case authExcludedPaths = "auth_excluded_paths"
+    }
+}
+
+/// `tls_server_config`, with exporter-toolkit's field names (certificates as files or inline).
+package struct WebTLSConfig: Sendable, Hashable, Codable {
+    package var certFile: String?
+    package var keyFile: String?
+    /// Inline PEM instead of `cert_file` / `key_file`.
+    package var cert: String?
+    package var key: String?
+    package var clientAuthType: String?
+    package var clientCAFile: String?
+    package var clientCA: String?
+    package var clientAllowedSans: [String]?
+    package var minVersion: String?
+    package var maxVersion: String?
+    package var cipherSuites: [String]?
+    package var curvePreferences: [String]?
+    package var preferServerCipherSuites: Bool?
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        certFile = try container.decodeIfPresent(String.self, forKey: .certFile)
+        keyFile = try container.decodeIfPresent(String.self, forKey: .keyFile)
+        cert = try container.decodeIfPresent(String.self, forKey: .cert)
+        key = try container.decodeIfPresent(String.self, forKey: .key)
+        clientAuthType = try container.decodeIfPresent(String.self, forKey: .clientAuthType)
+        clientCAFile = try container.decodeIfPresent(String.self, forKey: .clientCAFile)
+        clientCA = try container.decodeIfPresent(String.self, forKey: .clientCA)
+        clientAllowedSans = try container.decodeIfPresent([String].self, forKey: .clientAllowedSans)
+        minVersion = try container.decodeIfPresent(String.self, forKey: .minVersion)
+        maxVersion = try container.decodeIfPresent(String.self, forKey: .maxVersion)
+        cipherSuites = try container.decodeIfPresent([String].self, forKey: .cipherSuites)
+        curvePreferences = try container.decodeIfPresent([String].self, forKey: .curvePreferences)
+        preferServerCipherSuites = try container.decodeIfPresent(Bool.self, forKey: .preferServerCipherSuites)
+    }
+
+    /// The field names as written in YAML.
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case certFile = "cert_file"
+        case keyFile = "key_file"
+        case cert, key
+        case clientAuthType = "client_auth_type"
+        case clientCAFile = "client_ca_file"
+        case clientCA = "client_ca"
+        case clientAllowedSans = "client_allowed_sans"
+        case minVersion = "min_version"
+        case maxVersion = "max_version"
+        case cipherSuites = "cipher_suites"
+        case curvePreferences = "curve_preferences"
+        case preferServerCipherSuites = "prefer_server_cipher_suites"
+    }
+}
+
+/// `http_server_config`: whether HTTP/2 is offered over TLS, and extra response headers.
+package struct WebHTTPConfig: Sendable, Hashable, Codable {
+    /// exporter-toolkit's `http2` (default true); the agent serves HTTP/1.1 either way.
+    package var http2 = true
+    /// Headers added to every response; only the security headers exporter-toolkit allows.
+    package var headers: [String: String] = [:]
+
+    /// The defaults.
+    package init() {}
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        http2 = try container.decodeIfPresent(Bool.self, forKey: .http2) ?? true
+        headers = try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
+    }
+
+    /// The field names as written in YAML.
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case http2, headers
+    }
+}
