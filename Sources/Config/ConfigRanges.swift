@@ -42,6 +42,7 @@ enum ConfigRanges {
         package static let maxHeaderBytes = 1024...1_048_576
         package static let maxHeaderFields = 8...10_000
         package static let maxBodyBytes = 0...16_777_216
+        package static let maxRequestsInFlight = 1...65_536
     }
 
     /// Throws naming `path` if `value` (when set) is outside `range`.
@@ -98,6 +99,7 @@ enum ConfigRanges {
         try check(http.maxHeaderBytes, in: HTTP.maxHeaderBytes, at: path + [Key.maxHeaderBytes])
         try check(http.maxHeaderFields, in: HTTP.maxHeaderFields, at: path + [Key.maxHeaderFields])
         try check(http.maxBodyBytes, in: HTTP.maxBodyBytes, at: path + [Key.maxBodyBytes])
+        try check(http.maxRequestsInFlight, in: HTTP.maxRequestsInFlight, at: path + [Key.maxRequestsInFlight])
     }
 
     private static func check(_ alerts: AlertsConfig) throws(ConfigProblem) {

@@ -20,6 +20,10 @@ package struct HTTPServerConfig: Sendable, Hashable, Codable {
     package var maxHeaderFields = 100
     /// Request body bytes (no route takes a body; larger ones get 413).
     package var maxBodyBytes = 16 * 1024
+    /// Requests received and not yet answered at most (a password being checked, a response
+    /// still being written); one more gets 503 with `Retry-After` (node_exporter's
+    /// `--web.max-requests`, which also defaults to 40).
+    package var maxRequestsInFlight = 40
 
     /// The defaults.
     package init() {}
@@ -27,7 +31,7 @@ package struct HTTPServerConfig: Sendable, Hashable, Codable {
     /// The defaults with the given fields replaced (for tests and callers that set a few).
     package init(
         maxConnections: Int? = nil, idleTimeout: Duration? = nil, requestHeadTimeout: Duration? = nil,
-        maxHeaderBytes: Int? = nil, maxHeaderFields: Int? = nil, maxBodyBytes: Int? = nil
+        maxHeaderBytes: Int? = nil, maxHeaderFields: Int? = nil, maxBodyBytes: Int? = nil, maxRequestsInFlight: Int? = nil
     ) {
         maxConnections.map { self.maxConnections = $0 }
         idleTimeout.map { self.idleTimeout = ConfigDuration($0) }
@@ -35,6 +39,7 @@ package struct HTTPServerConfig: Sendable, Hashable, Codable {
         maxHeaderBytes.map { self.maxHeaderBytes = $0 }
         maxHeaderFields.map { self.maxHeaderFields = $0 }
         maxBodyBytes.map { self.maxBodyBytes = $0 }
+        maxRequestsInFlight.map { self.maxRequestsInFlight = $0 }
     }
 
     package init(from decoder: any Decoder) throws {
@@ -47,6 +52,7 @@ package struct HTTPServerConfig: Sendable, Hashable, Codable {
         maxHeaderBytes = try container.decodeIfPresent(Int.self, forKey: .maxHeaderBytes) ?? defaults.maxHeaderBytes
         maxHeaderFields = try container.decodeIfPresent(Int.self, forKey: .maxHeaderFields) ?? defaults.maxHeaderFields
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? defaults.maxBodyBytes
+        maxRequestsInFlight = try container.decodeIfPresent(Int.self, forKey: .maxRequestsInFlight) ?? defaults.maxRequestsInFlight
     }
 
     /// The field names as written in YAML.
@@ -57,5 +63,6 @@ package struct HTTPServerConfig: Sendable, Hashable, Codable {
         case maxHeaderBytes = "max_header_bytes"
         case maxHeaderFields = "max_header_fields"
         case maxBodyBytes = "max_body_bytes"
+        case maxRequestsInFlight = "max_requests_in_flight"
     }
 }

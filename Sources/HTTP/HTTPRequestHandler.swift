@@ -29,13 +29,19 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let closed: HTTPClosedConnections
     private let passwordChecks: NIOThreadPool
     private let extraHeaders: HTTPHeaders
+    private let inFlight: RequestsInFlight
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var refused = false
 
     /// Creates a handler answering with `router`, counting the requests it refuses in `closed`,
-    /// checking passwords on `passwordChecks` and adding `extraHeaders` to every response.
-    package init(router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections, passwordChecks: NIOThreadPool, extraHeaders: HTTPHeaders) {
+    /// checking passwords on `passwordChecks`, adding `extraHeaders` to every response and
+    /// answering 503 when `inFlight` has no room.
+    package init(
+        router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections, passwordChecks: NIOThreadPool, extraHeaders: HTTPHeaders,
+        inFlight: RequestsInFlight
+    ) {
+        self.inFlight = inFlight
         self.router = router
         self.maxBodyBytes = maxBodyBytes
         self.closed = closed
@@ -62,6 +68,14 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let requestHead = head else { return }
             head = nil
             context.triggerUserOutboundEvent(HTTPConnectionGuard.Event.requestReceived, promise: nil)
+            let afterwards: Afterwards = requestHead.isKeepAlive ? .keepOpen : .close
+            guard inFlight.enter() else {
+                let busy = HTTPResponse.text(
+                    .serviceUnavailable, "over \(inFlight.limit) requests in flight (http.max_requests_in_flight); retry",
+                    headers: ["Retry-After": "1"])
+                write(busy, version: requestHead.version, method: requestHead.method, afterwards: afterwards, context: context)
+                return
+            }
             switch router.verdict(for: requestHead) {
             case .permitted: answer(requestHead, permitted: true, context: context)
             case .refused: answer(requestHead, permitted: false, context: context)
@@ -75,11 +89,12 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Writes the router's response to `head`, or 401 when its credentials were refused.
+    /// Writes the router's response to `head`, or 401 when its credentials were refused; the
+    /// request leaves `inFlight` once the response is written (or cannot be).
     private func answer(_ head: HTTPRequestHead, permitted: Bool, context: ChannelHandlerContext) {
         write(
             permitted ? router.respond(to: head) : router.unauthorized, version: head.version, method: head.method,
-            afterwards: head.isKeepAlive ? .keepOpen : .close, context: context)
+            afterwards: head.isKeepAlive ? .keepOpen : .close, leaving: inFlight, context: context)
     }
 
     /// A head over the decoder's limits gets 431, any other parse error 400; once a request is
@@ -104,7 +119,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         write(response, version: version, method: method, afterwards: .refuseFurtherInput, context: context)
     }
 
-    private func write(_ response: HTTPResponse, version: HTTPVersion, method: HTTPMethod, afterwards: Afterwards, context: ChannelHandlerContext) {
+    private func write(
+        _ response: HTTPResponse, version: HTTPVersion, method: HTTPMethod, afterwards: Afterwards, leaving: RequestsInFlight? = nil,
+        context: ChannelHandlerContext
+    ) {
         var headers = response.headers
         headers.add(contentsOf: extraHeaders)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
@@ -117,6 +135,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
         let channel = context.channel
         done.futureResult.whenComplete { _ in
+            leaving?.leave()
             switch afterwards {
             case .keepOpen: channel.triggerUserOutboundEvent(HTTPConnectionGuard.Event.responseSent, promise: nil)
             case .close: channel.close(promise: nil)

@@ -26,14 +26,18 @@ package final class HTTPServer: Service, Sendable {
     private let passwordChecks = NIOThreadPool(numberOfThreads: 1)
     /// The web config's security headers, on every response.
     private let extraHeaders: HTTPHeaders
+    /// The requests being answered, bounded by `limits.maxRequestsInFlight`.
+    private let inFlight: RequestsInFlight
 
-    /// Creates a server that counts the connections it ends in `closed` and adds `headers` to
-    /// every response; nothing is bound until `bind()` or `run()`.
+    /// Creates a server that counts the connections it ends in `closed` and the requests over
+    /// the in-flight limit in `inFlight` (nil: its own), and adds `headers` to every response;
+    /// nothing is bound until `bind()` or `run()`.
     package init(
         address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(),
-        headers: [String: String] = [:], closed: HTTPClosedConnections = HTTPClosedConnections(),
+        headers: [String: String] = [:], closed: HTTPClosedConnections = HTTPClosedConnections(), inFlight: RequestsInFlight? = nil,
         group: any EventLoopGroup, logger: Logger
     ) {
+        self.inFlight = inFlight ?? RequestsInFlight(limit: limits.maxRequestsInFlight)
         self.address = address
         self.router = router
         self.limits = limits
@@ -54,7 +58,7 @@ package final class HTTPServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 1)
-            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders] channel in
+            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders, inFlight] channel in
                 guard let id = connections.admit(channel) else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.remove(id) }
                 var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -69,7 +73,7 @@ package final class HTTPServer: Service, Sendable {
                     try pipeline.addHandler(
                         HTTPRequestHandler(
                             router: router, maxBodyBytes: limits.maxBodyBytes, closed: connections.closed, passwordChecks: passwordChecks,
-                            extraHeaders: extraHeaders))
+                            extraHeaders: extraHeaders, inFlight: inFlight))
                 }
             }
         let bound: any Channel

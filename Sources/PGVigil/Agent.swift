@@ -34,8 +34,9 @@ package final class Agent: Sendable {
         state = ServedState(.initial(statuses))
         let alerts = AlertBoard([])
         let closedConnections = HTTPClosedConnections()
+        let requestsInFlight = RequestsInFlight(limit: config.http.maxRequestsInFlight)
         let publisher = ExpositionPublisher(
-            initialStatuses: statuses, store: store, state: state, agentFamilies: { [closedConnections.family] })
+            initialStatuses: statuses, store: store, state: state, agentFamilies: { [closedConnections.family, requestsInFlight.family] })
         self.publisher = publisher
         let plan = setup.alerting
         // Each receiver runs one blocking call at a time: a thread each (bounded), apart from the
@@ -61,7 +62,8 @@ package final class Agent: Sendable {
                 state: state, alerts: alerts, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
                 authenticator: setup.authenticator, wallClock: wallClock),
-            limits: config.http, headers: setup.web.httpServerConfig.headers, closed: closedConnections, group: MultiThreadedEventLoopGroup.singleton,
+            limits: config.http, headers: setup.web.httpServerConfig.headers, closed: closedConnections, inFlight: requestsInFlight,
+            group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         self.logger = logger
         self.wallClock = wallClock

@@ -35,13 +35,14 @@ import Testing
               max_header_bytes: 8192
               max_header_fields: 50
               max_body_bytes: 0
+              max_requests_in_flight: 5
             """
         ).http
         #expect(
             http
                 == HTTPServerConfig(
                     maxConnections: 500, idleTimeout: .seconds(300), requestHeadTimeout: .seconds(3),
-                    maxHeaderBytes: 8192, maxHeaderFields: 50, maxBodyBytes: 0))
+                    maxHeaderBytes: 8192, maxHeaderFields: 50, maxBodyBytes: 0, maxRequestsInFlight: 5))
     }
 
     @Test(arguments: [
@@ -54,6 +55,7 @@ import Testing
         ("max_header_bytes: 100", "http.max_header_bytes", "from 1024 to 1048576"),
         ("max_header_fields: 1000000", "http.max_header_fields", "from 8 to 10000"),
         ("max_body_bytes: -1", "http.max_body_bytes", "from 0 to 16777216"),
+        ("max_requests_in_flight: 0", "http.max_requests_in_flight", "from 1 to 65536"),
     ])
     func outOfRangeNamesTheFieldAndTheLine(setting: String, field: String, range: String) throws {
         let error = try #require(loadError("http:\n  \(setting)\n"))

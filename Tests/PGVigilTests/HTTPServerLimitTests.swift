@@ -14,12 +14,13 @@ import Testing
 @testable import Store
 
 @Suite struct HTTPServerLimitTests {
-    /// Starts a server with `limits` on 127.0.0.1 counting what it closes in `closed`, runs `body`
-    /// with its port, stops it.
+    /// Starts a server with `limits` (and `authenticator`) on 127.0.0.1 counting what it closes in
+    /// `closed`, runs `body` with its port, stops it.
     private func withServer(
         _ limits: HTTPServerConfig = HTTPServerConfig(
             maxConnections: 2, idleTimeout: .seconds(30), requestHeadTimeout: .seconds(10), maxBodyBytes: 1024),
         closed: HTTPClosedConnections = HTTPClosedConnections(),
+        authenticator: HTTPAuthenticator? = nil,
         _ body: (Int) async throws -> Void
     ) async throws {
         let state = ServedState(.initial([]))
@@ -28,7 +29,7 @@ import Testing
             router: Router(
                 state: state, alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600),
                 statementTexts: StatementTextCatalog(),
-                statusPage: StatusPage(archive: SeriesArchive(), history: 3600), wallClock: { 0 }),
+                statusPage: StatusPage(archive: SeriesArchive(), history: 3600), authenticator: authenticator, wallClock: { 0 }),
             limits: limits, closed: closed, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -226,5 +227,37 @@ import Testing
             }
             try await flood.stop()
         }
+    }
+
+    @Test func requestsOverTheInFlightLimitGet503WithRetryAfterUntilOneIsAnswered() async throws {
+        // Any basic-auth request costs a bcrypt check at the users' highest cost (here 12, a
+        // quarter of a second or more), so the first request stays in flight while others arrive.
+        let slow = try #require(HTTPAuthenticator(bearerToken: nil, users: ["prometheus": "$2y$12$" + String(repeating: ".", count: 53)]))
+        try await withServer(HTTPServerConfig(maxRequestsInFlight: 1), authenticator: slow) { port in
+            let checking = try LoopbackClient(port: port)
+            checking.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Basic bWFsbG9yeTp4\r\n\r\n")  // mallory:x
+            var busy = ""
+            let refused = try await waitUntil(timeout: .seconds(10), every: .milliseconds(20)) {
+                busy = try await get("/healthz", on: try LoopbackClient(port: port))
+                return busy.hasPrefix("HTTP/1.1 503")
+            }
+            #expect(refused, "no request was refused while one was in flight: \(busy)")
+            #expect(busy.contains("Retry-After: 1"))
+            #expect(try await checking.readSome().hasPrefix("HTTP/1.1 401"))
+            let admitted = try await waitUntil(timeout: .seconds(10), every: .milliseconds(20)) {
+                try await get("/healthz", on: try LoopbackClient(port: port)).hasPrefix("HTTP/1.1 200")
+            }
+            #expect(admitted, "a request must be admitted once the one in flight was answered")
+        }
+    }
+
+    @Test func theInFlightCountAdmitsUpToTheLimitAndCountsTheRest() {
+        let inFlight = RequestsInFlight(limit: 2)
+        #expect(inFlight.enter() && inFlight.enter())
+        #expect(!inFlight.enter())
+        inFlight.leave()
+        #expect(inFlight.enter())
+        #expect(inFlight.count == 2)
+        #expect(inFlight.family.samples.map(\.value) == [1])
     }
 }
