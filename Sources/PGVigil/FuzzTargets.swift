@@ -55,12 +55,21 @@ package enum FuzzTargets {
     }
 
     /// The bytes as a config file: decoded (or rejected with a located, non-empty error), then
-    /// validated by Config and by every layer's plan; a problem there is fine, a crash is not.
+    /// validated by Config and by every layer's plan; and as a web config file, decoded and
+    /// checked. A problem there is fine, a crash is not.
     package static func config(_ bytes: [UInt8]) {
         do {
             let (config, _) = try ConfigLoader.parse(yaml: bytes, file: "fuzz.yaml")
             if (try? ConfigValidator.validate(config)) != nil {
                 _ = try? AgentSetup.make(from: config, environment: [:])
+            }
+        } catch {
+            precondition(!error.description.isEmpty, "an error without a message")
+        }
+        do {
+            let (web, _) = try ConfigLoader.decode(WebConfig.self, yaml: bytes, file: "web.yml", empty: WebConfig())
+            if (try? WebConfigValidator.validate(web)) != nil {
+                _ = try? AgentSetup.make(from: AgentConfig(), web: web, environment: [:])
             }
         } catch {
             precondition(!error.description.isEmpty, "an error without a message")
