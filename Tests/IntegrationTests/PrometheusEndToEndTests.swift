@@ -64,11 +64,17 @@ struct PrometheusEndToEndTests {
         var config = testConfig(targets: [
             TargetConfig(name: "primary", dsn: TestCluster.primaryDSN), TargetConfig(name: "replica", dsn: TestCluster.replicaDSN),
         ])
-        // Scrapes need the bearer token, as a deployment exposed beyond localhost would set up.
+        // Scrapes need the bearer token or a web config user, as a deployment exposed beyond
+        // localhost would set up; a second job scrapes with basic auth, a third with a wrong password.
         let token = "e2e-\(UUID().uuidString)"
         config.auth = HTTPAuthConfig(bearerToken: token)
-        try await RunningAgent.with(config) { agent in
-            #expect(try await agent.get("/metrics").status == 401)
+        var web = WebConfig()
+        web.basicAuthUsers = ["prometheus": try Htpasswd.hash("prometheus", "e2e-basic-secret", cost: 10)]
+        try await RunningAgent.with(config, web: web) { agent in
+            // A raw request: URLSession on Linux waits forever on a Basic challenge it has no credentials for.
+            let bare = try LoopbackClient(port: agent.port)
+            bare.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await bare.readSome().hasPrefix("HTTP/1.1 401"))
             #expect(try await agent.get("/healthz").status == 200)
             let rules = try ShippedQueries.files("alerts", suffix: ".rules.yml").map { "  - \($0.path)" }.joined(separator: "\n")
             let prometheus = try await startPrometheus(
@@ -80,6 +86,12 @@ struct PrometheusEndToEndTests {
                       - job_name: pgvigil
                         authorization: { credentials: "\(token)" }
                         static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
+                      - job_name: pgvigil-basic-auth
+                        basic_auth: { username: prometheus, password: e2e-basic-secret }
+                        static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
+                      - job_name: pgvigil-wrong-password
+                        basic_auth: { username: prometheus, password: e2e-basic-secreT }
+                        static_configs: [{ targets: ["127.0.0.1:\(agent.port)"] }]
                     """, in: directory)
             defer { prometheus.peer.stop() }
 
@@ -89,12 +101,18 @@ struct PrometheusEndToEndTests {
             }
             #expect(scraped)
             #expect(try await prometheus.query(#"up{job="pgvigil"}"#).first?.1 == 1)
+            let basicScraped = try await waitUntil(timeout: .seconds(30)) {
+                try await prometheus.query(#"count_over_time(up{job=~"pgvigil-.*"}[1m])"#).count == 2
+            }
+            #expect(basicScraped)
+            #expect(try await prometheus.query(#"up{job="pgvigil-basic-auth"}"#).first?.1 == 1)
+            #expect(try await prometheus.query(#"up{job="pgvigil-wrong-password"}"#).first?.1 == 0)
             // pgvigil's series, with the values PostgreSQL itself reports (once the agent's first
             // cycle is done: its first scrapes may come before).
             var limit: [([String: String], Double)] = []
             _ = try await waitUntil(timeout: .seconds(30)) {
-                limit = try await prometheus.query(#"pg_settings_max_connections{target="primary"}"#)
-                let roles = try await prometheus.query(#"pg_in_recovery"#)
+                limit = try await prometheus.query(#"pg_settings_max_connections{job="pgvigil",target="primary"}"#)
+                let roles = try await prometheus.query(#"pg_in_recovery{job="pgvigil"}"#)
                 return !limit.isEmpty && roles.count == 2
             }
             #expect(limit.first?.1 == maxConnections)

@@ -35,14 +35,14 @@ struct Scrape {
 struct RunningAgent {
     let port: Int
 
-    /// Starts an agent for `config` (its listen address replaced by 127.0.0.1:0), runs `body`,
-    /// and stops the agent.
-    static func with<T: Sendable>(_ config: AgentConfig, _ body: (RunningAgent) async throws -> T) async throws -> T {
+    /// Starts an agent for `config` and `web` (its listen address replaced by 127.0.0.1:0), runs
+    /// `body`, and stops the agent.
+    static func with<T: Sendable>(_ config: AgentConfig, web: WebConfig = WebConfig(), _ body: (RunningAgent) async throws -> T) async throws -> T {
         var config = config
         config.listen = "127.0.0.1:0"
         var logger = Logger(label: "test-agent")
         logger.logLevel = .warning
-        let agent = try Agent(setup: try AgentSetup.make(from: config, environment: [:]), logger: logger)
+        let agent = try Agent(setup: try AgentSetup.make(from: config, web: web, environment: [:]), logger: logger)
         let port = try await agent.bindHTTP()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await agent.run(handlingSignals: false) }

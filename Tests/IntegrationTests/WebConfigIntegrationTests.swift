@@ -20,12 +20,6 @@ struct WebConfigIntegrationTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The hash `htpasswd -nbB -C COST USER PASSWORD` prints after the colon.
-    private func htpasswd(_ user: String, _ password: String, cost: Int) throws -> String {
-        let line = try output("/usr/bin/htpasswd", ["-nbB", "-C", String(cost), user, password])
-        return String(try #require(line.split(separator: "\n").first?.split(separator: ":", maxSplits: 1).last))
-    }
-
     /// curl's status code and response headers for `path`, with `user:password` when given.
     private func curl(_ port: Int, _ path: String, credentials: String? = nil) throws -> (status: Int, headers: String) {
         var arguments = ["-s", "-o", "/dev/null", "-D", "-", "-w", "%{http_code}", "--max-time", "10"]
@@ -40,8 +34,8 @@ struct WebConfigIntegrationTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let web = """
             basic_auth_users:
-              prometheus: \(try htpasswd("prometheus", "scrape-secret", cost: 10))
-              oncall: \(try htpasswd("oncall", "pager:duty", cost: 5))
+              prometheus: \(try Htpasswd.hash("prometheus", "scrape-secret", cost: 10))
+              oncall: \(try Htpasswd.hash("oncall", "pager:duty", cost: 5))
             http_server_config:
               headers:
                 X-Frame-Options: deny
