@@ -83,6 +83,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 passwordChecks.runIfActive(eventLoop: context.eventLoop) { check.run() }.whenComplete { result in
                     let (handler, context) = bound.value
+                    // A client that left during the check has no one to answer (and its handlers are gone).
+                    guard context.channel.isActive else { return handler.inFlight.leave() }
                     handler.answer(requestHead, permitted: (try? result.get()) == true, context: context)
                 }
             }
