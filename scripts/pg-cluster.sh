@@ -62,7 +62,10 @@ CONF
 }
 
 start() {
-  if [ -f "$PRIMARY_DATA/postmaster.pid" ]; then echo "already running in $CLUSTER_DIR" >&2; exit 1; fi
+  # A postmaster.pid whose server is gone (a machine stopped mid-run) is stale: start afresh.
+  if [ -f "$PRIMARY_DATA/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PRIMARY_DATA" status >/dev/null 2>&1; then
+    echo "already running in $CLUSTER_DIR" >&2; exit 1
+  fi
   [ -x "$PG_BIN/initdb" ] || { echo "no initdb in PG_BIN=$PG_BIN" >&2; exit 1; }
   rm -rf "$CLUSTER_DIR"
   install -d -o postgres -m 0700 "$CLUSTER_DIR" "$PRIMARY_DATA" "$SOCKET_DIR" "$CLUSTER_DIR/log"
