@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -89,6 +90,7 @@ let package = Package(
             dependencies: [
                 "Alerting", "CCrypt", "Sampler", "Config", "Exposition", "Store", "Support",
                 nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging, lifecycle,
+                nio("NIOTLS"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: layer),
         // The agent: wires the layers into one process, and the commands of the executable.

@@ -47,7 +47,8 @@ package enum ConfigLoader {
             config.webConfigFile = String(file[...slash]) + webConfigFile
         }
         if config.webConfigFile?.isEmpty == true { config.webConfigFile = nil }
-        let web = try config.webConfigFile.map { file throws(ConfigError) in try WebConfigLoader.load(file: file) } ?? WebConfig()
+        let (web, webDocument) =
+            try config.webConfigFile.map { file throws(ConfigError) in try WebConfigLoader.loadDocument(file: file) } ?? (WebConfig(), nil)
         for index in config.targets.indices where config.targets[index].name == nil {
             if let parsed = try? ConnectionString(config.targets[index].dsn) {
                 config.targets[index].name = parsed.defaultTargetName(environment: environment)
@@ -57,9 +58,10 @@ package enum ConfigLoader {
             try ConfigValidator.validate(config)
             return (config, try check(config, web))
         } catch {
-            let mark = document?.mark(at: error.path)
+            let (problemFile, problemDocument) = error.inWebConfig ? (config.webConfigFile, webDocument) : (file, document)
+            let mark = problemDocument?.mark(at: error.path)
             throw ConfigError(
-                file: mark == nil ? nil : file, line: mark?.line, column: mark?.column,
+                file: mark == nil && !error.inWebConfig ? nil : problemFile, line: mark?.line, column: mark?.column,
                 field: fieldName(error.path), message: error.message)
         }
     }

@@ -7,11 +7,14 @@ import Support
 package struct ConfigProblem: Error {
     package var path: [any CodingKey]
     package var message: String
+    /// True when `path` is in the web config file, not the config file.
+    package var inWebConfig: Bool
 
     /// Creates a problem from its parts.
-    package init(path: [any CodingKey], message: String) {
+    package init(path: [any CodingKey], message: String, inWebConfig: Bool = false) {
         self.path = path
         self.message = message
+        self.inWebConfig = inWebConfig
     }
 }
 

@@ -35,20 +35,34 @@ package struct WebConfig: Sendable, Hashable, Codable {
 }
 
 /// `tls_server_config`, with exporter-toolkit's field names (certificates as files or inline).
+/// Paths are relative to the web config file's directory (`WebConfigLoader` makes them absolute).
 package struct WebTLSConfig: Sendable, Hashable, Codable {
+    /// `cert_file`: the server's certificate chain (PEM), leaf first; re-read when it changes.
     package var certFile: String?
+    /// `key_file`: the private key of the leaf certificate (PEM); re-read when it changes.
     package var keyFile: String?
-    /// Inline PEM instead of `cert_file` / `key_file`.
+    /// `cert`: the chain as inline PEM, instead of `cert_file`.
     package var cert: String?
+    /// `key`: the key as inline PEM, instead of `key_file`.
     package var key: String?
+    /// `client_auth_type`: a `TLSClientAuthentication` name; absent is `NoClientCert`.
     package var clientAuthType: String?
+    /// `client_ca_file`: the CAs (PEM) that client certificates must chain to.
     package var clientCAFile: String?
+    /// `client_ca`: those CAs as inline PEM, instead of `client_ca_file`.
     package var clientCA: String?
+    /// `client_allowed_sans`: a client certificate must carry one of these subject alternative
+    /// names (DNS name, e-mail address, IP address or URI, written as Go prints them).
     package var clientAllowedSans: [String]?
+    /// `min_version`: a `TLSProtocolVersion` name; absent is TLS12.
     package var minVersion: String?
+    /// `max_version`: a `TLSProtocolVersion` name; absent is TLS13.
     package var maxVersion: String?
+    /// `cipher_suites`: the TLS 1.2 suites offered, by IANA name; absent is BoringSSL's defaults.
     package var cipherSuites: [String]?
+    /// `curve_preferences`: the key-exchange groups offered, by Go's names.
     package var curvePreferences: [String]?
+    /// `prefer_server_cipher_suites`: accepted and without effect, as in Go since 1.18.
     package var preferServerCipherSuites: Bool?
 
     package init(from decoder: any Decoder) throws {
@@ -67,6 +81,13 @@ package struct WebTLSConfig: Sendable, Hashable, Codable {
         cipherSuites = try container.decodeIfPresent([String].self, forKey: .cipherSuites)
         curvePreferences = try container.decodeIfPresent([String].self, forKey: .curvePreferences)
         preferServerCipherSuites = try container.decodeIfPresent(Bool.self, forKey: .preferServerCipherSuites)
+    }
+
+    /// Prefixes the relative file paths with `directory` (which ends in `/`).
+    mutating func resolvePaths(relativeTo directory: String) {
+        for path in [\Self.certFile, \.keyFile, \.clientCAFile] {
+            if let relative = self[keyPath: path], !relative.isEmpty, !relative.hasPrefix("/") { self[keyPath: path] = directory + relative }
+        }
     }
 
     /// The field names as written in YAML.

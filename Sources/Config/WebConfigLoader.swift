@@ -5,22 +5,32 @@ import YAML
 /// Loads `--web.config.file`: exporter-toolkit's format, checked as exporter-toolkit checks it
 /// (bcrypt hashes, the allowed security headers).
 package enum WebConfigLoader {
-    /// The web config in `file`, checked.
+    /// The web config in `file`, checked, its TLS files' paths made absolute.
     package static func load(file: String) throws(ConfigError) -> WebConfig {
+        try loadDocument(file: file).config
+    }
+
+    /// The web config in `file` as `load` returns it, with its node tree (which locates a problem
+    /// found later, e.g. a certificate that does not parse).
+    package static func loadDocument(file: String) throws(ConfigError) -> (config: WebConfig, document: YAMLNode?) {
         let bytes: [UInt8]
         do {
             bytes = try WholeFile.read(file)
         } catch {
             throw ConfigError(file: file, field: "", message: "cannot read the web config file: \(error.reason)")
         }
-        let (config, document) = try ConfigLoader.decode(WebConfig.self, yaml: bytes, file: file, empty: WebConfig())
+        var (config, document) = try ConfigLoader.decode(WebConfig.self, yaml: bytes, file: file, empty: WebConfig())
         do {
             try WebConfigValidator.validate(config)
         } catch {
             let mark = document?.mark(at: error.path)
             throw ConfigError(file: file, line: mark?.line, column: mark?.column, field: ConfigLoader.fieldName(error.path), message: error.message)
         }
-        return config
+        if let slash = file.lastIndex(of: "/") {
+            // Relative to the web config file's directory, as exporter-toolkit resolves them.
+            config.tlsServerConfig?.resolvePaths(relativeTo: String(file[...slash]))
+        }
+        return (config, document)
     }
 }
 
@@ -64,11 +74,67 @@ package enum WebConfigValidator {
             throw ConfigProblem(
                 path: [Key.authExcludedPaths, AnyCodingKey(index: index)], message: "\"\(path)\" is not a path (it must start with /)")
         }
-        if config.tlsServerConfig != nil {
-            throw ConfigProblem(
-                path: [Key.tlsServerConfig],
-                message: "TLS is not served by this version of pgvigil yet; leave tls_server_config out and terminate TLS in front of the agent")
+        if let tls = config.tlsServerConfig { try validate(tls) }
+    }
+
+    /// Throws the first problem of `tls_server_config`: what exporter-toolkit refuses, and what
+    /// it would accept and then serve wrongly (a verifying mode without a CA, TLS 1.0 or 1.1).
+    static func validate(_ tls: WebTLSConfig) throws(ConfigProblem) {
+        typealias Key = WebTLSConfig.CodingKeys
+        func problem(_ key: Key, _ message: String) -> ConfigProblem {
+            ConfigProblem(path: [WebConfig.CodingKeys.tlsServerConfig, key], message: message)
         }
+        let sources = [(Key.certFile, tls.certFile, Key.cert, tls.cert, "certificate"), (.keyFile, tls.keyFile, .key, tls.key, "private key")]
+        for (file, path, inline, text, what) in sources {
+            let given = [path, text].filter { $0?.isEmpty == false }
+            if given.isEmpty { throw problem(file, "the server's \(what) is missing: give \(file.rawValue) (or \(inline.rawValue), inline PEM)") }
+            if given.count == 2 { throw problem(inline, "give \(file.rawValue) or \(inline.rawValue), not both") }
+        }
+        if tls.clientCAFile?.isEmpty == false, tls.clientCA?.isEmpty == false {
+            throw problem(.clientCA, "give client_ca_file or client_ca, not both")
+        }
+        guard let mode = TLSClientAuthentication(configured: tls.clientAuthType) else {
+            let names = TLSClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ")
+            throw problem(.clientAuthType, "\"\(tls.clientAuthType ?? "")\" is not a client_auth_type; use one of: \(names)")
+        }
+        let hasCA = tls.clientCAFile?.isEmpty == false || tls.clientCA?.isEmpty == false
+        if hasCA, mode == .noClientCert {
+            throw problem(
+                .clientAuthType,
+                "client_ca_file is set but no client certificate is asked for: set client_auth_type (RequireAndVerifyClientCert for mutual TLS) or remove the CA"
+            )
+        }
+        if mode.verifiesAgainstCA, !hasCA {
+            throw problem(.clientCAFile, "\(mode.rawValue) verifies client certificates: give client_ca_file, the CA that signs them")
+        }
+        if let sans = tls.clientAllowedSans {
+            if mode == .noClientCert { throw problem(.clientAllowedSans, "client_allowed_sans needs a client_auth_type that asks for a certificate") }
+            if sans.isEmpty { throw problem(.clientAllowedSans, "an empty list admits no client: list the SANs allowed, or remove it") }
+        }
+        let minimum = try version(tls.minVersion, default: .tls12, problem: { problem(.minVersion, $0) })
+        let maximum = try version(tls.maxVersion, default: .tls13, problem: { problem(.maxVersion, $0) })
+        if minimum > maximum { throw problem(.minVersion, "min_version \(minimum.rawValue) is above max_version \(maximum.rawValue)") }
+        for name in tls.cipherSuites ?? []
+        where TLSNamedParameters.cipherSuites[name] == nil && !TLSNamedParameters.tls13CipherSuites.contains(name) {
+            let names = TLSNamedParameters.cipherSuites.keys.sorted().joined(separator: ", ")
+            throw problem(.cipherSuites, "\"\(name)\" is not a cipher suite the agent offers; use TLS 1.2 suites among: \(names)")
+        }
+        for name in tls.curvePreferences ?? [] where TLSNamedParameters.curves[name] == nil {
+            throw problem(
+                .curvePreferences, "\"\(name)\" is not a curve; use some of: \(TLSNamedParameters.curves.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    /// The version `name` names (`fallback` when absent), refused when unknown or not offered.
+    private static func version(
+        _ name: String?, default fallback: TLSProtocolVersion, problem: (String) -> ConfigProblem
+    ) throws(ConfigProblem) -> TLSProtocolVersion {
+        guard let name else { return fallback }
+        guard let version = TLSProtocolVersion(rawValue: name) else {
+            throw problem("\"\(name)\" is not a TLS version; use TLS12 or TLS13")
+        }
+        guard version.isOffered else { throw problem("TLS 1.0 and 1.1 are not served (deprecated by RFC 8996); use TLS12 (the default) or TLS13") }
+        return version
     }
 }
 

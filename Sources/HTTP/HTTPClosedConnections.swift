@@ -21,6 +21,8 @@ package final class HTTPClosedConnections: Sendable {
         case bodyTooLarge = "body_too_large"
         /// 400: the request did not parse.
         case malformed
+        /// The TLS handshake failed (`TLSHandshakeWatch`).
+        case tlsHandshake = "tls_handshake"
     }
 
     private let counts = NIOLockedValueBox([Reason: Int]())

@@ -7,7 +7,7 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 
-/// Serves the router over HTTP/1.1 within `HTTPServerConfig`'s limits: a bounded connection
+/// Serves the router over HTTP/1.1 (inside TLS when a `TLSContextSource` is given) within `HTTPServerConfig`'s limits: a bounded connection
 /// table whose longest-waiting connection gives way to a new one (`ConnectionTable`), deadlines
 /// for request heads, idle keep-alive connections and unread responses, head bytes counted as
 /// they arrive (`HTTPConnectionGuard`), header fields capped by NIO's parser (431; it also caps
@@ -28,15 +28,18 @@ package final class HTTPServer: Service, Sendable {
     private let extraHeaders: HTTPHeaders
     /// The requests being answered, bounded by `limits.maxRequestsInFlight`.
     private let inFlight: RequestsInFlight
+    /// The TLS contexts of `tls_server_config`; nil: plain HTTP.
+    private let tls: TLSContextSource?
 
     /// Creates a server that counts the connections it ends in `closed` and the requests over
-    /// the in-flight limit in `inFlight` (nil: its own), and adds `headers` to every response;
-    /// nothing is bound until `bind()` or `run()`.
+    /// the in-flight limit in `inFlight` (nil: its own), adds `headers` to every response and
+    /// speaks TLS with `tls`'s contexts when given; nothing is bound until `bind()` or `run()`.
     package init(
         address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(),
         headers: [String: String] = [:], closed: HTTPClosedConnections = HTTPClosedConnections(), inFlight: RequestsInFlight? = nil,
-        group: any EventLoopGroup, logger: Logger
+        tls: TLSContextSource? = nil, group: any EventLoopGroup, logger: Logger
     ) {
+        self.tls = tls
         self.inFlight = inFlight ?? RequestsInFlight(limit: limits.maxRequestsInFlight)
         self.address = address
         self.router = router
@@ -58,7 +61,7 @@ package final class HTTPServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 1)
-            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders, inFlight] channel in
+            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders, inFlight, tls, logger] channel in
                 guard let id = connections.admit(channel) else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.remove(id) }
                 var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -67,6 +70,10 @@ package final class HTTPServer: Service, Sendable {
                 decoderLimits.maxHeaderFieldCount = limits.maxHeaderFields
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        try pipeline.addHandler(tls.makeHandler(logger: logger))
+                        try pipeline.addHandler(TLSHandshakeWatch(closed: connections.closed, logger: logger))
+                    }
                     try pipeline.addHandler(HTTPConnectionGuard(id: id, registry: connections, limits: limits))
                     try pipeline.configureHTTPServerPipeline(
                         withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
@@ -93,7 +100,7 @@ package final class HTTPServer: Service, Sendable {
         }
         channel.withLockedValue { $0 = bound }
         let port = bound.localAddress?.port ?? address.port
-        logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)"])
+        logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)", "scheme": tls == nil ? "http" : "https"])
         return port
     }
 

@@ -63,7 +63,7 @@ package final class Agent: Sendable {
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
                 authenticator: setup.authenticator, wallClock: wallClock),
             limits: config.http, headers: setup.web.httpServerConfig.headers, closed: closedConnections, inFlight: requestsInFlight,
-            group: MultiThreadedEventLoopGroup.singleton,
+            tls: setup.tls, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         self.logger = logger
         self.wallClock = wallClock

@@ -5,7 +5,7 @@ import Config
 import HTTP
 
 /// What the agent runs: the effective config and what the layers made of it (the alerting plan,
-/// the HTTP credentials), built once when the config is loaded, so a config that loads is one
+/// the HTTP credentials and TLS context), built once when the config is loaded, so a config that loads is one
 /// that runs and receivers and credentials are not resolved twice.
 package struct AgentSetup: Sendable {
     /// The effective configuration.
@@ -16,6 +16,8 @@ package struct AgentSetup: Sendable {
     package var authenticator: HTTPAuthenticator?
     /// The web config file's settings (empty when no file is named).
     package var web: WebConfig
+    /// The TLS contexts of the web config's `tls_server_config`, its files read; nil: plain HTTP.
+    package var tls: TLSContextSource?
 
     /// Loads the config for `overrides` and `environment` and builds every layer's plan; a
     /// problem names the file, line and field.
@@ -36,6 +38,7 @@ package struct AgentSetup: Sendable {
             config: config,
             alerting: try AlertingPlan.make(from: config, environment: environment),
             authenticator: try HTTPAuthenticator.resolve(config.auth, web: web, environment: environment),
-            web: web)
+            web: web,
+            tls: try web.tlsServerConfig.map { tls throws(ConfigProblem) in try TLSContextSource(tls) })
     }
 }

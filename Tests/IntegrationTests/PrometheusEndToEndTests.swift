@@ -18,42 +18,6 @@ import FoundationNetworking
         if: TestCluster.runs(if: TestCluster.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")),
         "needs the test servers and prometheus"))
 struct PrometheusEndToEndTests {
-    /// A Prometheus process on a loopback port.
-    struct RunningPrometheus {
-        var peer: PeerProcess
-        var port: Int { peer.port }
-
-        /// GETs `path` of Prometheus's HTTP API and decodes the JSON answer.
-        func api(_ path: String, _ parameters: [String: String] = [:]) async throws -> [String: Any] {
-            var components = try #require(URLComponents(string: "http://127.0.0.1:\(port)\(path)"))
-            components.queryItems = parameters.map { URLQueryItem(name: $0.key, value: $0.value) }
-            let (data, _) = try await URLSession.shared.data(from: try #require(components.url))
-            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        }
-
-        /// The instant vector of `query`, as (labels, value) pairs.
-        func query(_ query: String) async throws -> [([String: String], Double)] {
-            let answer = try await api("/api/v1/query", ["query": query])
-            let result = (answer["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
-            return result.compactMap { sample in
-                guard let labels = sample["metric"] as? [String: String], let value = (sample["value"] as? [Any])?.last as? String,
-                    let number = Double(value)
-                else { return nil }
-                return (labels, number)
-            }
-        }
-    }
-
-    /// Starts Prometheus with `config` in `directory` on a free loopback port.
-    private func startPrometheus(config: String, in directory: String) async throws -> RunningPrometheus {
-        let file = directory + "/prometheus.yml"
-        try config.write(toFile: file, atomically: true, encoding: .utf8)
-        return RunningPrometheus(
-            peer: try await PeerProcess.start("/usr/bin/prometheus") { port in
-                ["--config.file=\(file)", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
-            })
-    }
-
     @Test func prometheusScrapesTheAgentLoadsTheRulesAndEvaluatesEveryDashboardQuery() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-prometheus-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -77,7 +41,7 @@ struct PrometheusEndToEndTests {
             #expect(try await bare.readSome().hasPrefix("HTTP/1.1 401"))
             #expect(try await agent.get("/healthz").status == 200)
             let rules = try ShippedQueries.files("alerts", suffix: ".rules.yml").map { "  - \($0.path)" }.joined(separator: "\n")
-            let prometheus = try await startPrometheus(
+            let prometheus = try await RunningPrometheus.start(
                 config: """
                     global: { scrape_interval: 1s, evaluation_interval: 1s }
                     rule_files:
