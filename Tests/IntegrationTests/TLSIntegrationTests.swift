@@ -13,15 +13,19 @@ struct TLSIntegrationTests {
     /// The same, verifying client certificates against `ca.crt` (mutual TLS).
     private var mutualTLS: String { serverFiles + "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n" }
 
-    /// Starts the agent (no reachable target) with `web` as its web config file in `certificates`'s directory.
-    private func start(_ certificates: TestCertificates, web: String) throws -> ListeningAgent {
+    /// Starts the agent (no reachable target) with `web` as its web config file in `certificates`'s
+    /// directory, and `config` as its config file when given.
+    private func start(_ certificates: TestCertificates, web: String, config: String? = nil) throws -> ListeningAgent {
         try web.write(toFile: certificates.path("web.yml"), atomically: true, encoding: .utf8)
-        return try ListeningAgent.start(
-            binary,
-            [
-                "--dsn", "host=127.0.0.1 port=1 connect_timeout=1", "--interval", "1s", "--listen", "127.0.0.1:0", "--web.config.file",
-                certificates.path("web.yml"),
-            ])
+        var arguments = [
+            "--dsn", "host=127.0.0.1 port=1 connect_timeout=1", "--interval", "1s", "--listen", "127.0.0.1:0", "--web.config.file",
+            certificates.path("web.yml"),
+        ]
+        if let config {
+            try config.write(toFile: certificates.path("pgvigil.yaml"), atomically: true, encoding: .utf8)
+            arguments += ["--config", certificates.path("pgvigil.yaml")]
+        }
+        return try ListeningAgent.start(binary, arguments)
     }
 
     /// The value of the sample `series` (exact labels) in the agent's /metrics over TLS.
@@ -179,5 +183,26 @@ struct TLSIntegrationTests {
         // Scraped (its `up` exists) and never up.
         #expect(try await waitUntil(timeout: .seconds(30)) { try await !prometheus.query(#"up{job="pgvigil-no-client-certificate"}"#).isEmpty })
         #expect(try await prometheus.query(#"max_over_time(up{job="pgvigil-no-client-certificate"}[1m])"#).first?.1 == 0)
+    }
+
+    @Test func aClientStalledInTheHandshakeIsClosedAtTheRequestHeadDeadline() async throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        try certificates.issue("server", sans: ["IP:127.0.0.1"])
+        let agent = try start(certificates, web: serverFiles, config: "http:\n  request_head_timeout: 1s\n")
+        defer { agent.stop() }
+        let port = try #require(agent.port, "\(agent.log)")
+        // A TLS record header announcing a ClientHello of 512 bytes, and nothing more.
+        let stalled = try LoopbackClient(port: port)
+        stalled.send("\u{16}\u{03}\u{01}\u{02}\u{00}")
+        let started = ContinuousClock.now
+        _ = try await stalled.readUntilClosed()
+        // Closed by the 1 s deadline, well before the client's own 10 s receive timeout.
+        #expect(ContinuousClock.now - started < .seconds(6))
+        #expect(
+            try await waitUntil(timeout: .seconds(10)) {
+                try metric(#"pgvigil_http_connections_closed_total{reason="request_timeout"}"#, port: port, certificates) ?? 0 >= 1
+            })
+        #expect(try TLSClientCommand.curl("https://127.0.0.1:\(port)/healthz", ["--cacert", certificates.path("ca.crt")]).http == 200)
     }
 }
