@@ -19,7 +19,8 @@ package struct WebConfig: Sendable, Hashable, Codable {
     package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        tlsServerConfig = try container.decodeIfPresent(WebTLSConfig.self, forKey: .tlsServerConfig)
+        // As exporter-toolkit: a section without certificate, key, CA or client_auth_type is no TLS.
+        tlsServerConfig = try container.decodeIfPresent(WebTLSConfig.self, forKey: .tlsServerConfig).flatMap { $0.isEnabled ? $0 : nil }
         httpServerConfig = try container.decodeIfPresent(WebHTTPConfig.self, forKey: .httpServerConfig) ?? WebHTTPConfig()
         basicAuthUsers = try container.decodeIfPresent([String: String].self, forKey: .basicAuthUsers) ?? [:]
         authExcludedPaths = try container.decodeIfPresent([String].self, forKey: .authExcludedPaths)
@@ -65,16 +66,21 @@ package struct WebTLSConfig: Sendable, Hashable, Codable {
     /// `prefer_server_cipher_suites`: accepted and without effect, as in Go since 1.18.
     package var preferServerCipherSuites: Bool?
 
+    /// Decodes the section; an empty string is an absent field, as in exporter-toolkit (templated
+    /// files often carry `cert_file: ""`).
     package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        certFile = try container.decodeIfPresent(String.self, forKey: .certFile)
-        keyFile = try container.decodeIfPresent(String.self, forKey: .keyFile)
-        cert = try container.decodeIfPresent(String.self, forKey: .cert)
-        key = try container.decodeIfPresent(String.self, forKey: .key)
-        clientAuthType = try container.decodeIfPresent(String.self, forKey: .clientAuthType)
-        clientCAFile = try container.decodeIfPresent(String.self, forKey: .clientCAFile)
-        clientCA = try container.decodeIfPresent(String.self, forKey: .clientCA)
+        func text(_ key: CodingKeys) throws -> String? {
+            try container.decodeIfPresent(String.self, forKey: key).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        certFile = try text(.certFile)
+        keyFile = try text(.keyFile)
+        cert = try text(.cert)
+        key = try text(.key)
+        clientAuthType = try text(.clientAuthType)
+        clientCAFile = try text(.clientCAFile)
+        clientCA = try text(.clientCA)
         clientAllowedSans = try container.decodeIfPresent([String].self, forKey: .clientAllowedSans)
         minVersion = try container.decodeIfPresent(String.self, forKey: .minVersion)
         maxVersion = try container.decodeIfPresent(String.self, forKey: .maxVersion)
@@ -83,10 +89,16 @@ package struct WebTLSConfig: Sendable, Hashable, Codable {
         preferServerCipherSuites = try container.decodeIfPresent(Bool.self, forKey: .preferServerCipherSuites)
     }
 
+    /// False for a section that names no certificate, key, CA or client_auth_type: exporter-toolkit
+    /// then serves plain HTTP, and so does the agent.
+    var isEnabled: Bool {
+        [certFile, keyFile, cert, key, clientCAFile, clientCA, clientAuthType].contains { $0 != nil }
+    }
+
     /// Prefixes the relative file paths with `directory` (which ends in `/`).
     mutating func resolvePaths(relativeTo directory: String) {
         for path in [\Self.certFile, \.keyFile, \.clientCAFile] {
-            if let relative = self[keyPath: path], !relative.isEmpty, !relative.hasPrefix("/") { self[keyPath: path] = directory + relative }
+            if let relative = self[keyPath: path], !relative.hasPrefix("/") { self[keyPath: path] = directory + relative }
         }
     }
 

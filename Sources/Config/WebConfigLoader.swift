@@ -78,7 +78,8 @@ package enum WebConfigValidator {
     }
 
     /// Throws the first problem of `tls_server_config`: what exporter-toolkit refuses, and what
-    /// it would accept and then serve wrongly (a verifying mode without a CA, TLS 1.0 or 1.1).
+    /// it would accept and then serve wrongly (a verifying mode without a CA, TLS 1.0 or 1.1,
+    /// names checked on certificates that prove nothing).
     static func validate(_ tls: WebTLSConfig) throws(ConfigProblem) {
         typealias Key = WebTLSConfig.CodingKeys
         func problem(_ key: Key, _ message: String) -> ConfigProblem {
@@ -86,18 +87,18 @@ package enum WebConfigValidator {
         }
         let sources = [(Key.certFile, tls.certFile, Key.cert, tls.cert, "certificate"), (.keyFile, tls.keyFile, .key, tls.key, "private key")]
         for (file, path, inline, text, what) in sources {
-            let given = [path, text].filter { $0?.isEmpty == false }
+            let given = [path, text].compactMap { $0 }
             if given.isEmpty { throw problem(file, "the server's \(what) is missing: give \(file.rawValue) (or \(inline.rawValue), inline PEM)") }
             if given.count == 2 { throw problem(inline, "give \(file.rawValue) or \(inline.rawValue), not both") }
         }
-        if tls.clientCAFile?.isEmpty == false, tls.clientCA?.isEmpty == false {
+        if tls.clientCAFile != nil, tls.clientCA != nil {
             throw problem(.clientCA, "give client_ca_file or client_ca, not both")
         }
         guard let mode = TLSClientAuthentication(configured: tls.clientAuthType) else {
             let names = TLSClientAuthentication.allCases.map(\.rawValue).joined(separator: ", ")
             throw problem(.clientAuthType, "\"\(tls.clientAuthType ?? "")\" is not a client_auth_type; use one of: \(names)")
         }
-        let hasCA = tls.clientCAFile?.isEmpty == false || tls.clientCA?.isEmpty == false
+        let hasCA = tls.clientCAFile != nil || tls.clientCA != nil
         if hasCA, mode == .noClientCert {
             throw problem(
                 .clientAuthType,
@@ -108,7 +109,14 @@ package enum WebConfigValidator {
             throw problem(.clientCAFile, "\(mode.rawValue) verifies client certificates: give client_ca_file, the CA that signs them")
         }
         if let sans = tls.clientAllowedSans {
-            if mode == .noClientCert { throw problem(.clientAllowedSans, "client_allowed_sans needs a client_auth_type that asks for a certificate") }
+            // Names on an unverified certificate are the client's own choice, and a client that
+            // may send no certificate has none to check: only a required, verified one counts.
+            if mode != .requireAndVerifyClientCert {
+                throw problem(
+                    .clientAllowedSans,
+                    "client_allowed_sans needs client_auth_type RequireAndVerifyClientCert (names on an unverified or absent certificate prove nothing)"
+                )
+            }
             if sans.isEmpty { throw problem(.clientAllowedSans, "an empty list admits no client: list the SANs allowed, or remove it") }
         }
         let minimum = try version(tls.minVersion, default: .tls12, problem: { problem(.minVersion, $0) })

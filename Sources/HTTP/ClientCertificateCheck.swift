@@ -7,7 +7,9 @@ import Glibc
 
 /// The subject-alternative-name check of `client_allowed_sans`, done as exporter-toolkit does
 /// it: the leaf certificate's DNS names, e-mail addresses, IP addresses (as Go prints them) and
-/// URIs; one of them must be among the allowed ones. Nil `allowed`: any certificate passes.
+/// URIs; one of them must be among the allowed ones. Nil `allowed`: any certificate passes. Only
+/// verified certificates are checked (`WebConfigValidator` allows the list with
+/// `RequireAndVerifyClientCert` alone).
 struct ClientCertificateCheck: Sendable {
     /// The names a client certificate may carry; nil when there is no such list.
     let allowed: Set<String>?

@@ -8,6 +8,8 @@ import Support
 struct TLSServerSettings {
     /// The configuration for `NIOSSLContext(configuration:)`.
     var configuration: TLSConfiguration
+    /// When the leaf certificate expires (its notAfter, seconds since the epoch).
+    var notAfter: Double
 
     /// Reads the files `tls` names (or its inline PEM) and maps every field.
     init(_ tls: WebTLSConfig) throws(ConfigProblem) {
@@ -48,7 +50,10 @@ struct TLSServerSettings {
         case .verifyClientCertIfGiven: configuration.certificateVerification = .optionalVerification
         case .requireAndVerifyClientCert: configuration.certificateVerification = .noHostnameVerification
         }
+        // A slot is freed soon after a close: the peer's close_notify is waited for briefly.
+        configuration.shutdownTimeout = .milliseconds(500)
         self.configuration = configuration
+        notAfter = chain.first.map { Double($0.notValidAfter) } ?? 0
     }
 
     /// The swift-nio-ssl version for a checked `min_version` / `max_version` name.

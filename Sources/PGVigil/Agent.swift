@@ -36,7 +36,8 @@ package final class Agent: Sendable {
         let closedConnections = HTTPClosedConnections()
         let requestsInFlight = RequestsInFlight(limit: config.http.maxRequestsInFlight)
         let publisher = ExpositionPublisher(
-            initialStatuses: statuses, store: store, state: state, agentFamilies: { [closedConnections.family, requestsInFlight.family] })
+            initialStatuses: statuses, store: store, state: state,
+            agentFamilies: { [closedConnections.family, requestsInFlight.family] + (setup.tls?.families ?? []) })
         self.publisher = publisher
         let plan = setup.alerting
         // Each receiver runs one blocking call at a time: a thread each (bounded), apart from the

@@ -67,14 +67,18 @@ struct TLSIntegrationTests {
         let port = try #require(agent.port, "\(agent.log)")
         // SECLEVEL=0 lets openssl's client offer TLS 1.1 at all: the refusal is the server's.
         let legacy = ["-cipher", "DEFAULT@SECLEVEL=0"]
-        #expect(try TLSClientCommand.servedSerial(port: port, ["-tls1_1"] + legacy) == nil)
+        let old = try TLSClientCommand.handshake(port: port, ["-tls1_1"] + legacy)
+        #expect(old.serial == nil)
+        #expect(old.output.contains("alert protocol version"), "\(old.output)")
         #expect(try TLSClientCommand.servedSerial(port: port, ["-tls1_2"] + legacy) != nil)
         #expect(try TLSClientCommand.servedSerial(port: port, ["-tls1_3"]) != nil)
 
         let strict = try start(certificates, web: serverFiles + "  min_version: TLS13\n")
         defer { strict.stop() }
         let strictPort = try #require(strict.port, "\(strict.log)")
-        #expect(try TLSClientCommand.servedSerial(port: strictPort, ["-tls1_2"]) == nil)
+        let tls12 = try TLSClientCommand.handshake(port: strictPort, ["-tls1_2"])
+        #expect(tls12.serial == nil)
+        #expect(tls12.output.contains("alert protocol version"), "\(tls12.output)")
         #expect(try TLSClientCommand.servedSerial(port: strictPort, ["-tls1_3"]) != nil)
     }
 
@@ -102,6 +106,35 @@ struct TLSIntegrationTests {
         #expect(agent.process.isRunning)
     }
 
+    @Test func eachClientAuthTypeAsksForVerifiesAndRequiresWhatItNames() throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        try certificates.issue("server", sans: ["IP:127.0.0.1"])
+        try certificates.issue("member", sans: ["DNS:member.internal"])
+        try certificates.issue("stranger", sans: ["DNS:stranger.internal"], issuer: "foreign-ca")
+        // Each mode: the status with no certificate, with the CA's, with a foreign CA's.
+        let modes: [(String, [Int])] = [
+            ("NoClientCert", [200, 200, 200]),
+            ("RequestClientCert\n  client_ca_file: ca.crt", [200, 200, 200]),
+            ("RequireAnyClientCert", [0, 200, 200]),
+            ("VerifyClientCertIfGiven\n  client_ca_file: ca.crt", [200, 200, 0]),
+            ("RequireAndVerifyClientCert\n  client_ca_file: ca.crt", [0, 200, 0]),
+        ]
+        for (mode, expected) in modes {
+            let agent = try start(certificates, web: serverFiles + "  client_auth_type: \(mode)\n")
+            defer { agent.stop() }
+            let port = try #require(agent.port, "\(agent.log)")
+            let trust = ["--cacert", certificates.path("ca.crt")]
+            let statuses = try [[], ["member"], ["stranger"]].map { name in
+                try TLSClientCommand.curl(
+                    "https://127.0.0.1:\(port)/healthz",
+                    trust + name.flatMap { ["--cert", certificates.path("\($0).crt"), "--key", certificates.path("\($0).key")] }
+                ).http
+            }
+            #expect(statuses == expected, "\(mode)")
+        }
+    }
+
     @Test func aRotatedCertificateIsServedToNewConnectionsByTheSameProcessAndABrokenOneIsKeptOut() async throws {
         let certificates = try TestCertificates.make()
         defer { certificates.remove() }
@@ -120,10 +153,19 @@ struct TLSIntegrationTests {
         try FileManager.default.moveItem(atPath: certificates.path("renewed.key"), toPath: certificates.path("server.key"))
         #expect(try await waitUntil(timeout: .seconds(10)) { try TLSClientCommand.servedSerial(port: port) == "1002" })
 
-        // A key that does not parse: the renewed certificate stays in use.
+        let loaded = #"pgvigil_tls_files_last_load_successful"#
+        #expect(try await waitUntil(timeout: .seconds(10)) { try metric(loaded, port: port, certificates) == 1 })
+        let expiry = try #require(try metric("pgvigil_tls_certificate_expiration_timestamp_seconds", port: port, certificates))
+        #expect(expiry > Date().timeIntervalSince1970 + 86400 && expiry < Date().timeIntervalSince1970 + 3 * 86400)  // -days 2
+
+        // A key that does not parse: seen (the gauge turns 0), and the renewed certificate stays in use.
         try "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n".write(
             toFile: certificates.path("server.key"), atomically: true, encoding: .utf8)
-        #expect(try TLSClientCommand.servedSerial(port: port) == "1002")
+        #expect(
+            try await waitUntil(timeout: .seconds(10)) {
+                _ = try TLSClientCommand.servedSerial(port: port)  // a new connection has the files compared
+                return try metric(loaded, port: port, certificates) == 0
+            })
         #expect(try TLSClientCommand.servedSerial(port: port) == "1002")
         #expect(agent.process.isRunning && agent.process.processIdentifier == pid)
     }

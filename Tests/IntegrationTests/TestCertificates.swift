@@ -79,15 +79,21 @@ enum TLSClientCommand {
     /// The serial number (hex, as openssl prints it) of the certificate the server on `port`
     /// presents, with `options` for s_client (e.g. `-tls1_2`); nil when the handshake fails.
     static func servedSerial(port: Int, _ options: [String] = []) throws -> String? {
+        try handshake(port: port, options).serial
+    }
+
+    /// An `openssl s_client` handshake with the server on `port`: the served certificate's serial
+    /// (nil when the handshake failed) and what s_client printed (the alert it received).
+    static func handshake(port: Int, _ options: [String] = []) throws -> (serial: String?, output: String) {
         let handshake = try run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-showcerts"] + options)
         guard handshake.status == 0, let begin = handshake.output.range(of: "-----BEGIN CERTIFICATE-----"),
             let end = handshake.output.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<handshake.output.endIndex)
-        else { return nil }
+        else { return (nil, handshake.output) }
         let pem = String(handshake.output[begin.lowerBound..<end.upperBound]) + "\n"
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-served-\(UUID().uuidString).pem").path
         try pem.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let serial = try run("/usr/bin/openssl", ["x509", "-in", file, "-noout", "-serial"])
-        return serial.output.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return (serial.output.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }, handshake.output)
     }
 }

@@ -113,10 +113,14 @@ import Testing
             (tls("  client_auth_type: Mutual\n"), "tls_server_config.client_auth_type", "RequireAndVerifyClientCert"),
             (tls("  client_ca_file: ca.crt\n"), "tls_server_config.client_auth_type", "no client certificate is asked for"),
             (tls("  client_auth_type: RequireAndVerifyClientCert\n"), "tls_server_config.client_ca_file", "give client_ca_file"),
-            (tls("  client_allowed_sans: [a.internal]\n"), "tls_server_config.client_allowed_sans", "asks for a certificate"),
+            (tls("  client_allowed_sans: [a.internal]\n"), "tls_server_config.client_allowed_sans", "RequireAndVerifyClientCert"),
             (
-                tls("  client_auth_type: RequireAnyClientCert\n  client_allowed_sans: []\n"), "tls_server_config.client_allowed_sans",
-                "admits no client"
+                tls("  client_auth_type: RequireAnyClientCert\n  client_allowed_sans: [a.internal]\n"), "tls_server_config.client_allowed_sans",
+                "prove nothing"
+            ),
+            (
+                tls("  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n  client_allowed_sans: []\n"),
+                "tls_server_config.client_allowed_sans", "admits no client"
             ),
             (tls("  min_version: TLS11\n"), "tls_server_config.min_version", "RFC 8996"),
             (tls("  min_version: SSL3\n"), "tls_server_config.min_version", "not a TLS version"),
@@ -130,6 +134,16 @@ import Testing
             #expect(error.message.contains(message), "\(error.message)")
             #expect(error.line != nil, "\(web)")
         }
+    }
+
+    @Test func emptyTLSFieldsAreAbsentAndASectionWithoutFilesIsPlainHTTPAsInExporterToolkit() throws {
+        let files = try Files()
+        defer { files.remove() }
+        let templated = try files.write("web.yml", "tls_server_config:\n  cert_file: \"\"\n  key_file: \"\"\n  client_auth_type: \"\"\n")
+        #expect(try WebConfigLoader.load(file: templated).tlsServerConfig == nil)
+        let inline = try files.write("inline.yml", "tls_server_config:\n  cert_file: \"\"\n  cert: PEM\n  key_file: server.key\n  client_ca: \"\"\n")
+        let tls = try WebConfigLoader.load(file: inline).tlsServerConfig
+        #expect(tls?.certFile == nil && tls?.cert == "PEM" && tls?.clientCA == nil)
     }
 
     @Test func tlsFilePathsAreRelativeToTheWebConfigFile() throws {
