@@ -12,6 +12,8 @@ package struct WebConfig: Sendable, Hashable, Codable {
     package var basicAuthUsers: [String: String] = [:]
     /// `auth_excluded_paths`: the paths answered without credentials; nil: only `/healthz`.
     package var authExcludedPaths: [String]?
+    /// `rate_limit`: a token bucket over every request; nil (or a zero interval): none.
+    package var rateLimit: WebRateLimit?
 
     /// An empty web config: plain HTTP, no users.
     package init() {}
@@ -24,6 +26,8 @@ package struct WebConfig: Sendable, Hashable, Codable {
         httpServerConfig = try container.decodeIfPresent(WebHTTPConfig.self, forKey: .httpServerConfig) ?? WebHTTPConfig()
         basicAuthUsers = try container.decodeIfPresent([String: String].self, forKey: .basicAuthUsers) ?? [:]
         authExcludedPaths = try container.decodeIfPresent([String].self, forKey: .authExcludedPaths)
+        // As exporter-toolkit: an interval of 0 disables the limiter.
+        rateLimit = try container.decodeIfPresent(WebRateLimit.self, forKey: .rateLimit).flatMap { $0.interval.duration > .zero ? $0 : nil }
     }
 
     /// The field names as written in YAML.
@@ -32,6 +36,34 @@ package struct WebConfig: Sendable, Hashable, Codable {
         case httpServerConfig = "http_server_config"
         case basicAuthUsers = "basic_auth_users"
         case authExcludedPaths = "auth_excluded_paths"
+        case rateLimit = "rate_limit"
+    }
+}
+
+/// `rate_limit`, exporter-toolkit's token bucket: `burst` requests at once, then one more every
+/// `interval`; a request beyond it is answered 429.
+package struct WebRateLimit: Sendable, Hashable, Codable {
+    /// The time between two requests once the burst is spent.
+    package var interval: ConfigDuration
+    /// Requests admitted at once.
+    package var burst: Int
+
+    /// A limiter from its parts.
+    package init(interval: ConfigDuration, burst: Int) {
+        self.interval = interval
+        self.burst = burst
+    }
+
+    package init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        interval = try container.decodeIfPresent(ConfigDuration.self, forKey: .interval) ?? ConfigDuration(.zero)
+        burst = try container.decodeIfPresent(Int.self, forKey: .burst) ?? 0
+    }
+
+    /// The field names as written in YAML.
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case interval, burst
     }
 }
 

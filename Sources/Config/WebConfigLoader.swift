@@ -75,6 +75,11 @@ package enum WebConfigValidator {
                 path: [Key.authExcludedPaths, AnyCodingKey(index: index)], message: "\"\(path)\" is not a path (it must start with /)")
         }
         if let tls = config.tlsServerConfig { try validate(tls) }
+        if let limit = config.rateLimit, !(1...1_000_000).contains(limit.burst) {
+            // Go's limiter with a burst of 0 refuses every request: surely not what was meant.
+            throw ConfigProblem(
+                path: [Key.rateLimit, WebRateLimit.CodingKeys.burst], message: "must be from 1 to 1000000 (the requests admitted at once)")
+        }
     }
 
     /// Throws the first problem of `tls_server_config`: what exporter-toolkit refuses, and what

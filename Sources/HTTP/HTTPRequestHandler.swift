@@ -30,18 +30,20 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let passwordChecks: NIOThreadPool
     private let extraHeaders: HTTPHeaders
     private let inFlight: RequestsInFlight
+    private let rateLimit: RequestRateLimit?
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var refused = false
 
     /// Creates a handler answering with `router`, counting the requests it refuses in `closed`,
-    /// checking passwords on `passwordChecks`, adding `extraHeaders` to every response and
-    /// answering 503 when `inFlight` has no room.
+    /// checking passwords on `passwordChecks`, adding `extraHeaders` to every response,
+    /// answering 429 when `rateLimit` has no token and 503 when `inFlight` has no room.
     package init(
         router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections, passwordChecks: NIOThreadPool, extraHeaders: HTTPHeaders,
-        inFlight: RequestsInFlight
+        inFlight: RequestsInFlight, rateLimit: RequestRateLimit?
     ) {
         self.inFlight = inFlight
+        self.rateLimit = rateLimit
         self.router = router
         self.maxBodyBytes = maxBodyBytes
         self.closed = closed
@@ -69,6 +71,11 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = nil
             context.triggerUserOutboundEvent(HTTPConnectionGuard.Event.requestReceived, promise: nil)
             let afterwards: Afterwards = requestHead.isKeepAlive ? .keepOpen : .close
+            if let wait = rateLimit?.admit() {
+                let limited = HTTPResponse.text(.tooManyRequests, "over the web config's rate_limit; retry", headers: ["Retry-After": "\(wait)"])
+                write(limited, version: requestHead.version, method: requestHead.method, afterwards: afterwards, context: context)
+                return
+            }
             guard inFlight.enter() else {
                 let busy = HTTPResponse.text(
                     .serviceUnavailable, "over \(inFlight.limit) requests in flight (http.max_requests_in_flight); retry",

@@ -30,16 +30,20 @@ package final class HTTPServer: Service, Sendable {
     private let inFlight: RequestsInFlight
     /// The TLS contexts of `tls_server_config`; nil: plain HTTP.
     private let tls: TLSContextSource?
+    /// The web config's `rate_limit`; nil: none.
+    private let rateLimit: RequestRateLimit?
 
     /// Creates a server that counts the connections it ends in `closed` and the requests over
-    /// the in-flight limit in `inFlight` (nil: its own), adds `headers` to every response and
-    /// speaks TLS with `tls`'s contexts when given; nothing is bound until `bind()` or `run()`.
+    /// the in-flight limit in `inFlight` (nil: its own), adds `headers` to every response, limits
+    /// the request rate by `rateLimit` and speaks TLS with `tls`'s contexts when given; nothing is
+    /// bound until `bind()` or `run()`.
     package init(
         address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(),
         headers: [String: String] = [:], closed: HTTPClosedConnections = HTTPClosedConnections(), inFlight: RequestsInFlight? = nil,
-        tls: TLSContextSource? = nil, group: any EventLoopGroup, logger: Logger
+        tls: TLSContextSource? = nil, rateLimit: RequestRateLimit? = nil, group: any EventLoopGroup, logger: Logger
     ) {
         self.tls = tls
+        self.rateLimit = rateLimit
         self.inFlight = inFlight ?? RequestsInFlight(limit: limits.maxRequestsInFlight)
         self.address = address
         self.router = router
@@ -61,7 +65,7 @@ package final class HTTPServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 1)
-            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders, inFlight, tls, logger] channel in
+            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders, inFlight, tls, rateLimit, logger] channel in
                 guard let id = connections.admit(channel) else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.remove(id) }
                 var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -80,7 +84,7 @@ package final class HTTPServer: Service, Sendable {
                     try pipeline.addHandler(
                         HTTPRequestHandler(
                             router: router, maxBodyBytes: limits.maxBodyBytes, closed: connections.closed, passwordChecks: passwordChecks,
-                            extraHeaders: extraHeaders, inFlight: inFlight))
+                            extraHeaders: extraHeaders, inFlight: inFlight, rateLimit: rateLimit))
                 }
             }
         let bound: any Channel

@@ -37,7 +37,9 @@ package final class Agent: Sendable {
         let requestsInFlight = RequestsInFlight(limit: config.http.maxRequestsInFlight)
         let publisher = ExpositionPublisher(
             initialStatuses: statuses, store: store, state: state,
-            agentFamilies: { [closedConnections.family, requestsInFlight.family] + (setup.tls?.families ?? []) })
+            agentFamilies: {
+                [closedConnections.family, requestsInFlight.family] + (setup.tls?.families ?? []) + (setup.rateLimit.map { [$0.family] } ?? [])
+            })
         self.publisher = publisher
         let plan = setup.alerting
         // Each receiver runs one blocking call at a time: a thread each (bounded), apart from the
@@ -64,7 +66,7 @@ package final class Agent: Sendable {
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
                 authenticator: setup.authenticator, wallClock: wallClock),
             limits: config.http, headers: setup.web.httpServerConfig.headers, closed: closedConnections, inFlight: requestsInFlight,
-            tls: setup.tls, group: MultiThreadedEventLoopGroup.singleton,
+            tls: setup.tls, rateLimit: setup.rateLimit, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         self.logger = logger
         self.wallClock = wallClock

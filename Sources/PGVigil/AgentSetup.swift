@@ -18,6 +18,8 @@ package struct AgentSetup: Sendable {
     package var web: WebConfig
     /// The TLS contexts of the web config's `tls_server_config`, its files read; nil: plain HTTP.
     package var tls: TLSContextSource?
+    /// The web config's `rate_limit`; nil: none.
+    package var rateLimit: RequestRateLimit?
 
     /// Loads the config for `overrides` and `environment` and builds every layer's plan; a
     /// problem names the file, line and field.
@@ -39,6 +41,7 @@ package struct AgentSetup: Sendable {
             alerting: try AlertingPlan.make(from: config, environment: environment),
             authenticator: try HTTPAuthenticator.resolve(config.auth, web: web, environment: environment),
             web: web,
-            tls: try web.tlsServerConfig.map { tls throws(ConfigProblem) in try TLSContextSource(tls) })
+            tls: try web.tlsServerConfig.map { tls throws(ConfigProblem) in try TLSContextSource(tls) },
+            rateLimit: web.rateLimit.map { RequestRateLimit($0) })
     }
 }

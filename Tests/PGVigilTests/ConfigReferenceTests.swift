@@ -36,7 +36,8 @@ import Testing
 
     /// Every field of the web config file (README's "Securing the endpoint" table).
     static var webFieldPaths: [String] {
-        WebConfig.CodingKeys.allCases.filter { $0 != .httpServerConfig && $0 != .tlsServerConfig }.map(\.stringValue)
+        WebConfig.CodingKeys.allCases.filter { ![.httpServerConfig, .tlsServerConfig, .rateLimit].contains($0) }.map(\.stringValue)
+            + WebRateLimit.CodingKeys.allCases.map { "rate_limit.\($0.stringValue)" }
             + WebHTTPConfig.CodingKeys.allCases.map { "http_server_config.\($0.stringValue)" }
             + WebTLSConfig.CodingKeys.allCases.map { "tls_server_config.\($0.stringValue)" }
     }

@@ -21,6 +21,7 @@ import Testing
             maxConnections: 2, idleTimeout: .seconds(30), requestHeadTimeout: .seconds(10), maxBodyBytes: 1024),
         closed: HTTPClosedConnections = HTTPClosedConnections(),
         authenticator: HTTPAuthenticator? = nil,
+        rateLimit: RequestRateLimit? = nil,
         _ body: (Int) async throws -> Void
     ) async throws {
         let state = ServedState(.initial([]))
@@ -30,7 +31,7 @@ import Testing
                 state: state, alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600),
                 statementTexts: StatementTextCatalog(),
                 statusPage: StatusPage(archive: SeriesArchive(), history: 3600), authenticator: authenticator, wallClock: { 0 }),
-            limits: limits, closed: closed, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
+            limits: limits, closed: closed, rateLimit: rateLimit, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
@@ -259,5 +260,33 @@ import Testing
         #expect(inFlight.enter())
         #expect(inFlight.count == 2)
         #expect(inFlight.family.samples.map(\.value) == [1])
+    }
+
+    @Test func requestsBeyondTheRateLimitsBurstGet429WithTheSecondsUntilTheNextToken() async throws {
+        let limit = RequestRateLimit(WebRateLimit(interval: ConfigDuration(.seconds(3600)), burst: 2))
+        try await withServer(rateLimit: limit) { port in
+            let client = try LoopbackClient(port: port)
+            #expect(try await get("/healthz", on: client).hasPrefix("HTTP/1.1 200"))
+            #expect(try await get("/healthz", on: client).hasPrefix("HTTP/1.1 200"))
+            let limited = try await get("/healthz", on: client)
+            #expect(limited.hasPrefix("HTTP/1.1 429"))
+            #expect(limited.contains("Retry-After: 3600"))
+            #expect(try await get("/metrics", on: client).hasPrefix("HTTP/1.1 429"))  // the same connection stays usable
+        }
+        #expect(limit.family.samples.map(\.value) == [2])
+    }
+
+    @Test func theRateLimitRefillsOneTokenPerIntervalUpToTheBurst() {
+        let second: UInt64 = 1_000_000_000
+        let limit = RequestRateLimit(WebRateLimit(interval: ConfigDuration(.seconds(2)), burst: 2), now: 0)
+        #expect(limit.admit(at: 0) == nil && limit.admit(at: 0) == nil)
+        #expect(limit.admit(at: 0) == 2)
+        #expect(limit.admit(at: second) == 1)  // half a token: a second to go
+        #expect(limit.admit(at: 2 * second) == nil)
+        #expect(limit.admit(at: 2 * second) == 2)
+        // A long quiet spell refills the burst and no more.
+        #expect(limit.admit(at: 100 * second) == nil && limit.admit(at: 100 * second) == nil)
+        #expect(limit.admit(at: 100 * second) != nil)
+        #expect(limit.family.samples.map(\.value) == [4])
     }
 }

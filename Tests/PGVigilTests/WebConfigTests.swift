@@ -146,6 +146,18 @@ import Testing
         #expect(tls?.certFile == nil && tls?.cert == "PEM" && tls?.clientCA == nil)
     }
 
+    @Test func rateLimitIsReadAsExporterToolkitReadsItAndABurstOfZeroRefused() throws {
+        let files = try Files()
+        defer { files.remove() }
+        let limited = try files.write("web.yml", "rate_limit:\n  interval: 100ms\n  burst: 20\n")
+        #expect(try WebConfigLoader.load(file: limited).rateLimit == WebRateLimit(interval: ConfigDuration(.milliseconds(100)), burst: 20))
+        let disabled = try files.write("off.yml", "rate_limit:\n  interval: 0s\n  burst: 20\n")
+        #expect(try WebConfigLoader.load(file: disabled).rateLimit == nil)
+        let zero = try #require(try webError("rate_limit:\n  interval: 1s\n  burst: 0\n"))
+        #expect(zero.field == "rate_limit.burst" && zero.line == 3)
+        #expect(try #require(try webError("rate_limit:\n  period: 1s\n")).field == "rate_limit.period")
+    }
+
     @Test func tlsFilePathsAreRelativeToTheWebConfigFile() throws {
         let files = try Files()
         defer { files.remove() }
