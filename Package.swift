@@ -98,7 +98,8 @@ let package = Package(
             name: "PGVigil",
             dependencies: [
                 "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
-                "YAML", nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), logging, lifecycle,
+                "YAML", nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging, lifecycle,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: layer),
         .executableTarget(

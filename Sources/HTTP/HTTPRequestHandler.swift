@@ -101,6 +101,18 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes the router's response to `head`, or 401 when its credentials were refused; the
     /// request leaves `inFlight` once the response is written (or cannot be).
     private func answer(_ head: HTTPRequestHead, permitted: Bool, context: ChannelHandlerContext) {
+        if permitted, let reload = router.reloadRequest(head) {
+            // A reload awaits the reloader (files read, targets stopped): answered when it is done.
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.makeFutureWithTask { await reload() }.whenSuccess { response in
+                let (handler, context) = bound.value
+                guard context.channel.isActive else { return handler.inFlight.leave() }
+                handler.write(
+                    response, version: head.version, method: head.method, afterwards: head.isKeepAlive ? .keepOpen : .close,
+                    leaving: handler.inFlight, context: context)
+            }
+            return
+        }
         write(
             permitted ? router.respond(to: head) : router.unauthorized, version: head.version, method: head.method,
             afterwards: head.isKeepAlive ? .keepOpen : .close, leaving: inFlight, context: context)

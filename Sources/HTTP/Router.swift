@@ -8,7 +8,7 @@ import Store
 import Support
 
 /// Answers requests: / (the status page), /metrics, /probe, /healthz, /readyz, /api/v1/alerts, /api/v1/series,
-/// /api/v1/statements; 404 for
+/// /api/v1/statements, and POST /-/reload (which `reloadRequest` hands to the reloader); 404 for
 /// unknown paths, 405 for methods other than GET and HEAD. Reads only the pre-rendered snapshot and
 /// the history: it never waits on PostgreSQL.
 package struct Router: Sendable {
@@ -24,14 +24,18 @@ package struct Router: Sendable {
     package let statusPage: StatusPage
     /// The credentials required on every path but /healthz; nil: none.
     package var authenticator: HTTPAuthenticator?
+    /// Reloads the configuration and tells how it went (`POST /-/reload`); nil: no reload.
+    package let reload: (@Sendable () async -> HTTPResponse)?
     /// Wall-clock seconds since 1970, for the age family and readiness.
     package let wallClock: @Sendable () -> Double
 
     /// Creates the router over what the sampler, alerting and the store publish.
     package init(
         state: ServedState, alerts: AlertBoard, seriesHistory: SeriesHistoryAPI, statementTexts: StatementTextCatalog, statusPage: StatusPage,
-        authenticator: HTTPAuthenticator? = nil, wallClock: @escaping @Sendable () -> Double
+        authenticator: HTTPAuthenticator? = nil, reload: (@Sendable () async -> HTTPResponse)? = nil,
+        wallClock: @escaping @Sendable () -> Double
     ) {
+        self.reload = reload
         self.state = state
         self.alerts = alerts
         self.seriesHistory = seriesHistory
@@ -52,6 +56,7 @@ package struct Router: Sendable {
         case alerts = "/api/v1/alerts"
         case series = "/api/v1/series"
         case statements = "/api/v1/statements"
+        case reload = "/-/reload"
 
         /// The path as a person would try it, with its required parameter.
         var example: String {
@@ -74,11 +79,22 @@ package struct Router: Sendable {
         .text(.unauthorized, "authentication required", headers: ["WWW-Authenticate": authenticator?.challenge ?? "Basic"])
     }
 
+    /// The reload `head` asks for (`POST` or `PUT` on /-/reload, as Prometheus takes them), once
+    /// its credentials were permitted; nil for every other request (`respond(to:)` answers it).
+    package func reloadRequest(_ head: HTTPRequestHead) -> (@Sendable () async -> HTTPResponse)? {
+        guard Self.split(head.uri).path == Route.reload.rawValue, head.method == .POST || head.method == .PUT else { return nil }
+        return reload
+    }
+
     /// The response to `head`, whose credentials `verdict(for:)` permitted.
     package func respond(to head: HTTPRequestHead) -> HTTPResponse {
         let (path, query) = Self.split(head.uri)
         guard let route = Route(rawValue: path) else {
             return .text(.notFound, "not found: \(path) (try \(Route.allCases.map(\.example).joined(separator: ", ")))")
+        }
+        if route == .reload {
+            guard reload != nil else { return .text(.notFound, "this agent was started without a config to reload") }
+            return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path); use POST", headers: ["Allow": "POST, PUT"])
         }
         guard head.method == .GET || head.method == .HEAD else {
             return .text(.methodNotAllowed, "method \(head.method.rawValue) not allowed on \(path)", headers: ["Allow": "GET, HEAD"])
@@ -111,6 +127,8 @@ package struct Router: Sendable {
             return .json(.ok, statementTexts.document(target: query["target"]))
         case .readyz:
             return readiness(snapshot.targets, now: now)
+        case .reload:
+            return .text(.methodNotAllowed, "use POST", headers: ["Allow": "POST, PUT"])  // answered above
         }
     }
 

@@ -15,17 +15,22 @@ import Support
 /// The running agent. Built from a validated config; `run` serves until SIGTERM/SIGINT.
 package final class Agent: Sendable {
     private let state: ServedState
-    private let samplers: [TargetSampler]
+    private let fleet: TargetFleet
     private let publisher: ExpositionPublisher
     private let alerting: AlertingService?
     private let server: HTTPServer
     private let threadPool: NIOThreadPool
-    private let lanes: [TargetLane]
+    /// Applies SIGHUP and `POST /-/reload`; nil when the agent was built without a way to reload.
+    private let reloader: ConfigReloader?
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
 
-    /// Builds the agent from a loaded setup; nothing connects or binds yet.
-    package init(setup: AgentSetup, logger: Logger, wallClock: @escaping @Sendable () -> Double = WallClock.now) throws {
+    /// Builds the agent from a loaded setup; nothing connects or binds yet. With `reload` (how
+    /// the setup was loaded, done again), SIGHUP and `POST /-/reload` apply a changed config.
+    package init(
+        setup: AgentSetup, reload: (@Sendable () throws(ConfigError) -> AgentSetup)? = nil, logger: Logger,
+        wallClock: @escaping @Sendable () -> Double = WallClock.now
+    ) throws {
         let config = setup.config
         let statementTexts = StatementTextCatalog()
         let targets = try MonitoredTarget.all(from: config, statementTexts: statementTexts)
@@ -35,10 +40,12 @@ package final class Agent: Sendable {
         let alerts = AlertBoard([])
         let closedConnections = HTTPClosedConnections()
         let requestsInFlight = RequestsInFlight(limit: config.http.maxRequestsInFlight)
+        let outcome = ReloadOutcome(start: wallClock())
         let publisher = ExpositionPublisher(
             initialStatuses: statuses, store: store, state: state,
             agentFamilies: {
                 [closedConnections.family, requestsInFlight.family] + (setup.tls?.families ?? []) + (setup.rateLimit.map { [$0.family] } ?? [])
+                    + (reload == nil ? [] : outcome.families)
             })
         self.publisher = publisher
         let plan = setup.alerting
@@ -47,13 +54,19 @@ package final class Agent: Sendable {
         let threadPool = NIOThreadPool(numberOfThreads: max(2, min(plan.receivers.count, 32)))
         threadPool.start()
         self.threadPool = threadPool
-        let lanes = targets.map { _ in TargetLane.dedicated() }
-        self.lanes = lanes
-        samplers = zip(targets, lanes).map { target, lane in
+        let fleet = TargetFleet(targets: targets) { target, lane in
             TargetSampler(
                 target: target, session: DatabaseSession(settings: target.connection, lane: lane),
                 store: store, publisher: publisher, logger: logger, wallClock: wallClock)
         }
+        self.fleet = fleet
+        let reloader = reload.map { load in
+            ConfigReloader(
+                running: setup, load: load, fleet: fleet, store: store, publisher: publisher, statementTexts: statementTexts, outcome: outcome,
+                logger: logger, wallClock: wallClock)
+        }
+        self.reloader = reloader
+        let reloadRoute: (@Sendable () async -> HTTPResponse)? = reloader.map { reloader in { @Sendable in await reloader.reloadResponse() } }
         alerting = try Self.makeAlerting(
             plan: plan, store: store, state: state, publisher: publisher, board: alerts, threadPool: threadPool, logger: logger, wallClock: wallClock)
         guard let address = ListenAddress(config.listen) else {
@@ -64,7 +77,7 @@ package final class Agent: Sendable {
             router: Router(
                 state: state, alerts: alerts, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
-                authenticator: setup.authenticator, wallClock: wallClock),
+                authenticator: setup.authenticator, reload: reloadRoute, wallClock: wallClock),
             limits: config.http, headers: setup.web.httpServerConfig.headers, closed: closedConnections, inFlight: requestsInFlight,
             tls: setup.tls, rateLimit: setup.rateLimit, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
@@ -84,22 +97,29 @@ package final class Agent: Sendable {
     package func run(handlingSignals: Bool = true) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: SamplerService(samplers: samplers, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? [])
+                services: [.init(service: SamplerService(fleet: fleet, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? [])
+                    + (handlingSignals ? reloader.map { [.init(service: ReloadSignalService(reloader: $0))] } ?? [] : [])
                     + [.init(service: server)],
                 gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
-        defer { shutDownThreadPool() }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await shutDown()
+            throw error
+        }
+        await shutDown()
         logger.info("stopped")
     }
 
     /// One cycle of every target, side by side; returns the exposition and each target's status.
     package func sampleOnce() async -> (exposition: String, statuses: [TargetStatus]) {
-        defer { shutDownThreadPool() }
+        let samplers = await fleet.samplers
         let statuses = await withTaskGroup(of: TargetStatus.self) { group in
             for sampler in samplers { group.addTask(priority: nil) { await sampler.sampleOnce() } }
             return await group.reduce(into: []) { $0.append($1) }
         }
+        await shutDown()
         await publisher.renderNow()
         let snapshot = state.current
         let body = snapshot.exposition.body(now: wallClock())
@@ -127,9 +147,10 @@ package final class Agent: Sendable {
             store: store, state: state, publisher: publisher, board: board, disk: disk, logger: logger, wallClock: wallClock)
     }
 
-    private func shutDownThreadPool() {
+    /// Stops the threads of alerting and of every target's lane (their work has ended).
+    private func shutDown() async {
         threadPool.shutdownGracefully { _ in }
         alerting?.disk.shutDown()
-        lanes.forEach { $0.shutDown() }
+        await fleet.shutDownLanes()
     }
 }

@@ -9,11 +9,14 @@ package enum AgentCommands {
     /// The agent's version.
     package static var version: String { PGVigilVersion.current }
 
-    /// Samples and serves until SIGTERM/SIGINT, then shuts down gracefully.
+    /// Samples and serves until SIGTERM/SIGINT, then shuts down gracefully; SIGHUP reloads the config.
     package static func run(overrides: ConfigOverrides, environment: [String: String], logger: Logger) async throws {
         let setup = try AgentSetup.load(overrides: overrides, environment: environment)
         let config = setup.config
-        let agent = try Agent(setup: setup, logger: logger)
+        // SIGHUP and POST /-/reload load it again the same way: the same flags, environment and files.
+        let agent = try Agent(
+            setup: setup, reload: { () throws(ConfigError) -> AgentSetup in try AgentSetup.load(overrides: overrides, environment: environment) },
+            logger: logger)
         logger.info(
             "starting",
             metadata: [

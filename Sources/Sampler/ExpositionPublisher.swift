@@ -17,7 +17,7 @@ package actor ExpositionPublisher {
     private let clock: any Clock<Duration>
     private let store: SampleStore
     private let state: ServedState
-    private let targetOrder: [String]
+    private var targetOrder: [String]
     private var statuses: [String: TargetStatus]
     private var perTarget: [String: RenderedExposition] = [:]
     private var perTargetEncoded: [String: EncodedFamilies] = [:]
@@ -40,12 +40,32 @@ package actor ExpositionPublisher {
         self.statuses = Dictionary(initialStatuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Records `status` after a cycle of its target and re-renders what is served.
+    /// Records `status` after a cycle of its target and re-renders what is served; a target no
+    /// longer in the config (its last cycle ending after a reload removed it) is ignored.
     package func publish(_ status: TargetStatus) async {
+        guard statuses[status.name] != nil else { return }
         statuses[status.name] = status
         let encoded = EncodedFamilies(await store.snapshot(target: status.name))
         perTargetEncoded[status.name] = encoded
         perTarget[status.name] = RenderedExposition(encoded: [encoded, buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
+        changed()
+    }
+
+    /// Serves `targets` from now on, in this order (after a reload): one new or in `restarted`
+    /// with its status before its first cycle, another as it was last published; targets not
+    /// listed are no longer served.
+    package func setTargets(_ targets: [TargetStatus], restarted: Set<String>) {
+        targetOrder = targets.map(\.name)
+        let kept = Set(targetOrder).subtracting(restarted)
+        statuses = Dictionary(
+            targets.map { ($0.name, kept.contains($0.name) ? statuses[$0.name] ?? $0 : $0) }, uniquingKeysWith: { first, _ in first })
+        perTarget = perTarget.filter { kept.contains($0.key) }
+        perTargetEncoded = perTargetEncoded.filter { kept.contains($0.key) }
+        changed()
+    }
+
+    /// Re-renders because an agent family read at each render changed (a reload's outcome).
+    package func agentFamiliesChanged() {
         changed()
     }
 

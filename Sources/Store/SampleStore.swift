@@ -51,6 +51,14 @@ package actor SampleStore {
         snapshots[target] = nil
     }
 
+    /// Forgets everything of `target`, which left the config: its snapshots, failing sources and
+    /// history (a target of the same name added later starts afresh).
+    package func forget(target: String) {
+        snapshots[target] = nil
+        failingSources = failingSources.filter { $0.target != target }
+        archive.forget(target: target)
+    }
+
     /// The current families of `target`, all collectors together (unsorted, unmerged).
     package func snapshot(target: String) -> [MetricFamily] {
         (snapshots[target] ?? [:]).sorted { $0.key < $1.key }.flatMap(\.value)

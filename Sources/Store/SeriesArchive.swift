@@ -96,6 +96,24 @@ package final class SeriesArchive: Sendable {
     }
 }
 
+extension SeriesArchive {
+    /// Forgets every series `target`'s sources wrote and frees their timelines (the slots stay,
+    /// one empty timeline each, so the other sources' indices hold).
+    package func forget(target: String) {
+        contents.withLockedValue { contents in
+            let sources = contents.timelineOfSource.filter { $0.key.target == target }
+            let timelines = Set(sources.values)
+            guard !timelines.isEmpty else { return }
+            for (name, series) in contents.families where series.values.contains(where: { timelines.contains($0.timeline) }) {
+                let kept = series.filter { !timelines.contains($0.value.timeline) }
+                contents.families[name] = kept.isEmpty ? nil : kept
+            }
+            for index in timelines { contents.timelines[index] = CycleTimeline(capacity: 1) }
+            for source in sources.keys { contents.timelineOfSource[source] = nil }
+        }
+    }
+}
+
 private extension SeriesArchive.Contents {
     /// The index of `source`'s timeline, made (or grown) to hold `capacity` cycles.
     mutating func timeline(of source: SeriesSource, capacity: Int) -> Int {

@@ -170,3 +170,21 @@ import Testing
         }
     }
 }
+
+/// What a reload may change: the targets alone in this version; every other field is compared.
+@Suite struct ConfigReloadScopeTests {
+    @Test func everyTopLevelFieldButTargetsIsCompared() {
+        let compared = Set(ConfigReloader.comparisons(AgentConfig(), AgentConfig()).map(\.key))
+        #expect(compared == Set(AgentConfig.CodingKeys.allCases).subtracting([.targets]))
+    }
+
+    @Test func aChangeOutsideTheTargetsNamesItsField() {
+        var old = AgentConfig()
+        old.targets = [TargetConfig(name: "a", dsn: "host=a")]
+        var new = old
+        new.targets.append(TargetConfig(name: "b", dsn: "host=b"))
+        #expect(ConfigReloader.comparisons(old, new).allSatisfy { $0.equal })
+        new.http.maxConnections = 7
+        #expect(ConfigReloader.comparisons(old, new).filter { !$0.equal }.map(\.key) == [.http])
+    }
+}

@@ -1,0 +1,121 @@
+// Re-reads the config and the web config (SIGHUP, POST /-/reload) and applies a changed list of targets.
+import Config
+import Exposition
+import HTTP
+import Logging
+import Sampler
+import Store
+
+/// Reloads the configuration while the agent runs. The config file and the web config file are
+/// read and checked as at start; a config that does not load, or that changes more than its
+/// targets, is refused and the running one goes on (in this version the targets reload; any
+/// other change names its field and needs a restart). Targets added start sampling, removed ones
+/// stop and their history is freed, changed ones restart with their history kept; the others
+/// keep their connections and ring buffers. Reloads run one at a time.
+package actor ConfigReloader {
+    /// What is running: the setup last loaded successfully.
+    private var running: AgentSetup
+    /// Loads the setup again (from the same flags, environment and files as at start).
+    private let load: @Sendable () throws(ConfigError) -> AgentSetup
+    private let fleet: TargetFleet
+    private let store: SampleStore
+    private let publisher: ExpositionPublisher
+    private let statementTexts: StatementTextCatalog
+    /// The `pgvigil_config_last_reload_*` gauges.
+    private let outcome: ReloadOutcome
+    private let logger: Logger
+    private let wallClock: @Sendable () -> Double
+
+    /// A reloader of `running`, applying to the fleet, the store and the publisher the agent runs.
+    package init(
+        running: AgentSetup, load: @escaping @Sendable () throws(ConfigError) -> AgentSetup, fleet: TargetFleet, store: SampleStore,
+        publisher: ExpositionPublisher, statementTexts: StatementTextCatalog, outcome: ReloadOutcome, logger: Logger,
+        wallClock: @escaping @Sendable () -> Double
+    ) {
+        self.running = running
+        self.load = load
+        self.fleet = fleet
+        self.store = store
+        self.publisher = publisher
+        self.statementTexts = statementTexts
+        self.outcome = outcome
+        self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    /// Reloads now; the summary of what changed, or why nothing did.
+    @discardableResult
+    package func reload() async -> Result<String, ConfigReloadError> {
+        let result = await apply()
+        switch result {
+        case .success(let summary):
+            outcome.succeeded(at: wallClock())
+            logger.info("config reloaded", metadata: ["changes": "\(summary)"])
+        case .failure(let error):
+            outcome.failed()
+            logger.error("config reload refused; the running config is kept", metadata: ["error": "\(error.message)"])
+        }
+        await publisher.agentFamiliesChanged()
+        return result
+    }
+
+    /// The answer to `POST /-/reload`: 200 with what changed, or 500 with why nothing did, as
+    /// Prometheus answers.
+    package func reloadResponse() async -> HTTPResponse {
+        switch await reload() {
+        case .success(let summary): .text(.ok, "config reloaded: \(summary)")
+        case .failure(let error): .text(.internalServerError, "failed to reload config: \(error.message)")
+        }
+    }
+
+    private func apply() async -> Result<String, ConfigReloadError> {
+        let candidate: AgentSetup
+        do {
+            candidate = try load()
+        } catch {
+            return .failure(ConfigReloadError(message: error.description))
+        }
+        if let change = Self.unreloadableChange(from: running, to: candidate) {
+            return .failure(ConfigReloadError(message: "\(change) changed; in this version only targets reload: restart the agent to apply it"))
+        }
+        let targets: [MonitoredTarget]
+        do {
+            targets = try MonitoredTarget.all(from: candidate.config, statementTexts: statementTexts)
+        } catch {
+            return .failure(ConfigReloadError(message: "\(error)"))
+        }
+        let before = Dictionary(running.config.targets.map { ($0.name ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(candidate.config.targets.map { ($0.name ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        let restarted = Set(after.filter { name, target in before[name].map { $0 != target } ?? false }.keys)
+        let added = after.keys.filter { before[$0] == nil }.sorted()
+        let removed = before.keys.filter { after[$0] == nil }.sorted()
+        await fleet.apply(targets, restarted: restarted, store: store, publisher: publisher)
+        running = candidate
+        guard !added.isEmpty || !removed.isEmpty || !restarted.isEmpty else { return .success("none") }
+        let parts = [("added", added), ("removed", removed), ("changed", restarted.sorted())].filter { !$0.1.isEmpty }
+        return .success(parts.map { "\($0.0) \($0.1.joined(separator: ","))" }.joined(separator: "; "))
+    }
+
+    /// The first part of the configuration that differs between `old` and `new` other than the
+    /// targets, nil when none does.
+    static func unreloadableChange(from old: AgentSetup, to new: AgentSetup) -> String? {
+        if let field = comparisons(old.config, new.config).first(where: { !$0.equal }) { return field.key.stringValue }
+        if old.web != new.web { return "the web config file" }
+        return nil
+    }
+
+    /// Each top-level field but `targets`, and whether `old` and `new` agree on it.
+    static func comparisons(_ old: AgentConfig, _ new: AgentConfig) -> [(key: AgentConfig.CodingKeys, equal: Bool)] {
+        [
+            (.listen, old.listen == new.listen), (.interval, old.interval == new.interval), (.history, old.history == new.history),
+            (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.alerts, old.alerts == new.alerts),
+            (.auth, old.auth == new.auth), (.webConfigFile, old.webConfigFile == new.webConfigFile), (.http, old.http == new.http),
+        ]
+    }
+}
+
+/// Why a reload changed nothing.
+package struct ConfigReloadError: Error, Sendable {
+    /// What to fix, naming the file, line and field when the config did not load.
+    package var message: String
+}

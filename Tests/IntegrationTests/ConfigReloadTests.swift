@@ -1,0 +1,83 @@
+// Reloading a running agent (the binary) with SIGHUP and POST /-/reload against the real primary and replica.
+import Foundation
+import TestSupport
+import Testing
+
+/// The built binary, as scripts/test.sh names it.
+private let binary = ProcessInfo.processInfo.environment["PGVIGIL_TEST_BINARY"] ?? ""
+
+@Suite(.enabled(if: TestCluster.runs(if: TestCluster.isAvailable && !binary.isEmpty), "needs the test servers and PGVIGIL_TEST_BINARY"))
+struct ConfigReloadTests {
+    /// A config sampling `targets` (name → DSN) every second.
+    private func config(_ targets: [(String, String)], interval: String = "1s") -> String {
+        "interval: \(interval)\ntargets:\n" + targets.map { "  - name: \($0.0)\n    dsn: \"\($0.1)\"\n" }.joined()
+    }
+
+    /// curl's status and body for `path` on the agent, with `method`.
+    private func request(_ port: Int, _ path: String, method: String = "GET") throws -> (status: Int, body: String) {
+        let result = try TLSClientCommand.run(
+            "/usr/bin/curl", ["-s", "-X", method, "--max-time", "30", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// The value of the exact series `series` on /metrics.
+    private func metric(_ series: String, _ port: Int) throws -> Double? {
+        try request(port, "/metrics").body.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
+    /// How many points the history holds for `pg_up` of `target`, and the oldest one's time.
+    private func history(_ port: Int, target: String) throws -> (count: Int, oldest: Double?) {
+        let body = try request(port, "/api/v1/series?match=pg_up%7Btarget%3D%22\(target)%22%7D").body
+        let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        let values = result.first?["values"] as? [[Any]] ?? []
+        return (values.count, values.first?.first as? Double)
+    }
+
+    @Test func reloadAddsAndRemovesTargetsKeepsTheOthersHistoryAndKeepsABrokenConfigOut() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-reload-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/pgvigil.yaml"
+        try config([("primary", TestCluster.primaryDSN)]).write(toFile: file, atomically: true, encoding: .utf8)
+        let agent = try ListeningAgent.start(binary, ["--config", file, "--listen", "127.0.0.1:0"])
+        defer { agent.stop() }
+        let port = try #require(agent.port, "\(agent.log)")
+        #expect(try await waitUntil(timeout: .seconds(20)) { try history(port, target: "primary").count >= 2 })
+        let before = try history(port, target: "primary")
+
+        // SIGHUP with the replica added: it is sampled, the primary's history goes on.
+        try config([("primary", TestCluster.primaryDSN), ("replica", TestCluster.replicaDSN)]).write(
+            toFile: file, atomically: true, encoding: .utf8)
+        kill(agent.process.processIdentifier, SIGHUP)
+        #expect(try await waitUntil(timeout: .seconds(20)) { try metric(#"pg_up{target="replica"}"#, port) == 1 })
+        #expect(try await waitUntil(timeout: .seconds(10)) { try history(port, target: "primary").count > before.count })
+        #expect(try history(port, target: "primary").oldest == before.oldest)
+        #expect(try metric("pgvigil_config_last_reload_successful", port) == 1)
+
+        // A broken file, then a change that needs a restart: refused, both targets still sampled.
+        try "targets: [\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let broken = try request(port, "/-/reload", method: "POST")
+        #expect(broken.status == 500 && broken.body.contains("pgvigil.yaml:"), "\(broken)")
+        #expect(try await waitUntil(timeout: .seconds(10)) { try metric("pgvigil_config_last_reload_successful", port) == 0 })
+        try config([("primary", TestCluster.primaryDSN)], interval: "2s").write(toFile: file, atomically: true, encoding: .utf8)
+        let restartOnly = try request(port, "/-/reload", method: "POST")
+        #expect(restartOnly.status == 500 && restartOnly.body.contains("interval changed"), "\(restartOnly)")
+        #expect(try metric(#"pg_up{target="replica"}"#, port) == 1)
+
+        // The replica removed: no longer served, its history gone; the primary's kept.
+        try config([("primary", TestCluster.primaryDSN)]).write(toFile: file, atomically: true, encoding: .utf8)
+        let removed = try request(port, "/-/reload", method: "POST")
+        #expect(removed.status == 200 && removed.body.contains("removed replica"), "\(removed)")
+        // /metrics is rendered again within a quarter of a second.
+        #expect(try await waitUntil(timeout: .seconds(10)) { try metric(#"pg_up{target="replica"}"#, port) == nil })
+        #expect(try request(port, "/probe?target=replica").status == 404)
+        #expect(try history(port, target: "replica").count == 0)
+        #expect(try history(port, target: "primary").oldest == before.oldest)
+        #expect(try await waitUntil(timeout: .seconds(10)) { try metric("pgvigil_config_last_reload_successful", port) == 1 })
+        #expect(try request(port, "/-/reload").status == 405)
+        #expect(agent.process.isRunning)
+    }
+}
