@@ -28,27 +28,23 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let maxBodyBytes: Int
     private let closed: HTTPClosedConnections
     private let passwordChecks: NIOThreadPool
-    private let extraHeaders: HTTPHeaders
     private let inFlight: RequestsInFlight
-    private let rateLimit: RequestRateLimit?
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var refused = false
 
     /// Creates a handler answering with `router`, counting the requests it refuses in `closed`,
-    /// checking passwords on `passwordChecks`, adding `extraHeaders` to every response,
-    /// answering 429 when `rateLimit` has no token and 503 when `inFlight` has no room.
+    /// checking passwords on `passwordChecks`, adding the router's access headers to every
+    /// response, answering 429 when its rate limit has no token and 503 when `inFlight` has no room.
     package init(
-        router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections, passwordChecks: NIOThreadPool, extraHeaders: HTTPHeaders,
-        inFlight: RequestsInFlight, rateLimit: RequestRateLimit?
+        router: Router, maxBodyBytes: Int, closed: HTTPClosedConnections, passwordChecks: NIOThreadPool,
+        inFlight: RequestsInFlight
     ) {
         self.inFlight = inFlight
-        self.rateLimit = rateLimit
         self.router = router
         self.maxBodyBytes = maxBodyBytes
         self.closed = closed
         self.passwordChecks = passwordChecks
-        self.extraHeaders = extraHeaders
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -71,7 +67,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = nil
             context.triggerUserOutboundEvent(HTTPConnectionGuard.Event.requestReceived, promise: nil)
             let afterwards: Afterwards = requestHead.isKeepAlive ? .keepOpen : .close
-            if let wait = rateLimit?.admit() {
+            if let wait = router.access.current.rateLimit?.admit() {
                 let limited = HTTPResponse.text(.tooManyRequests, "over the web config's rate_limit; retry", headers: ["Retry-After": "\(wait)"])
                 write(limited, version: requestHead.version, method: requestHead.method, afterwards: afterwards, context: context)
                 return
@@ -145,7 +141,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         context: ChannelHandlerContext
     ) {
         var headers = response.headers
-        headers.add(contentsOf: extraHeaders)
+        headers.add(contentsOf: router.access.current.headers)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         if afterwards != .keepOpen { headers.replaceOrAdd(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)

@@ -24,31 +24,22 @@ package final class HTTPServer: Service, Sendable {
     /// Where basic-auth passwords are checked: one thread, apart from the event loops and from
     /// the webhook deliveries, so a flood of wrong passwords delays only other password checks.
     private let passwordChecks = NIOThreadPool(numberOfThreads: 1)
-    /// The web config's security headers, on every response.
-    private let extraHeaders: HTTPHeaders
     /// The requests being answered, bounded by `limits.maxRequestsInFlight`.
     private let inFlight: RequestsInFlight
-    /// The TLS contexts of `tls_server_config`; nil: plain HTTP.
-    private let tls: TLSContextSource?
-    /// The web config's `rate_limit`; nil: none.
-    private let rateLimit: RequestRateLimit?
 
     /// Creates a server that counts the connections it ends in `closed` and the requests over
-    /// the in-flight limit in `inFlight` (nil: its own), adds `headers` to every response, limits
-    /// the request rate by `rateLimit` and speaks TLS with `tls`'s contexts when given; nothing is
-    /// bound until `bind()` or `run()`.
+    /// the in-flight limit in `inFlight` (nil: its own), and takes the headers, the rate limit and
+    /// TLS of every connection from `router.access` as it is then; nothing is bound until `bind()`
+    /// or `run()`.
     package init(
         address: ListenAddress, router: Router, limits: HTTPServerConfig = HTTPServerConfig(),
-        headers: [String: String] = [:], closed: HTTPClosedConnections = HTTPClosedConnections(), inFlight: RequestsInFlight? = nil,
-        tls: TLSContextSource? = nil, rateLimit: RequestRateLimit? = nil, group: any EventLoopGroup, logger: Logger
+        closed: HTTPClosedConnections = HTTPClosedConnections(), inFlight: RequestsInFlight? = nil,
+        group: any EventLoopGroup, logger: Logger
     ) {
-        self.tls = tls
-        self.rateLimit = rateLimit
         self.inFlight = inFlight ?? RequestsInFlight(limit: limits.maxRequestsInFlight)
         self.address = address
         self.router = router
         self.limits = limits
-        extraHeaders = HTTPHeaders(headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         self.group = group
         self.logger = logger
         // A client that has not read its answer in a request's time is as slow as one still sending it.
@@ -59,13 +50,13 @@ package final class HTTPServer: Service, Sendable {
     @discardableResult
     package func bind() async throws -> Int {
         if let bound = channel.withLockedValue({ $0 }) { return bound.localAddress?.port ?? address.port }
-        if router.authenticator != nil { passwordChecks.start() }
+        passwordChecks.start()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 1)
-            .childChannelInitializer { [router, limits, connections, passwordChecks, extraHeaders, inFlight, tls, rateLimit, logger] channel in
+            .childChannelInitializer { [router, limits, connections, passwordChecks, inFlight, logger] channel in
                 guard let id = connections.admit(channel) else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in connections.remove(id) }
                 var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -74,7 +65,7 @@ package final class HTTPServer: Service, Sendable {
                 decoderLimits.maxHeaderFieldCount = limits.maxHeaderFields
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let tls {
+                    if let tls = router.access.current.tls {
                         try pipeline.addHandler(tls.makeHandler(logger: logger))
                         try pipeline.addHandler(TLSHandshakeWatch(closed: connections.closed, logger: logger))
                     }
@@ -84,7 +75,7 @@ package final class HTTPServer: Service, Sendable {
                     try pipeline.addHandler(
                         HTTPRequestHandler(
                             router: router, maxBodyBytes: limits.maxBodyBytes, closed: connections.closed, passwordChecks: passwordChecks,
-                            extraHeaders: extraHeaders, inFlight: inFlight, rateLimit: rateLimit))
+                            inFlight: inFlight))
                 }
             }
         let bound: any Channel
@@ -104,7 +95,8 @@ package final class HTTPServer: Service, Sendable {
         }
         channel.withLockedValue { $0 = bound }
         let port = bound.localAddress?.port ?? address.port
-        logger.info("listening", metadata: ["address": "\(address)", "port": "\(port)", "scheme": tls == nil ? "http" : "https"])
+        logger.info(
+            "listening", metadata: ["address": "\(address)", "port": "\(port)", "scheme": router.access.current.tls == nil ? "http" : "https"])
         return port
     }
 
@@ -112,7 +104,7 @@ package final class HTTPServer: Service, Sendable {
     package func run() async throws {
         try await bind()
         guard let bound = channel.withLockedValue({ $0 }) else { return }
-        defer { if router.authenticator != nil { passwordChecks.shutdownGracefully { _ in } } }
+        defer { passwordChecks.shutdownGracefully { _ in } }
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
                 try await bound.closeFuture.get()

@@ -22,8 +22,8 @@ package struct Router: Sendable {
     package let statementTexts: StatementTextCatalog
     /// The HTML page at /.
     package let statusPage: StatusPage
-    /// The credentials required on every path but /healthz; nil: none.
-    package var authenticator: HTTPAuthenticator?
+    /// The credentials (and the rest of the web config's settings), as the last reload left them.
+    package let access: EndpointAccessState
     /// Reloads the configuration and tells how it went (`POST /-/reload`); nil: no reload.
     package let reload: (@Sendable () async -> HTTPResponse)?
     /// Wall-clock seconds since 1970, for the age family and readiness.
@@ -32,7 +32,7 @@ package struct Router: Sendable {
     /// Creates the router over what the sampler, alerting and the store publish.
     package init(
         state: ServedState, alerts: AlertBoard, seriesHistory: SeriesHistoryAPI, statementTexts: StatementTextCatalog, statusPage: StatusPage,
-        authenticator: HTTPAuthenticator? = nil, reload: (@Sendable () async -> HTTPResponse)? = nil,
+        access: EndpointAccessState = EndpointAccessState(EndpointAccess()), reload: (@Sendable () async -> HTTPResponse)? = nil,
         wallClock: @escaping @Sendable () -> Double
     ) {
         self.reload = reload
@@ -41,7 +41,7 @@ package struct Router: Sendable {
         self.seriesHistory = seriesHistory
         self.statementTexts = statementTexts
         self.statusPage = statusPage
-        self.authenticator = authenticator
+        self.access = access
         self.wallClock = wallClock
     }
 
@@ -71,12 +71,14 @@ package struct Router: Sendable {
     /// What `head`'s credentials need before `respond(to:)` may answer it (`HTTPRequestHandler`
     /// runs a password check off the event loop).
     package func verdict(for head: HTTPRequestHead) -> HTTPAuthenticator.Verdict {
-        authenticator?.verdict(path: Self.split(head.uri).path, headers: head.headers) ?? .permitted
+        access.current.authenticator?.verdict(path: Self.split(head.uri).path, headers: head.headers) ?? .permitted
     }
 
     /// The answer to a request whose credentials were refused.
     package var unauthorized: HTTPResponse {
-        .text(.unauthorized, "authentication required", headers: ["WWW-Authenticate": authenticator?.challenge ?? "Basic"])
+        .text(
+            .unauthorized, "authentication required",
+            headers: ["WWW-Authenticate": access.current.authenticator?.challenge ?? #"Basic realm="pgvigil""#])
     }
 
     /// The reload `head` asks for (`POST` or `PUT` on /-/reload, as Prometheus takes them), once

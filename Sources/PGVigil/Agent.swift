@@ -41,11 +41,13 @@ package final class Agent: Sendable {
         let closedConnections = HTTPClosedConnections()
         let requestsInFlight = RequestsInFlight(limit: config.http.maxRequestsInFlight)
         let outcome = ReloadOutcome(start: wallClock())
+        let access = EndpointAccessState(setup.access)
         let publisher = ExpositionPublisher(
             initialStatuses: statuses, store: store, state: state,
             agentFamilies: {
-                [closedConnections.family, requestsInFlight.family] + (setup.tls?.families ?? []) + (setup.rateLimit.map { [$0.family] } ?? [])
-                    + (reload == nil ? [] : outcome.families)
+                let current = access.current
+                return [closedConnections.family, requestsInFlight.family] + (current.tls?.families ?? [])
+                    + (current.rateLimit.map { [$0.family] } ?? []) + (reload == nil ? [] : outcome.families)
             })
         self.publisher = publisher
         let plan = setup.alerting
@@ -62,7 +64,8 @@ package final class Agent: Sendable {
         self.fleet = fleet
         let reloader = reload.map { load in
             ConfigReloader(
-                running: setup, load: load, fleet: fleet, store: store, publisher: publisher, statementTexts: statementTexts, outcome: outcome,
+                running: setup, load: load, fleet: fleet, store: store, publisher: publisher, statementTexts: statementTexts, access: access,
+                outcome: outcome,
                 logger: logger, wallClock: wallClock)
         }
         self.reloader = reloader
@@ -77,9 +80,8 @@ package final class Agent: Sendable {
             router: Router(
                 state: state, alerts: alerts, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
                 statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
-                authenticator: setup.authenticator, reload: reloadRoute, wallClock: wallClock),
-            limits: config.http, headers: setup.web.httpServerConfig.headers, closed: closedConnections, inFlight: requestsInFlight,
-            tls: setup.tls, rateLimit: setup.rateLimit, group: MultiThreadedEventLoopGroup.singleton,
+                access: access, reload: reloadRoute, wallClock: wallClock),
+            limits: config.http, closed: closedConnections, inFlight: requestsInFlight, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         self.logger = logger
         self.wallClock = wallClock

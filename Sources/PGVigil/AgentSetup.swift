@@ -5,21 +5,18 @@ import Config
 import HTTP
 
 /// What the agent runs: the effective config and what the layers made of it (the alerting plan,
-/// the HTTP credentials and TLS context), built once when the config is loaded, so a config that loads is one
+/// the endpoint's credentials, TLS and limits), built once when the config is loaded, so a config that loads is one
 /// that runs and receivers and credentials are not resolved twice.
 package struct AgentSetup: Sendable {
     /// The effective configuration.
     package var config: AgentConfig
     /// The compiled rules and resolved receivers.
     package var alerting: AlertingPlan
-    /// The HTTP credentials, resolved; nil when none are configured.
-    package var authenticator: HTTPAuthenticator?
     /// The web config file's settings (empty when no file is named).
     package var web: WebConfig
-    /// The TLS contexts of the web config's `tls_server_config`, its files read; nil: plain HTTP.
-    package var tls: TLSContextSource?
-    /// The web config's `rate_limit`; nil: none.
-    package var rateLimit: RequestRateLimit?
+    /// What the endpoint makes of `auth:` and the web config: credentials resolved, TLS files
+    /// read, headers, the rate limit.
+    package var access: EndpointAccess
 
     /// Loads the config for `overrides` and `environment` and builds every layer's plan; a
     /// problem names the file, line and field.
@@ -39,9 +36,11 @@ package struct AgentSetup: Sendable {
         return AgentSetup(
             config: config,
             alerting: try AlertingPlan.make(from: config, environment: environment),
-            authenticator: try HTTPAuthenticator.resolve(config.auth, web: web, environment: environment),
             web: web,
-            tls: try web.tlsServerConfig.map { tls throws(ConfigProblem) in try TLSContextSource(tls) },
-            rateLimit: web.rateLimit.map { RequestRateLimit($0) })
+            access: EndpointAccess(
+                authenticator: try HTTPAuthenticator.resolve(config.auth, web: web, environment: environment),
+                headers: web.httpServerConfig.headers,
+                tls: try web.tlsServerConfig.map { tls throws(ConfigProblem) in try TLSContextSource(tls) },
+                rateLimit: web.rateLimit.map { RequestRateLimit($0) }))
     }
 }

@@ -8,10 +8,12 @@ import Store
 
 /// Reloads the configuration while the agent runs. The config file and the web config file are
 /// read and checked as at start; a config that does not load, or that changes more than its
-/// targets, is refused and the running one goes on (in this version the targets reload; any
-/// other change names its field and needs a restart). Targets added start sampling, removed ones
-/// stop and their history is freed, changed ones restart with their history kept; the others
-/// keep their connections and ring buffers. Reloads run one at a time.
+/// targets and the endpoint's access (`auth:`, the web config), is refused and the running one
+/// goes on (any other change names its field and needs a restart). Targets added start
+/// sampling, removed ones stop and their history is freed, changed ones restart with their
+/// history kept; the others keep their connections and ring buffers. Changed credentials,
+/// headers, TLS settings or rate limit apply to the next connection and request. Reloads run
+/// one at a time.
 package actor ConfigReloader {
     /// What is running: the setup last loaded successfully.
     private var running: AgentSetup
@@ -21,6 +23,8 @@ package actor ConfigReloader {
     private let store: SampleStore
     private let publisher: ExpositionPublisher
     private let statementTexts: StatementTextCatalog
+    /// What the endpoint serves under.
+    private let access: EndpointAccessState
     /// The `pgvigil_config_last_reload_*` gauges.
     private let outcome: ReloadOutcome
     private let logger: Logger
@@ -29,7 +33,7 @@ package actor ConfigReloader {
     /// A reloader of `running`, applying to the fleet, the store and the publisher the agent runs.
     package init(
         running: AgentSetup, load: @escaping @Sendable () throws(ConfigError) -> AgentSetup, fleet: TargetFleet, store: SampleStore,
-        publisher: ExpositionPublisher, statementTexts: StatementTextCatalog, outcome: ReloadOutcome, logger: Logger,
+        publisher: ExpositionPublisher, statementTexts: StatementTextCatalog, access: EndpointAccessState, outcome: ReloadOutcome, logger: Logger,
         wallClock: @escaping @Sendable () -> Double
     ) {
         self.running = running
@@ -38,6 +42,7 @@ package actor ConfigReloader {
         self.store = store
         self.publisher = publisher
         self.statementTexts = statementTexts
+        self.access = access
         self.outcome = outcome
         self.logger = logger
         self.wallClock = wallClock
@@ -76,7 +81,9 @@ package actor ConfigReloader {
             return .failure(ConfigReloadError(message: error.description))
         }
         if let change = Self.unreloadableChange(from: running, to: candidate) {
-            return .failure(ConfigReloadError(message: "\(change) changed; in this version only targets reload: restart the agent to apply it"))
+            return .failure(
+                ConfigReloadError(
+                    message: "\(change) changed; in this version the targets and the endpoint's access reload: restart the agent to apply it"))
         }
         let targets: [MonitoredTarget]
         do {
@@ -90,26 +97,28 @@ package actor ConfigReloader {
         let added = after.keys.filter { before[$0] == nil }.sorted()
         let removed = before.keys.filter { after[$0] == nil }.sorted()
         await fleet.apply(targets, restarted: restarted, store: store, publisher: publisher)
+        // Unchanged access keeps its objects (the rate limit's bucket and counter, TLS's context).
+        let accessChanged = candidate.web != running.web || candidate.config.auth != running.config.auth
+        if accessChanged { access.update(candidate.access) }
         running = candidate
-        guard !added.isEmpty || !removed.isEmpty || !restarted.isEmpty else { return .success("none") }
         let parts = [("added", added), ("removed", removed), ("changed", restarted.sorted())].filter { !$0.1.isEmpty }
-        return .success(parts.map { "\($0.0) \($0.1.joined(separator: ","))" }.joined(separator: "; "))
+        let summary = parts.map { "\($0.0) targets \($0.1.joined(separator: ","))" } + (accessChanged ? ["the endpoint's access"] : [])
+        return .success(summary.isEmpty ? "nothing changed" : summary.joined(separator: "; "))
     }
 
-    /// The first part of the configuration that differs between `old` and `new` other than the
-    /// targets, nil when none does.
+    /// The first part of the configuration that differs between `old` and `new` and does not
+    /// reload, nil when none does.
     static func unreloadableChange(from old: AgentSetup, to new: AgentSetup) -> String? {
-        if let field = comparisons(old.config, new.config).first(where: { !$0.equal }) { return field.key.stringValue }
-        if old.web != new.web { return "the web config file" }
-        return nil
+        comparisons(old.config, new.config).first { !$0.equal }?.key.stringValue
     }
 
-    /// Each top-level field but `targets`, and whether `old` and `new` agree on it.
+    /// Each top-level field that needs a restart (all but `targets`, `auth` and `web_config_file`,
+    /// which reload), and whether `old` and `new` agree on it.
     static func comparisons(_ old: AgentConfig, _ new: AgentConfig) -> [(key: AgentConfig.CodingKeys, equal: Bool)] {
         [
             (.listen, old.listen == new.listen), (.interval, old.interval == new.interval), (.history, old.history == new.history),
             (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.alerts, old.alerts == new.alerts),
-            (.auth, old.auth == new.auth), (.webConfigFile, old.webConfigFile == new.webConfigFile), (.http, old.http == new.http),
+            (.http, old.http == new.http),
         ]
     }
 }

@@ -13,10 +13,12 @@ struct ConfigReloadTests {
         "interval: \(interval)\ntargets:\n" + targets.map { "  - name: \($0.0)\n    dsn: \"\($0.1)\"\n" }.joined()
     }
 
-    /// curl's status and body for `path` on the agent, with `method`.
-    private func request(_ port: Int, _ path: String, method: String = "GET") throws -> (status: Int, body: String) {
+    /// curl's status and body for `path` on the agent, with `method` and `user:password` when given.
+    private func request(_ port: Int, _ path: String, method: String = "GET", credentials: String? = nil) throws -> (status: Int, body: String) {
         let result = try TLSClientCommand.run(
-            "/usr/bin/curl", ["-s", "-X", method, "--max-time", "30", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+            "/usr/bin/curl",
+            ["-s", "-X", method, "--max-time", "30", "-w", "\n%{http_code}"] + (credentials.map { ["-u", $0] } ?? [])
+                + ["http://127.0.0.1:\(port)\(path)"])
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
@@ -70,7 +72,7 @@ struct ConfigReloadTests {
         // The replica removed: no longer served, its history gone; the primary's kept.
         try config([("primary", TestCluster.primaryDSN)]).write(toFile: file, atomically: true, encoding: .utf8)
         let removed = try request(port, "/-/reload", method: "POST")
-        #expect(removed.status == 200 && removed.body.contains("removed replica"), "\(removed)")
+        #expect(removed.status == 200 && removed.body.contains("removed targets replica"), "\(removed)")
         // /metrics is rendered again within a quarter of a second.
         #expect(try await waitUntil(timeout: .seconds(10)) { try metric(#"pg_up{target="replica"}"#, port) == nil })
         #expect(try request(port, "/probe?target=replica").status == 404)
@@ -79,5 +81,30 @@ struct ConfigReloadTests {
         #expect(try await waitUntil(timeout: .seconds(10)) { try metric("pgvigil_config_last_reload_successful", port) == 1 })
         #expect(try request(port, "/-/reload").status == 405)
         #expect(agent.process.isRunning)
+    }
+
+    @Test func reloadAppliesChangedWebConfigUsersToTheNextRequest() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-reload-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let web = directory + "/web.yml"
+        try "basic_auth_users:\n  oncall: \(try Htpasswd.hash("oncall", "first-secret", cost: 5))\n".write(
+            toFile: web, atomically: true, encoding: .utf8)
+        let agent = try ListeningAgent.start(
+            binary, ["--dsn", "host=127.0.0.1 port=1 connect_timeout=1", "--listen", "127.0.0.1:0", "--web.config.file", web])
+        defer { agent.stop() }
+        let port = try #require(agent.port, "\(agent.log)")
+        #expect(try request(port, "/metrics", credentials: "oncall:first-secret").status == 200)
+        #expect(try request(port, "/-/reload", method: "POST").status == 401)  // behind the credentials
+
+        try
+            "basic_auth_users:\n  oncall: \(try Htpasswd.hash("oncall", "second-secret", cost: 5))\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\n"
+            .write(toFile: web, atomically: true, encoding: .utf8)
+        let reloaded = try request(port, "/-/reload", method: "POST", credentials: "oncall:first-secret")
+        #expect(reloaded.status == 200 && reloaded.body.contains("the endpoint's access"), "\(reloaded)")
+        #expect(try request(port, "/metrics", credentials: "oncall:first-secret").status == 401)
+        #expect(try request(port, "/metrics", credentials: "oncall:second-secret").status == 200)
+        let headers = try TLSClientCommand.run("/usr/bin/curl", ["-s", "-D", "-", "-o", "/dev/null", "http://127.0.0.1:\(port)/healthz"])
+        #expect(headers.output.contains("X-Frame-Options: deny"), "\(headers.output)")
     }
 }

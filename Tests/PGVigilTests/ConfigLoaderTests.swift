@@ -171,11 +171,11 @@ import Testing
     }
 }
 
-/// What a reload may change: the targets alone in this version; every other field is compared.
+/// What a reload may change: the targets and the endpoint's access; every other field is compared.
 @Suite struct ConfigReloadScopeTests {
-    @Test func everyTopLevelFieldButTargetsIsCompared() {
+    @Test func everyTopLevelFieldButTargetsAndTheEndpointsAccessIsCompared() {
         let compared = Set(ConfigReloader.comparisons(AgentConfig(), AgentConfig()).map(\.key))
-        #expect(compared == Set(AgentConfig.CodingKeys.allCases).subtracting([.targets]))
+        #expect(compared == Set(AgentConfig.CodingKeys.allCases).subtracting([.targets, .auth, .webConfigFile]))
     }
 
     @Test func aChangeOutsideTheTargetsNamesItsField() {

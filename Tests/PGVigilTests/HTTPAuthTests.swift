@@ -21,7 +21,7 @@ import Testing
         Router(
             state: ServedState(.initial([])), alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 60),
             statementTexts: StatementTextCatalog(), statusPage: StatusPage(archive: SeriesArchive(), history: 60),
-            authenticator: authenticator, wallClock: { 0 })
+            access: EndpointAccessState(EndpointAccess(authenticator: authenticator)), wallClock: { 0 })
     }
 
     /// The status the server answers, a password check run inline as its thread would.

@@ -30,8 +30,9 @@ import Testing
             router: Router(
                 state: state, alerts: AlertBoard([]), seriesHistory: SeriesHistoryAPI(archive: SeriesArchive(), history: 3600),
                 statementTexts: StatementTextCatalog(),
-                statusPage: StatusPage(archive: SeriesArchive(), history: 3600), authenticator: authenticator, wallClock: { 0 }),
-            limits: limits, closed: closed, rateLimit: rateLimit, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
+                statusPage: StatusPage(archive: SeriesArchive(), history: 3600),
+                access: EndpointAccessState(EndpointAccess(authenticator: authenticator, rateLimit: rateLimit)), wallClock: { 0 }),
+            limits: limits, closed: closed, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }

@@ -56,11 +56,11 @@ import Testing
         #expect(setup.config.webConfigFile == files.directory + "/web.yml")
         #expect(setup.web.basicAuthUsers == ["prometheus": HTTPAuthTests.prometheusHash])
         #expect(setup.web.httpServerConfig.headers["X-Frame-Options"] == "deny")
-        #expect(setup.authenticator?.openPaths == ["/healthz", "/readyz"])
+        #expect(setup.access.authenticator?.openPaths == ["/healthz", "/readyz"])
         let flagged = try AgentSetup.load(
             overrides: ConfigOverrides(dsns: ["host=x"], webConfigFile: files.directory + "/web.yml"), environment: [:])
         #expect(flagged.web.basicAuthUsers.count == 1)
-        #expect(try AgentSetup.load(overrides: ConfigOverrides(dsns: ["host=x"]), environment: [:]).authenticator == nil)
+        #expect(try AgentSetup.load(overrides: ConfigOverrides(dsns: ["host=x"]), environment: [:]).access.authenticator == nil)
     }
 
     @Test func aPlainPasswordIsRefusedNamingTheUser() throws {
