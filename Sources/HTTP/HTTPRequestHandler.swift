@@ -98,9 +98,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// request leaves `inFlight` once the response is written (or cannot be).
     private func answer(_ head: HTTPRequestHead, permitted: Bool, context: ChannelHandlerContext) {
         if permitted, let reload = router.reloadRequest(head) {
-            // A reload awaits the reloader (files read, targets stopped): answered when it is done.
+            // Queued for the reloader (files read, targets stopped): answered when it is done.
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            context.eventLoop.makeFutureWithTask { await reload() }.whenSuccess { response in
+            reload(context.eventLoop).whenSuccess { response in
                 let (handler, context) = bound.value
                 guard context.channel.isActive else { return handler.inFlight.leave() }
                 handler.write(

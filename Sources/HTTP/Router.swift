@@ -24,15 +24,18 @@ package struct Router: Sendable {
     package let statusPage: StatusPage
     /// The credentials (and the rest of the web config's settings), as the last reload left them.
     package let access: EndpointAccessState
-    /// Reloads the configuration and tells how it went (`POST /-/reload`); nil: no reload.
-    package let reload: (@Sendable () async -> HTTPResponse)?
+    /// Asks for a reload of the configuration; the future completes, on the given event loop,
+    /// with how it went.
+    package typealias Reload = @Sendable (any EventLoop) -> EventLoopFuture<HTTPResponse>
+    /// `POST /-/reload`; nil: the agent has nothing to reload.
+    package let reload: Reload?
     /// Wall-clock seconds since 1970, for the age family and readiness.
     package let wallClock: @Sendable () -> Double
 
     /// Creates the router over what the sampler, alerting and the store publish.
     package init(
         state: ServedState, alerts: AlertBoard, seriesHistory: SeriesHistoryAPI, statementTexts: StatementTextCatalog, statusPage: StatusPage,
-        access: EndpointAccessState = EndpointAccessState(EndpointAccess()), reload: (@Sendable () async -> HTTPResponse)? = nil,
+        access: EndpointAccessState = EndpointAccessState(EndpointAccess()), reload: Reload? = nil,
         wallClock: @escaping @Sendable () -> Double
     ) {
         self.reload = reload
@@ -83,7 +86,7 @@ package struct Router: Sendable {
 
     /// The reload `head` asks for (`POST` or `PUT` on /-/reload, as Prometheus takes them), once
     /// its credentials were permitted; nil for every other request (`respond(to:)` answers it).
-    package func reloadRequest(_ head: HTTPRequestHead) -> (@Sendable () async -> HTTPResponse)? {
+    package func reloadRequest(_ head: HTTPRequestHead) -> Reload? {
         guard Self.split(head.uri).path == Route.reload.rawValue, head.method == .POST || head.method == .PUT else { return nil }
         return reload
     }

@@ -69,7 +69,10 @@ package final class Agent: Sendable {
                 logger: logger, wallClock: wallClock)
         }
         self.reloader = reloader
-        let reloadRoute: (@Sendable () async -> HTTPResponse)? = reloader.map { reloader in { @Sendable in await reloader.reloadResponse() } }
+        let reloadRoute: Router.Reload? = reloader.map { reloader in
+            let requests = reloader.requests
+            return { @Sendable (eventLoop: any EventLoop) in requests.ask(on: eventLoop) }
+        }
         alerting = try Self.makeAlerting(
             plan: plan, store: store, state: state, publisher: publisher, board: alerts, threadPool: threadPool, logger: logger, wallClock: wallClock)
         guard let address = ListenAddress(config.listen) else {
@@ -100,7 +103,7 @@ package final class Agent: Sendable {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: SamplerService(fleet: fleet, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? [])
-                    + (handlingSignals ? reloader.map { [.init(service: ReloadSignalService(reloader: $0))] } ?? [] : [])
+                    + (reloader.map { [.init(service: ReloadService(reloader: $0, trappingSignals: handlingSignals))] } ?? [])
                     + [.init(service: server)],
                 gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
                 logger: logger))

@@ -12,8 +12,8 @@ import Store
 /// goes on (any other change names its field and needs a restart). Targets added start
 /// sampling, removed ones stop and their history is freed, changed ones restart with their
 /// history kept; the others keep their connections and ring buffers. Changed credentials,
-/// headers, TLS settings or rate limit apply to the next connection and request. Reloads run
-/// one at a time.
+/// headers, TLS settings or rate limit apply to the next connection and request. Reloads are
+/// asked for through `requests` and run one at a time by `ReloadService`.
 package actor ConfigReloader {
     /// What is running: the setup last loaded successfully.
     private var running: AgentSetup
@@ -29,6 +29,8 @@ package actor ConfigReloader {
     private let outcome: ReloadOutcome
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
+    /// The reloads asked for, in order.
+    nonisolated let requests = ReloadRequests()
 
     /// A reloader of `running`, applying to the fleet, the store and the publisher the agent runs.
     package init(
@@ -49,8 +51,7 @@ package actor ConfigReloader {
     }
 
     /// Reloads now; the summary of what changed, or why nothing did.
-    @discardableResult
-    package func reload() async -> Result<String, ConfigReloadError> {
+    private func reload() async -> Result<String, ConfigReloadError> {
         let result = await apply()
         switch result {
         case .success(let summary):
@@ -64,9 +65,9 @@ package actor ConfigReloader {
         return result
     }
 
-    /// The answer to `POST /-/reload`: 200 with what changed, or 500 with why nothing did, as
-    /// Prometheus answers.
-    package func reloadResponse() async -> HTTPResponse {
+    /// Reloads now and answers as `POST /-/reload` does: 200 with what changed, or 500 with why
+    /// nothing did, as Prometheus answers.
+    func reloadResponse() async -> HTTPResponse {
         switch await reload() {
         case .success(let summary): .text(.ok, "config reloaded: \(summary)")
         case .failure(let error): .text(.internalServerError, "failed to reload config: \(error.message)")
@@ -96,10 +97,12 @@ package actor ConfigReloader {
         let restarted = Set(after.filter { name, target in before[name].map { $0 != target } ?? false }.keys)
         let added = after.keys.filter { before[$0] == nil }.sorted()
         let removed = before.keys.filter { after[$0] == nil }.sorted()
-        await fleet.apply(targets, restarted: restarted, store: store, publisher: publisher)
-        // Unchanged access keeps its objects (the rate limit's bucket and counter, TLS's context).
+        // Access first: a revoked password must not wait for stopped targets' last cycles. An
+        // unchanged web config and auth: keep their objects (the rate limit's bucket and counter).
         let accessChanged = candidate.web != running.web || candidate.config.auth != running.config.auth
         if accessChanged { access.update(candidate.access) }
+        await fleet.apply(targets, restarted: restarted, store: store, publisher: publisher)
+        for name in removed { statementTexts.clear(target: name) }
         running = candidate
         let parts = [("added", added), ("removed", removed), ("changed", restarted.sorted())].filter { !$0.1.isEmpty }
         let summary = parts.map { "\($0.0) targets \($0.1.joined(separator: ","))" } + (accessChanged ? ["the endpoint's access"] : [])

@@ -56,9 +56,6 @@ package actor TargetFleet {
     /// The members' samplers, in config order.
     package var samplers: [TargetSampler] { members.map(\.sampler) }
 
-    /// The targets' names, in config order.
-    package var names: [String] { members.map(\.target.name) }
-
     /// Samples `targets` from now on (a reload): a target whose name is gone is stopped and its
     /// series forgotten; one in `restarted` (its config changed) is stopped and started anew
     /// with its history kept; one new is started; the others go on as they were. Returns once

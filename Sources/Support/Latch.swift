@@ -15,9 +15,6 @@ package final class Latch: Sendable {
     /// A closed latch.
     package init() {}
 
-    /// True once `open` was called.
-    package var isOpen: Bool { state.withLockedValue { $0.isOpen } }
-
     /// Opens the latch and wakes every waiter.
     package func open() {
         let waiters = state.withLockedValue { state in
