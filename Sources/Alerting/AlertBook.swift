@@ -70,11 +70,24 @@ package actor AlertBook {
         return evaluation
     }
 
-    /// Forgets alerts of rules no longer configured.
-    func retainRules(_ names: Set<String>) async throws(SpoolError) {
+    /// Ends the alerts of rules no longer configured (see `AlertEvaluator.retire`) and returns the
+    /// resolves to send; the state is saved if it changed, and a failed save is returned beside them.
+    func retire(
+        rulesNotIn names: Set<String>, previousRules: [String: AlertRule], now: Double
+    ) async -> (notifications: [AlertNotification], saveError: SpoolError?) {
         let before = evaluator.instances
-        evaluator.retainRules(names)
-        try await saveIfChanged(since: before)
+        let notifications = evaluator.retire(rulesNotIn: names, previousRules: previousRules, now: now)
+        do {
+            try await saveIfChanged(since: before)
+            return (notifications, nil)
+        } catch {
+            return (notifications, error)
+        }
+    }
+
+    /// Notifies firing alerts again every `interval` from now on (a reload changed it).
+    func setRepeatInterval(_ interval: Duration) {
+        evaluator.repeatInterval = interval
     }
 
     /// The pending and firing alerts.

@@ -113,9 +113,16 @@ package struct AlertEvaluator: Sendable {
         return notifications
     }
 
-    /// Forgets instances of rules not in `ruleNames` (after a config change).
-    mutating func retainRules(_ ruleNames: Set<String>) {
-        instances = instances.filter { ruleNames.contains($0.value.rule) }
+    /// Ends the alerts of rules not in `ruleNames` (rules gone from the config, at a reload or in
+    /// the state saved before a restart) at `now`: a pending one is forgotten, a firing one
+    /// resolved, so the receiver that was told it fires is told it ended. Returns the resolves,
+    /// annotated by the rule as it was (`previousRules`) when it is known.
+    mutating func retire(rulesNotIn ruleNames: Set<String>, previousRules: [String: AlertRule], now: Double) -> [AlertNotification] {
+        let retired = instances.values.filter { !ruleNames.contains($0.rule) }.sorted { ($0.rule, $0.fingerprint) < ($1.rule, $1.fingerprint) }
+        for instance in retired { instances[instance.fingerprint] = nil }
+        return retired.filter { $0.state == .firing }.map { instance in
+            Self.notification(instance, annotations: previousRules[instance.rule]?.annotations ?? [:], status: .resolved, now: now)
+        }
     }
 
     private func fire(_ instance: inout Instance, rule: AlertRule, now: Double) -> AlertNotification {
@@ -135,9 +142,16 @@ package struct AlertEvaluator: Sendable {
 
     /// The notification of `instance` with `status` at `now`, annotations rendered with its labels and value.
     package static func notification(_ instance: Instance, rule: AlertRule, status: AlertNotification.Status, now: Double) -> AlertNotification {
+        notification(instance, annotations: rule.annotations, status: status, now: now)
+    }
+
+    /// The notification of `instance` with `status` at `now`, `annotations` rendered with its labels and value.
+    private static func notification(
+        _ instance: Instance, annotations: [String: AnnotationTemplate], status: AlertNotification.Status, now: Double
+    ) -> AlertNotification {
         AlertNotification(
             status: status, labels: instance.labels,
-            annotations: rule.annotations.mapValues { $0.render(labels: instance.labels, value: instance.value) },
+            annotations: annotations.mapValues { $0.render(labels: instance.labels, value: instance.value) },
             startsAt: instance.firedAt ?? now, endsAt: status == .resolved ? now : nil, value: instance.value,
             fingerprint: instance.fingerprint, emittedAt: now)
     }

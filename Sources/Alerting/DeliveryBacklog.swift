@@ -55,8 +55,9 @@ struct DeliveryBacklog {
     private(set) var inFlight: UInt64?
     /// The most notifications that wait.
     let limit: Int
-    /// Whether each request carries an alert's whole state, so a newer one replaces a waiting one.
-    let coalesces: Bool
+    /// Whether each request carries an alert's whole state, so a newer one replaces a waiting one
+    /// (changed by a reload that changes the receiver's format: it applies to what is queued next).
+    var coalesces: Bool
 
     /// An empty backlog of at most `limit` notifications.
     init(limit: Int, coalesces: Bool) {
@@ -134,6 +135,15 @@ struct DeliveryBacklog {
         let wait = delay(pending[index].attempts)
         pending[index].nextAttempt = now + wait
         return (pending[index].attempts, wait)
+    }
+
+    /// Makes every waiting notification due at `now`, its backoff forgotten: the receiver was
+    /// changed (a reload), so what failed before may go through now.
+    mutating func retryAll(at now: Double) {
+        for index in pending.indices {
+            pending[index].attempts = 0
+            pending[index].nextAttempt = min(pending[index].nextAttempt, now)
+        }
     }
 
     /// Records the outcome of `sequence`'s spool write; false when it left the backlog meanwhile.

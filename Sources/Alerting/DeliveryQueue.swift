@@ -25,12 +25,15 @@ package actor DeliveryQueue {
     /// How often a spool that failed is tried again (failed writes, or a probe when nothing waits), by default.
     static let defaultSpoolRetryInterval = 10.0
 
-    /// The receiver.
-    package let receiver: ReceiverSettings
+    /// The receiver's name: its spool's directory and its metrics' `receiver` label, which a
+    /// reload never changes (a receiver renamed is one removed and one added).
+    package nonisolated let name: String
+    /// The receiver's settings; a reload may change them (`update`).
+    package private(set) var receiver: ReceiverSettings
     private let spool: Spool
     private let disk: DiskWorker
     private let transport: any WebhookTransport
-    private let context: PayloadFormat.Context
+    private var context: PayloadFormat.Context
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
     /// What the loops' waits run on (a manual clock in tests, with `wallClock` read from it).
@@ -61,11 +64,12 @@ package actor DeliveryQueue {
         randomness: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         backlogLimit: Int = DeliveryQueue.defaultBacklogLimit, spoolRetryInterval: Double = DeliveryQueue.defaultSpoolRetryInterval
     ) throws(SpoolError) {
+        self.name = receiver.name
         self.receiver = receiver
         self.spool = spool
         self.disk = disk
         self.transport = transport
-        self.context = PayloadFormat.Context(receiver: receiver.name, externalURL: externalURL, routingKey: receiver.routingKey)
+        self.context = Self.context(of: receiver, externalURL: externalURL)
         var logger = logger
         logger[metadataKey: "receiver"] = "\(receiver.name)"
         self.logger = logger
@@ -109,6 +113,34 @@ package actor DeliveryQueue {
         }
         spoolDoorbell.ring()
         sendDoorbell.ring()
+    }
+
+    /// Sends from now on with `settings` (same name) and `externalURL` (a reload changed them): the
+    /// attempt in flight ends with the old settings; what waits, and what is spooled, is tried
+    /// at once with the new ones, its backoff forgotten.
+    func update(_ settings: ReceiverSettings, externalURL: String) {
+        receiver = settings
+        context = Self.context(of: settings, externalURL: externalURL)
+        backlog.coalesces = settings.format.sendsWholeState
+        backlog.retryAll(at: wallClock())
+        sendDoorbell.ring()
+    }
+
+    /// Logs that a reload removed the receiver (its loop has ended), and what it leaves unsent.
+    func logRemoved() {
+        let unsent = backlog.pending.count
+        if unsent == 0 {
+            logger.info("receiver removed")
+        } else {
+            logger.warning(
+                "receiver removed with notifications unsent; they stay in its spool and are sent if a receiver of this name is configured again",
+                metadata: ["unsent": "\(unsent)", "spool": "\(spool.directory)"])
+        }
+    }
+
+    /// What the payloads of `receiver` carry besides the notification.
+    private static func context(of receiver: ReceiverSettings, externalURL: String) -> PayloadFormat.Context {
+        PayloadFormat.Context(receiver: receiver.name, externalURL: externalURL, routingKey: receiver.routingKey)
     }
 
     /// How many notifications wait for delivery (spooled or in memory).

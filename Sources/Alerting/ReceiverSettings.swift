@@ -35,3 +35,12 @@ package struct ReceiverSettings: Sendable {
         return text
     }
 }
+
+extension ReceiverSettings: Equatable {
+    /// Whether two settings send the same way (a reload changes a receiver whose settings differ).
+    package static func == (lhs: ReceiverSettings, rhs: ReceiverSettings) -> Bool {
+        lhs.name == rhs.name && lhs.url == rhs.url && lhs.format == rhs.format && lhs.headers.map(\.name) == rhs.headers.map(\.name)
+            && lhs.headers.map(\.value) == rhs.headers.map(\.value) && lhs.timeout == rhs.timeout && lhs.routingKey == rhs.routingKey
+            && lhs.initialBackoff == rhs.initialBackoff && lhs.maximumBackoff == rhs.maximumBackoff
+    }
+}

@@ -17,9 +17,8 @@ package final class Agent: Sendable {
     private let state: ServedState
     private let fleet: TargetFleet
     private let publisher: ExpositionPublisher
-    private let alerting: AlertingService?
+    private let alerting: AlertingService
     private let server: HTTPServer
-    private let threadPool: NIOThreadPool
     /// Applies SIGHUP and `POST /-/reload`; nil when the agent was built without a way to reload.
     private let reloader: ConfigReloader?
     private let logger: Logger
@@ -50,12 +49,9 @@ package final class Agent: Sendable {
                     + (current.rateLimit.map { [$0.family] } ?? []) + (reload == nil ? [] : outcome.families)
             })
         self.publisher = publisher
-        let plan = setup.alerting
-        // Each receiver runs one blocking call at a time: a thread each (bounded), apart from the
-        // targets, which each have a lane of their own, so a stuck server holds up no other target.
-        let threadPool = NIOThreadPool(numberOfThreads: max(2, min(plan.receivers.count, 32)))
-        threadPool.start()
-        self.threadPool = threadPool
+        let alerting = try Self.makeAlerting(
+            plan: setup.alerting, store: store, state: state, publisher: publisher, board: alerts, logger: logger, wallClock: wallClock)
+        self.alerting = alerting
         let fleet = TargetFleet(targets: targets) { target, lane in
             TargetSampler(
                 target: target, session: DatabaseSession(settings: target.connection, lane: lane),
@@ -64,8 +60,8 @@ package final class Agent: Sendable {
         self.fleet = fleet
         let reloader = reload.map { load in
             ConfigReloader(
-                running: setup, load: load, fleet: fleet, store: store, publisher: publisher, statementTexts: statementTexts, access: access,
-                outcome: outcome,
+                running: setup, load: load, fleet: fleet, alerting: alerting, store: store, publisher: publisher, statementTexts: statementTexts,
+                access: access, outcome: outcome,
                 logger: logger, wallClock: wallClock)
         }
         self.reloader = reloader
@@ -73,8 +69,6 @@ package final class Agent: Sendable {
             let requests = reloader.requests
             return { @Sendable (eventLoop: any EventLoop) in requests.ask(on: eventLoop) }
         }
-        alerting = try Self.makeAlerting(
-            plan: plan, store: store, state: state, publisher: publisher, board: alerts, threadPool: threadPool, logger: logger, wallClock: wallClock)
         guard let address = ListenAddress(config.listen) else {
             throw ConfigError(field: "listen", message: ListenAddress.malformed(config.listen))
         }
@@ -102,7 +96,7 @@ package final class Agent: Sendable {
     package func run(handlingSignals: Bool = true) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: SamplerService(fleet: fleet, publisher: publisher))] + (alerting.map { [.init(service: $0)] } ?? [])
+                services: [.init(service: SamplerService(fleet: fleet, publisher: publisher)), .init(service: alerting)]
                     + (reloader.map { [.init(service: ReloadService(reloader: $0, trappingSignals: handlingSignals))] } ?? [])
                     + [.init(service: server)],
                 gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
@@ -132,30 +126,31 @@ package final class Agent: Sendable {
         return (String(buffer: body), statuses.sorted { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) })
     }
 
-    /// The alerting service, when the config has rules or receivers; a spool that cannot be
-    /// opened is a startup failure, never a silent loss of alerts.
+    /// The alerting service of `plan`. With rules or receivers, the alert state and each
+    /// receiver's spool are opened now: one that cannot be is a startup failure, never a silent
+    /// loss of alerts. Without, nothing is opened until a reload starts alerting.
     private static func makeAlerting(
-        plan: AlertingPlan, store: SampleStore, state: ServedState, publisher: ExpositionPublisher, board: AlertBoard, threadPool: NIOThreadPool,
-        logger: Logger, wallClock: @escaping @Sendable () -> Double
-    ) throws -> AlertingService? {
-        guard !plan.rules.isEmpty || !plan.receivers.isEmpty else { return nil }
-        let transport = CurlWebhookClient(threadPool: threadPool)
+        plan: AlertingPlan, store: SampleStore, state: ServedState, publisher: ExpositionPublisher, board: AlertBoard, logger: Logger,
+        wallClock: @escaping @Sendable () -> Double
+    ) throws -> AlertingService {
         let disk = DiskWorker()
-        let queues = try plan.receivers.map { receiver in
-            let directory = plan.spoolDirectory + "/" + String(receiver.name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
-            return try DeliveryQueue(
-                receiver: receiver, spool: try Spool(directory: directory), disk: disk, transport: transport, externalURL: plan.externalURL,
-                logger: logger, wallClock: wallClock)
+        do {
+            let book = plan.isEmpty ? nil : try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory, disk: disk)
+            let members = try ReceiverFleet.open(
+                plan.receivers, spoolDirectory: plan.spoolDirectory, externalURL: plan.externalURL, disk: disk, logger: logger, wallClock: wallClock)
+            return AlertingService(
+                plan: plan, book: book, receivers: ReceiverFleet(members: members, externalURL: plan.externalURL), store: store, state: state,
+                publisher: publisher, board: board, disk: disk, logger: logger, wallClock: wallClock)
+        } catch {
+            disk.shutDown()
+            throw error
         }
-        return AlertingService(
-            plan: plan, book: try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory, disk: disk), queues: queues,
-            store: store, state: state, publisher: publisher, board: board, disk: disk, logger: logger, wallClock: wallClock)
     }
 
     /// Stops the threads of alerting and of every target's lane (their work has ended).
     private func shutDown() async {
-        threadPool.shutdownGracefully { _ in }
-        alerting?.disk.shutDown()
+        await alerting.shutDownThreads()
+        alerting.disk.shutDown()
         await fleet.shutDownLanes()
     }
 }

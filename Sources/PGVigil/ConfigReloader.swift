@@ -1,4 +1,5 @@
-// Re-reads the config and the web config (SIGHUP, POST /-/reload) and applies a changed list of targets.
+// Re-reads the config and the web config (SIGHUP, POST /-/reload) and applies changed targets, alerting and access.
+import Alerting
 import Config
 import Exposition
 import HTTP
@@ -8,10 +9,12 @@ import Store
 
 /// Reloads the configuration while the agent runs. The config file and the web config file are
 /// read and checked as at start; a config that does not load, or that changes more than its
-/// targets and the endpoint's access (`auth:`, the web config), is refused and the running one
-/// goes on (any other change names its field and needs a restart). Targets added start
-/// sampling, removed ones stop and their history is freed, changed ones restart with their
-/// history kept; the others keep their connections and ring buffers. Changed credentials,
+/// targets, its alerting (all of `alerts:` but the spool directory) and the endpoint's access
+/// (`auth:`, the web config), is refused and the running one goes on (any other change names its
+/// field and needs a restart). Targets added start sampling, removed ones stop and their history
+/// is freed, changed ones restart with their history kept; the others keep their connections
+/// and stored history. Rules and receivers change between two evaluation rounds (see
+/// `AlertingService`); alert state and spooled notifications are kept. Changed credentials,
 /// headers, TLS settings or rate limit apply to the next connection and request. Reloads are
 /// asked for through `requests` and run one at a time by `ReloadService`.
 package actor ConfigReloader {
@@ -20,6 +23,7 @@ package actor ConfigReloader {
     /// Loads the setup again (from the same flags, environment and files as at start).
     private let load: @Sendable () throws(ConfigError) -> AgentSetup
     private let fleet: TargetFleet
+    private let alerting: AlertingService
     private let store: SampleStore
     private let publisher: ExpositionPublisher
     private let statementTexts: StatementTextCatalog
@@ -29,18 +33,24 @@ package actor ConfigReloader {
     private let outcome: ReloadOutcome
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
+    /// Whether alerting has opened its state and spool (the config had rules or receivers at
+    /// start or at a reload): from then on, `alerts.spool` needs a restart.
+    private var alertingOpened: Bool
     /// The reloads asked for, in order.
     nonisolated let requests = ReloadRequests()
 
     /// A reloader of `running`, applying to the fleet, the store and the publisher the agent runs.
     package init(
-        running: AgentSetup, load: @escaping @Sendable () throws(ConfigError) -> AgentSetup, fleet: TargetFleet, store: SampleStore,
-        publisher: ExpositionPublisher, statementTexts: StatementTextCatalog, access: EndpointAccessState, outcome: ReloadOutcome, logger: Logger,
+        running: AgentSetup, load: @escaping @Sendable () throws(ConfigError) -> AgentSetup, fleet: TargetFleet, alerting: AlertingService,
+        store: SampleStore, publisher: ExpositionPublisher, statementTexts: StatementTextCatalog, access: EndpointAccessState, outcome: ReloadOutcome,
+        logger: Logger,
         wallClock: @escaping @Sendable () -> Double
     ) {
         self.running = running
+        alertingOpened = !running.alerting.isEmpty
         self.load = load
         self.fleet = fleet
+        self.alerting = alerting
         self.store = store
         self.publisher = publisher
         self.statementTexts = statementTexts
@@ -81,10 +91,11 @@ package actor ConfigReloader {
         } catch {
             return .failure(ConfigReloadError(message: error.description))
         }
-        if let change = Self.unreloadableChange(from: running, to: candidate) {
+        if let change = Self.unreloadableChange(from: running, to: candidate, alertingOpened: alertingOpened) {
             return .failure(
                 ConfigReloadError(
-                    message: "\(change) changed; in this version the targets and the endpoint's access reload: restart the agent to apply it"))
+                    message:
+                        "\(change) changed; the targets, alerts (but their spool) and the endpoint's access reload: restart the agent to apply it"))
         }
         let targets: [MonitoredTarget]
         do {
@@ -92,37 +103,60 @@ package actor ConfigReloader {
         } catch {
             return .failure(ConfigReloadError(message: "\(error)"))
         }
-        let before = Dictionary(running.config.targets.map { ($0.name ?? "", $0) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(candidate.config.targets.map { ($0.name ?? "", $0) }, uniquingKeysWith: { first, _ in first })
-        let restarted = Set(after.filter { name, target in before[name].map { $0 != target } ?? false }.keys)
-        let added = after.keys.filter { before[$0] == nil }.sorted()
-        let removed = before.keys.filter { after[$0] == nil }.sorted()
+        let previous = running
+        let alertsChanged = candidate.config.alerts != previous.config.alerts
+        let alertingChange: AlertingChange?
+        do {
+            alertingChange =
+                alertsChanged ? try alerting.prepare(candidate.alerting, replacing: previous.alerting, openingBook: !alertingOpened) : nil
+        } catch {
+            return .failure(ConfigReloadError(message: "alerts: \(error)"))
+        }
+        let targetChanges = NamedChanges(previous.config.targets.map { ($0.name ?? "", $0) }, candidate.config.targets.map { ($0.name ?? "", $0) })
         // Access first: a revoked password must not wait for stopped targets' last cycles. An
         // unchanged web config and auth: keep their objects (the rate limit's bucket and counter).
-        let accessChanged = candidate.web != running.web || candidate.config.auth != running.config.auth
+        let accessChanged = candidate.web != previous.web || candidate.config.auth != previous.config.auth
         if accessChanged { access.update(candidate.access) }
-        await fleet.apply(targets, restarted: restarted, store: store, publisher: publisher)
-        for name in removed { statementTexts.clear(target: name) }
+        await fleet.apply(targets, restarted: Set(targetChanges.changed), store: store, publisher: publisher)
+        for name in targetChanges.removed { statementTexts.clear(target: name) }
+        if let alertingChange, !(await alerting.apply(alertingChange)) {
+            return .failure(ConfigReloadError(message: "alerting is stopping; the alerts were not reloaded"))
+        }
         running = candidate
-        let parts = [("added", added), ("removed", removed), ("changed", restarted.sorted())].filter { !$0.1.isEmpty }
-        let summary = parts.map { "\($0.0) targets \($0.1.joined(separator: ","))" } + (accessChanged ? ["the endpoint's access"] : [])
+        alertingOpened = alertingOpened || !candidate.alerting.isEmpty
+        var summary = targetChanges.summary(of: "targets")
+        if alertsChanged {
+            let old = previous.config.alerts
+            summary += NamedChanges(old.rules.map { ($0.alert, $0) }, candidate.config.alerts.rules.map { ($0.alert, $0) }).summary(of: "rules")
+            summary += NamedChanges(old.receivers.map { ($0.name, $0) }, candidate.config.alerts.receivers.map { ($0.name, $0) }).summary(
+                of: "receivers")
+            var settings = old
+            settings.rules = candidate.config.alerts.rules
+            settings.receivers = candidate.config.alerts.receivers
+            if settings != candidate.config.alerts { summary.append("the alerting settings") }
+        }
+        if accessChanged { summary.append("the endpoint's access") }
         return .success(summary.isEmpty ? "nothing changed" : summary.joined(separator: "; "))
     }
 
     /// The first part of the configuration that differs between `old` and `new` and does not
-    /// reload, nil when none does.
-    static func unreloadableChange(from old: AgentSetup, to new: AgentSetup) -> String? {
-        comparisons(old.config, new.config).first { !$0.equal }?.key.stringValue
+    /// reload, nil when none does; `alerts.spool` may change until alerting has opened it.
+    static func unreloadableChange(from old: AgentSetup, to new: AgentSetup, alertingOpened: Bool) -> String? {
+        comparisons(old.config, new.config).first { !$0.equal && (alertingOpened || $0.field != spoolField) }?.field
     }
 
-    /// Each top-level field that needs a restart (all but `targets`, `auth` and `web_config_file`,
-    /// which reload), and whether `old` and `new` agree on it.
-    static func comparisons(_ old: AgentConfig, _ new: AgentConfig) -> [(key: AgentConfig.CodingKeys, equal: Bool)] {
-        [
+    /// `alerts.spool`, where alert state and spooled notifications live.
+    static let spoolField = AgentConfig.CodingKeys.alerts.stringValue + "." + AlertsConfig.CodingKeys.spool.stringValue
+
+    /// Each field that needs a restart (every top-level one but `targets`, `alerts`, `auth` and
+    /// `web_config_file`, which reload, and `alerts.spool`, where alert state and spooled
+    /// notifications live), and whether `old` and `new` agree on it.
+    static func comparisons(_ old: AgentConfig, _ new: AgentConfig) -> [(field: String, equal: Bool)] {
+        let topLevel: [(AgentConfig.CodingKeys, Bool)] = [
             (.listen, old.listen == new.listen), (.interval, old.interval == new.interval), (.history, old.history == new.history),
-            (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.alerts, old.alerts == new.alerts),
-            (.http, old.http == new.http),
+            (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.http, old.http == new.http),
         ]
+        return topLevel.map { (field: $0.0.stringValue, equal: $0.1) } + [(field: spoolField, equal: old.alerts.spool == new.alerts.spool)]
     }
 }
 

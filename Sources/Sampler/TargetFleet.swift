@@ -16,10 +16,8 @@ package actor TargetFleet {
         package let sampler: TargetSampler
         /// The thread of its blocking calls; shut down by the fleet once the member ended.
         let lane: TargetLane
-        /// Opened to stop the member (a reload removed or changed its target).
-        let stop = Latch()
-        /// Opened once `run` returned.
-        let ended = Latch()
+        /// Stopped when a reload removes or changes its target.
+        let loop = StoppableRun()
 
         init(target: MonitoredTarget, lane: TargetLane, makeSampler: (MonitoredTarget, TargetLane) -> TargetSampler) {
             self.target = target
@@ -29,13 +27,7 @@ package actor TargetFleet {
 
         /// Samples until stopped, cancelled or shut down gracefully.
         package func run() async {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask(priority: nil) { await self.sampler.run() }
-                group.addTask(priority: nil) { await self.stop.wait() }
-                await group.next()
-                group.cancelAll()
-            }
-            ended.open()
+            await loop.run { await self.sampler.run() }
         }
     }
 
@@ -63,9 +55,9 @@ package actor TargetFleet {
     package func apply(_ targets: [MonitoredTarget], restarted: Set<String>, store: SampleStore, publisher: ExpositionPublisher) async {
         let wanted = Set(targets.map(\.name))
         let leaving = members.filter { !wanted.contains($0.target.name) || restarted.contains($0.target.name) }
-        for member in leaving { member.stop.open() }
+        for member in leaving { member.loop.stop() }
         for member in leaving {
-            await member.ended.wait()
+            await member.loop.ended()
             member.lane.shutDown()
             if wanted.contains(member.target.name) {
                 await store.dropAll(target: member.target.name)

@@ -83,6 +83,52 @@ struct ConfigReloadTests {
         #expect(agent.process.isRunning)
     }
 
+    @Test func reloadStartsAlertingAndARemovedRuleResolvesItsAlert() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-reload-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/pgvigil.yaml"
+        let targets = config([("primary", TestCluster.primaryDSN)])
+        try targets.write(toFile: file, atomically: true, encoding: .utf8)
+        let agent = try ListeningAgent.start(binary, ["--config", file, "--listen", "127.0.0.1:0"])
+        defer { agent.stop() }
+        let port = try #require(agent.port, "\(agent.log)")
+        #expect(try await waitUntil(timeout: .seconds(20)) { try metric(#"pg_up{target="primary"}"#, port) == 1 })
+        #expect(try metric("pgvigil_alert_evaluations_total", port) == nil)  // no alerting yet
+
+        // Alerting added by a reload: a rule that holds at once, and a receiver on loopback.
+        let receiver = try await WebhookReceiver()
+        let alerts = """
+            alerts:
+              evaluation_interval: 1s
+              spool: \(directory)/spool
+              receivers:
+                - name: oncall
+                  url: \(receiver.url())
+
+            """
+        try (targets + alerts + "  rules:\n    - alert: PrimaryUp\n      expr: pg_up{target=\"primary\"} > 0\n").write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let added = try request(port, "/-/reload", method: "POST")
+        #expect(added.status == 200 && added.body.contains("added rules PrimaryUp; added receivers oncall"), "\(added)")
+        #expect(try await waitUntil(timeout: .seconds(20)) { receiver.received.contains { $0.body.contains("\"status\":\"firing\"") } })
+
+        // The rule removed: its firing alert is resolved at the receiver, which stays.
+        try (targets + alerts).write(toFile: file, atomically: true, encoding: .utf8)
+        let removed = try request(port, "/-/reload", method: "POST")
+        #expect(removed.status == 200 && removed.body == "config reloaded: removed rules PrimaryUp\n", "\(removed)")
+        #expect(try await waitUntil(timeout: .seconds(20)) { receiver.received.contains { $0.body.contains("\"status\":\"resolved\"") } })
+        #expect(receiver.received.count == 2)
+        #expect(try await waitUntil(timeout: .seconds(10)) { try metric(#"pgvigil_spool_pending{receiver="oncall"}"#, port) == 0 })
+        #expect(try metric("pgvigil_config_last_reload_successful", port) == 1)
+
+        // The spool directory cannot move while the agent runs.
+        try (targets + alerts.replacingOccurrences(of: "/spool", with: "/elsewhere")).write(toFile: file, atomically: true, encoding: .utf8)
+        let moved = try request(port, "/-/reload", method: "POST")
+        #expect(moved.status == 500 && moved.body.contains("alerts.spool changed"), "\(moved)")
+        try await receiver.stop()
+    }
+
     @Test func reloadAppliesChangedWebConfigUsersToTheNextRequest() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-reload-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -171,20 +171,31 @@ import Testing
     }
 }
 
-/// What a reload may change: the targets and the endpoint's access; every other field is compared.
+/// What a reload may change: the targets, alerting (but its spool) and the endpoint's access; every other field is compared.
 @Suite struct ConfigReloadScopeTests {
-    @Test func everyTopLevelFieldButTargetsAndTheEndpointsAccessIsCompared() {
-        let compared = Set(ConfigReloader.comparisons(AgentConfig(), AgentConfig()).map(\.key))
-        #expect(compared == Set(AgentConfig.CodingKeys.allCases).subtracting([.targets, .auth, .webConfigFile]))
+    @Test func everyTopLevelFieldButTargetsAlertsAndTheEndpointsAccessIsCompared() {
+        let compared = Set(ConfigReloader.comparisons(AgentConfig(), AgentConfig()).map(\.field))
+        let reloaded: Set<AgentConfig.CodingKeys> = [.targets, .alerts, .auth, .webConfigFile]
+        #expect(compared == Set(AgentConfig.CodingKeys.allCases.filter { !reloaded.contains($0) }.map(\.stringValue) + ["alerts.spool"]))
     }
 
-    @Test func aChangeOutsideTheTargetsNamesItsField() {
+    @Test func aChangeOutsideWhatReloadsNamesItsField() {
         var old = AgentConfig()
         old.targets = [TargetConfig(name: "a", dsn: "host=a")]
         var new = old
         new.targets.append(TargetConfig(name: "b", dsn: "host=b"))
+        new.alerts.rules = [AlertRuleConfig(alert: "Down", expr: "pg_up < 1")]
+        new.alerts.repeatInterval = ConfigDuration(.seconds(60))
         #expect(ConfigReloader.comparisons(old, new).allSatisfy { $0.equal })
         new.http.maxConnections = 7
-        #expect(ConfigReloader.comparisons(old, new).filter { !$0.equal }.map(\.key) == [.http])
+        new.alerts.spool = "/elsewhere"
+        #expect(ConfigReloader.comparisons(old, new).filter { !$0.equal }.map(\.field) == ["http", "alerts.spool"])
+    }
+
+    @Test func namedChangesTellAddedRemovedAndChanged() {
+        let changes = NamedChanges([("a", 1), ("b", 2), ("c", 3)], [("d", 4), ("b", 2), ("a", 9)])
+        #expect(changes.added == ["d"] && changes.removed == ["c"] && changes.changed == ["a"])
+        #expect(changes.summary(of: "rules") == ["added rules d", "removed rules c", "changed rules a"])
+        #expect(NamedChanges([("a", 1)], [("a", 1)]).summary(of: "rules").isEmpty)
     }
 }

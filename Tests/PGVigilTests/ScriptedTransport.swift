@@ -5,11 +5,12 @@ import NIOConcurrencyHelpers
 @testable import Alerting
 
 /// A `WebhookTransport` that answers every request with the status the test set last, and
-/// records each request: the status it got, its body, and when it came (by `stamp`).
+/// records each request: the status it got, its URL and body, and when it came (by `stamp`).
 final class ScriptedTransport: WebhookTransport {
     /// One request as the transport saw it.
     struct Request {
         var status: Int
+        var url: String
         var body: String
         var at: Double
     }
@@ -31,7 +32,7 @@ final class ScriptedTransport: WebhookTransport {
     func post(_ request: WebhookRequest) async throws -> WebhookResponse {
         let at = stamp()
         let status = state.withLockedValue { state -> Int in
-            state.requests.append(Request(status: state.status, body: String(decoding: request.body, as: UTF8.self), at: at))
+            state.requests.append(Request(status: state.status, url: request.url, body: String(decoding: request.body, as: UTF8.self), at: at))
             return state.status
         }
         return WebhookResponse(status: status, bodyExcerpt: "")
