@@ -14,7 +14,7 @@ let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// The tests reach every layer (each test file imports the ones it uses).
 let testDependencies: [Target.Dependency] = [
     "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support", "TestSupport",
-    "YAML", .product(name: "CompressNIO", package: "compress-nio"),
+    "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "CompressNIO", package: "compress-nio"),
     nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
 ]
 
@@ -35,7 +35,6 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
@@ -60,6 +59,13 @@ let package = Package(
             dependencies: ["CLibPQ", "Support", nio("NIOPosix"), nio("NIOConcurrencyHelpers")],
             swiftSettings: layer),
         .target(
+            name: "WebClient",
+            dependencies: [
+                "Support", nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: layer),
+        .target(
             name: "YAML",
             dependencies: ["CYAML"],
             swiftSettings: layer),
@@ -81,8 +87,8 @@ let package = Package(
         .target(
             name: "Alerting",
             dependencies: [
-                "CCurl", "Sampler", "Config", "Exposition", "Store", "Support",
-                nio("NIOCore"), nio("NIOPosix"), logging, lifecycle, timers,
+                "Sampler", "Config", "Exposition", "Store", "Support", "WebClient",
+                nio("NIOCore"), nio("NIOPosix"), nio("NIOConcurrencyHelpers"), logging, lifecycle, timers,
             ],
             swiftSettings: layer),
         .target(
@@ -113,7 +119,10 @@ let package = Package(
         .executableTarget(name: "pgvigil-fuzz", dependencies: ["PGVigil"], swiftSettings: layer),
         // What both test targets use: a webhook receiver, a loopback client, waiting with a deadline.
         .target(
-            name: "TestSupport", dependencies: [nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers")],
+            name: "TestSupport",
+            dependencies: [
+                nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/TestSupport", swiftSettings: layer),
         .testTarget(name: "PGVigilTests", dependencies: testDependencies, swiftSettings: layer),
         .testTarget(name: "IntegrationTests", dependencies: testDependencies, swiftSettings: layer),

@@ -20,6 +20,8 @@ package struct AlertingService: Service {
     private let initial: AlertingLoop.Current
     /// The receivers' delivery queues.
     private let receivers: ReceiverFleet
+    /// How the queues of receivers a reload adds post.
+    private let transport: any WebhookTransport
     /// The plans reloads asked for, waiting for the loop.
     private let changes = AlertingChanges()
     /// Where the rules' series are read, and alerting's own families go.
@@ -39,14 +41,17 @@ package struct AlertingService: Service {
     private let clock: any Clock<Duration>
 
     /// Creates the service; nothing runs until `run`. `book` is nil when `plan` has no rules and
-    /// no receivers (nothing is opened on disk then); `receivers` holds a member per receiver of `plan`.
+    /// no receivers (nothing is opened on disk then); `receivers` holds a member per receiver of
+    /// `plan`, and those a reload adds post through `transport`.
     package init(
-        plan: AlertingPlan, book: AlertBook?, receivers: ReceiverFleet, store: SampleStore, state: ServedState, publisher: ExpositionPublisher,
+        plan: AlertingPlan, book: AlertBook?, receivers: ReceiverFleet, transport: any WebhookTransport, store: SampleStore, state: ServedState,
+        publisher: ExpositionPublisher,
         board: AlertBoard, disk: DiskWorker, logger: Logger, wallClock: @escaping @Sendable () -> Double,
         clock: any Clock<Duration> = ContinuousClock()
     ) {
         initial = AlertingLoop.Current(plan: plan, book: book)
         self.receivers = receivers
+        self.transport = transport
         self.store = store
         self.state = state
         self.publisher = publisher
@@ -91,22 +96,16 @@ package struct AlertingService: Service {
         let book =
             openingBook && !plan.isEmpty ? try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory, disk: disk) : nil
         let opened = try ReceiverFleet.open(
-            plan.receivers.filter { !known.contains($0.name) }, spoolDirectory: plan.spoolDirectory, externalURL: plan.externalURL, disk: disk,
-            logger: logger, wallClock: wallClock)
+            plan.receivers.filter { !known.contains($0.name) }, spoolDirectory: plan.spoolDirectory, externalURL: plan.externalURL,
+            transport: transport,
+            disk: disk, logger: logger, wallClock: wallClock)
         return AlertingChange(plan: plan, opened: opened, book: book)
     }
 
     /// Hands `change` to the evaluation loop and returns once it is applied; false when alerting
     /// has stopped (shutdown) and the change was not applied.
     package func apply(_ change: AlertingChange) async -> Bool {
-        let applied = await changes.submit(change)
-        if !applied { for member in change.opened { member.shutDown() } }
-        return applied
-    }
-
-    /// Ends the receivers' threads (the agent is stopping; the service has returned).
-    package func shutDownThreads() async {
-        await receivers.shutDown()
+        await changes.submit(change)
     }
 }
 

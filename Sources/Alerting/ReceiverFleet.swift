@@ -1,38 +1,29 @@
 // The receivers being delivered to, a delivery queue each, changed while they run by a reload.
 import Logging
-import NIOPosix
 import Support
 
-/// The receivers of the alerting plan, in config order: one delivery queue each, with a thread of
-/// its own for its blocking posts, so a receiver that hangs holds up no other. `AlertingService`
-/// runs every member `starts` yields. A reload (`apply`) updates a changed receiver in place (what
+/// The receivers of the alerting plan, in config order: one delivery queue each, whose posts
+/// block nothing, so a receiver that hangs holds up no other. `AlertingService` runs every member
+/// `starts` yields. A reload (`apply`) updates a changed receiver in place (what
 /// waits in its backlog and spool goes on, sent with the new settings), stops a removed one (what
 /// it had not sent stays in its spool directory and is sent if a receiver of that name is
 /// configured again) and starts an added one. A receiver is known by its name.
 package actor ReceiverFleet {
-    /// One receiver being delivered to: its queue, its thread, and its stop signal.
+    /// One receiver being delivered to: its queue and its stop signal.
     package final class Member: Sendable {
         /// The receiver's delivery queue.
         package let queue: DeliveryQueue
-        /// The thread of its blocking posts; nil when the queue's transport needs none (tests).
-        private let threadPool: NIOThreadPool?
         /// Stopped when a reload removes the receiver.
         let loop = StoppableRun()
 
-        /// A member delivering through `queue`, whose transport runs on `threadPool` (started).
-        package init(queue: DeliveryQueue, threadPool: NIOThreadPool? = nil) {
+        /// A member delivering through `queue`.
+        package init(queue: DeliveryQueue) {
             self.queue = queue
-            self.threadPool = threadPool
         }
 
         /// Delivers until stopped, cancelled or shut down; what is unsent is spooled at the end.
         func run() async {
             await loop.run { await self.queue.run() }
-        }
-
-        /// Ends its thread (its loop has ended, or never ran).
-        func shutDown() {
-            threadPool?.shutdownGracefully { _ in }
         }
     }
 
@@ -54,30 +45,19 @@ package actor ReceiverFleet {
     /// The queues, in config order.
     var queues: [DeliveryQueue] { members.map(\.queue) }
 
-    /// Opens a member for each of `receivers`: its spool directory under `spoolDirectory` (created
-    /// if needed) and what an earlier run left there, and its thread. Nothing is sent until the
-    /// fleet runs it; a spool that cannot be opened throws, and the members opened before it are
-    /// shut down.
+    /// Opens a member for each of `receivers`, posting through `transport`: its spool directory
+    /// under `spoolDirectory` (created if needed) and what an earlier run left there. Nothing is
+    /// sent until the fleet runs it; a spool that cannot be opened throws.
     package static func open(
-        _ receivers: [ReceiverSettings], spoolDirectory: String, externalURL: String, disk: DiskWorker, logger: Logger,
-        wallClock: @escaping @Sendable () -> Double
+        _ receivers: [ReceiverSettings], spoolDirectory: String, externalURL: String, transport: any WebhookTransport, disk: DiskWorker,
+        logger: Logger, wallClock: @escaping @Sendable () -> Double
     ) throws(SpoolError) -> [Member] {
-        var opened: [Member] = []
-        for receiver in receivers {
-            let threadPool = NIOThreadPool(numberOfThreads: 1)
-            threadPool.start()
-            do {
-                let queue = try DeliveryQueue(
+        try receivers.map { receiver throws(SpoolError) in
+            Member(
+                queue: try DeliveryQueue(
                     receiver: receiver, spool: try Spool(directory: spoolDirectory + "/" + spoolName(of: receiver.name)), disk: disk,
-                    transport: CurlWebhookClient(threadPool: threadPool), externalURL: externalURL, logger: logger, wallClock: wallClock)
-                opened.append(Member(queue: queue, threadPool: threadPool))
-            } catch {
-                threadPool.shutdownGracefully { _ in }
-                for member in opened { member.shutDown() }
-                throw error
-            }
+                    transport: transport, externalURL: externalURL, logger: logger, wallClock: wallClock))
         }
-        return opened
     }
 
     /// The spool subdirectory of the receiver `name`: letters, digits and `-_.` kept, anything else `_`.
@@ -95,7 +75,6 @@ package actor ReceiverFleet {
         for member in leaving { member.loop.stop() }
         for member in leaving {
             await member.loop.ended()
-            member.shutDown()
             await member.queue.logRemoved()
         }
         let staying = Dictionary(
@@ -115,10 +94,5 @@ package actor ReceiverFleet {
         }
         members = next
         self.externalURL = externalURL
-    }
-
-    /// Ends every member's thread (the agent is stopping; their loops have ended).
-    func shutDown() {
-        for member in members { member.shutDown() }
     }
 }

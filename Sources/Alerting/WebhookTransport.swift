@@ -1,4 +1,4 @@
-// The HTTP POST a delivery queue needs, as a protocol: libcurl in the agent, `ScriptedTransport` in the delivery-queue tests.
+// The HTTP POST a delivery queue needs, as a protocol: `WebhookClient` in the agent, `ScriptedTransport` in the delivery-queue tests.
 
 /// One webhook request.
 package struct WebhookRequest: Sendable {

@@ -11,6 +11,7 @@ import Sampler
 import ServiceLifecycle
 import Store
 import Support
+import WebClient
 
 /// The running agent. Built from a validated config; `run` serves until SIGTERM/SIGINT.
 package final class Agent: Sendable {
@@ -50,7 +51,8 @@ package final class Agent: Sendable {
             })
         self.publisher = publisher
         let alerting = try Self.makeAlerting(
-            plan: setup.alerting, store: store, state: state, publisher: publisher, board: alerts, logger: logger, wallClock: wallClock)
+            plan: setup.alerting, transport: WebhookClient(client: WebClient(proxies: setup.proxies)), store: store, state: state,
+            publisher: publisher, board: alerts, logger: logger, wallClock: wallClock)
         self.alerting = alerting
         let fleet = TargetFleet(targets: targets) { target, lane in
             TargetSampler(
@@ -130,17 +132,19 @@ package final class Agent: Sendable {
     /// receiver's spool are opened now: one that cannot be is a startup failure, never a silent
     /// loss of alerts. Without, nothing is opened until a reload starts alerting.
     private static func makeAlerting(
-        plan: AlertingPlan, store: SampleStore, state: ServedState, publisher: ExpositionPublisher, board: AlertBoard, logger: Logger,
+        plan: AlertingPlan, transport: any WebhookTransport, store: SampleStore, state: ServedState, publisher: ExpositionPublisher,
+        board: AlertBoard, logger: Logger,
         wallClock: @escaping @Sendable () -> Double
     ) throws -> AlertingService {
         let disk = DiskWorker()
         do {
             let book = plan.isEmpty ? nil : try AlertBook(repeatInterval: plan.repeatInterval, stateDirectory: plan.spoolDirectory, disk: disk)
             let members = try ReceiverFleet.open(
-                plan.receivers, spoolDirectory: plan.spoolDirectory, externalURL: plan.externalURL, disk: disk, logger: logger, wallClock: wallClock)
+                plan.receivers, spoolDirectory: plan.spoolDirectory, externalURL: plan.externalURL, transport: transport, disk: disk, logger: logger,
+                wallClock: wallClock)
             return AlertingService(
-                plan: plan, book: book, receivers: ReceiverFleet(members: members, externalURL: plan.externalURL), store: store, state: state,
-                publisher: publisher, board: board, disk: disk, logger: logger, wallClock: wallClock)
+                plan: plan, book: book, receivers: ReceiverFleet(members: members, externalURL: plan.externalURL), transport: transport,
+                store: store, state: state, publisher: publisher, board: board, disk: disk, logger: logger, wallClock: wallClock)
         } catch {
             disk.shutDown()
             throw error
@@ -149,7 +153,6 @@ package final class Agent: Sendable {
 
     /// Stops the threads of alerting and of every target's lane (their work has ended).
     private func shutDown() async {
-        await alerting.shutDownThreads()
         alerting.disk.shutDown()
         await fleet.shutDownLanes()
     }

@@ -3,6 +3,7 @@ import Alerting
 import Collectors
 import Config
 import HTTP
+import WebClient
 
 /// What the agent runs: the effective config and what the layers made of it (the alerting plan,
 /// the endpoint's credentials, TLS and limits), built once when the config is loaded, so a config that loads is one
@@ -17,13 +18,21 @@ package struct AgentSetup: Sendable {
     /// What the endpoint makes of `auth:` and the web config: credentials resolved, TLS files
     /// read, headers, the rate limit.
     package var access: EndpointAccess
+    /// The proxies webhooks go through, from the environment (`http_proxy`, `https_proxy`, `no_proxy`).
+    package var proxies: ProxySettings = .none
 
     /// Loads the config for `overrides` and `environment` and builds every layer's plan; a
-    /// problem names the file, line and field.
+    /// problem names the file, line and field, or the environment variable.
     package static func load(overrides: ConfigOverrides, environment: [String: String]) throws(ConfigError) -> AgentSetup {
-        try ConfigLoader.load(overrides: overrides, environment: environment) { config, web throws(ConfigProblem) in
+        var setup = try ConfigLoader.load(overrides: overrides, environment: environment) { config, web throws(ConfigProblem) in
             try make(from: config, web: web, environment: environment)
         }.checked
+        do {
+            setup.proxies = try ProxySettings(environment: environment)
+        } catch {
+            throw ConfigError(field: error.variable, message: "\(error.message) (environment variable)")
+        }
+        return setup
     }
 
     /// Checks `config` against what the collectors, alerting and the HTTP server accept, and

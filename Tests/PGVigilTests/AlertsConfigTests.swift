@@ -24,6 +24,12 @@ import Testing
         }
     }
 
+    @Test func aProxyVariableOfAnotherSchemeStopsTheLoadNamingTheVariableNotItsValue() {
+        let error = loadError("  receivers: []\n", environment: ["https_proxy": "socks5://user:secret@proxy:1080"])
+        #expect(error?.field == "https_proxy")
+        #expect(error?.description == "https_proxy: only http:// proxies are supported (environment variable)")
+    }
+
     @Test func compilesRulesAndReceivers() throws {
         let config = try load(
             """

@@ -1,12 +1,12 @@
-// The delivery queue against a real HTTP receiver on loopback, through libcurl: retries, order,
+// The delivery queue against a real HTTP receiver on loopback, through the WebClient: retries, order,
 // spool replay after a "restart", permissions, and rejection.
 
 import Foundation
 import Logging
-import NIOPosix
 import Support
 import TestSupport
 import Testing
+import WebClient
 
 @testable import Alerting
 @testable import PGVigil
@@ -23,7 +23,7 @@ import Testing
         settings.initialBackoff = .milliseconds(100)
         settings.maximumBackoff = .milliseconds(400)
         return try DeliveryQueue(
-            receiver: settings, spool: spool, disk: DiskWorker(), transport: CurlWebhookClient(threadPool: .singleton),
+            receiver: settings, spool: spool, disk: DiskWorker(), transport: WebhookClient(client: WebClient(proxies: .none)),
             externalURL: "http://127.0.0.1:9432",
             logger: Logger(label: "test"), wallClock: WallClock.now)
     }
@@ -117,7 +117,7 @@ import Testing
         var settings = ReceiverSettings(name: "gone", url: url, format: .slack, headers: [], timeout: .seconds(2))
         settings.initialBackoff = .milliseconds(50)
         let queue = try DeliveryQueue(
-            receiver: settings, spool: try temporarySpool(), disk: DiskWorker(), transport: CurlWebhookClient(threadPool: .singleton),
+            receiver: settings, spool: try temporarySpool(), disk: DiskWorker(), transport: WebhookClient(client: WebClient(proxies: .none)),
             externalURL: "http://127.0.0.1:9432", logger: Logger(label: "test"), wallClock: WallClock.now)
         try await running(queue) {
             await queue.enqueue(notification(.firing))

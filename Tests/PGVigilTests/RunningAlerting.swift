@@ -11,6 +11,7 @@ import Testing
 @testable import Store
 @testable import Support
 @testable import TestSupport
+@testable import WebClient
 
 /// An alerting service running on a manual clock over one series, `pg_settings_max_connections`
 /// 100 of target `primary`, with its rules evaluated every 15 s.
@@ -33,7 +34,8 @@ struct RunningAlerting {
         return config
     }
 
-    /// Starts the service with `receivers`, each sending through the transport given beside it.
+    /// Starts the service with `receivers`, each sending through the transport given beside it (those a
+    /// reload adds post through a real `WebClient`).
     init(receivers: [(ReceiverConfig, any WebhookTransport)], hold: ConfigDuration? = nil) async throws {
         let directory = directory
         let clock = clock
@@ -57,7 +59,8 @@ struct RunningAlerting {
         let state = ServedState(.initial([]))
         let service = AlertingService(
             plan: plan, book: try AlertBook(repeatInterval: .seconds(3600), stateDirectory: directory, disk: disk),
-            receivers: ReceiverFleet(members: members, externalURL: plan.externalURL), store: store, state: state,
+            receivers: ReceiverFleet(members: members, externalURL: plan.externalURL),
+            transport: WebhookClient(client: WebClient(proxies: .none)), store: store, state: state,
             publisher: ExpositionPublisher(initialStatuses: [], store: store, state: state), board: board, disk: disk,
             logger: Logger(label: "test"), wallClock: wallClock, clock: clock)
         self.service = service
@@ -81,7 +84,6 @@ struct RunningAlerting {
     func stop() async {
         running.cancel()
         _ = await running.result
-        await service.shutDownThreads()
         disk.shutDown()
         try? FileManager.default.removeItem(atPath: directory)
     }

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A request the receiver got.
 package struct ReceivedRequest: Sendable {
@@ -13,23 +14,33 @@ package struct ReceivedRequest: Sendable {
     package var status: Int = 0
 }
 
-/// An HTTP/1.1 server on 127.0.0.1 that records every request and answers `status`.
+/// An HTTP/1.1 server on 127.0.0.1 (HTTPS with a certificate) that records every request and answers `status`.
 package final class WebhookReceiver: Sendable {
     private let state = NIOLockedValueBox<(status: Int, received: [ReceivedRequest])>((200, []))
     private let channel: any Channel
 
     /// The port it listens on.
     package var port: Int { channel.localAddress?.port ?? 0 }
-    /// Its URL for `path`.
-    package func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+    /// Whether it speaks TLS.
+    private let tls: Bool
+    /// Its URL for `path` (https when it speaks TLS).
+    package func url(_ path: String = "/hook") -> String { "\(tls ? "https" : "http")://127.0.0.1:\(port)\(path)" }
 
-    /// Starts listening on a free loopback port.
-    package init() async throws {
+    /// Starts listening on a free loopback port; with `certificate` and `key` (PEM files) it speaks TLS only.
+    package init(certificate: String? = nil, key: String? = nil) async throws {
         let box = state
+        let context = try certificate.map { certificate in
+            try NIOSSLContext(
+                configuration: .makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key ?? "", format: .pem))))
+        }
+        tls = context != nil
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(state: box))
                 }
