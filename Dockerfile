@@ -1,5 +1,5 @@
 # pgvigil in a container: a static-stdlib release build on the official Swift image, run on slim
-# Debian with only the C libraries it links (libpq, libyaml, libcrypt). scripts/check-runtime-image.sh builds
+# Debian with only the C libraries it links (libpq, libyaml, libcrypt, libsnappy). scripts/check-runtime-image.sh builds
 # the same binary and proves it runs with only RUNTIME_PACKAGES' files (CI runs it; no Docker needed).
 #
 #   docker build -t pgvigil .
@@ -9,7 +9,7 @@
 FROM swift:6.3-bookworm AS build
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq-dev zlib1g-dev libyaml-dev libcrypt-dev pkg-config \
+    && apt-get install -y --no-install-recommends libpq-dev zlib1g-dev libyaml-dev libcrypt-dev libsnappy-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so a source change does not fetch them again.
@@ -21,7 +21,7 @@ RUN swift build -c release --static-swift-stdlib --product pgvigil \
 
 FROM debian:bookworm-slim
 # The only packages the binary needs (ldd-checked by scripts/check-runtime-image.sh); curl is for HEALTHCHECK.
-ARG RUNTIME_PACKAGES="libpq5 libyaml-0-2 libcrypt1 libstdc++6 ca-certificates curl"
+ARG RUNTIME_PACKAGES="libpq5 libyaml-0-2 libsnappy1v5 libcrypt1 libstdc++6 ca-certificates curl"
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \

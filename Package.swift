@@ -14,7 +14,7 @@ let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// The tests reach every layer (each test file imports the ones it uses).
 let testDependencies: [Target.Dependency] = [
     "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support", "TestSupport",
-    "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "CompressNIO", package: "compress-nio"),
+    "RemoteWrite", "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "CompressNIO", package: "compress-nio"),
     nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
 ]
 
@@ -37,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
         .target(
@@ -92,6 +93,13 @@ let package = Package(
             ],
             swiftSettings: layer),
         .target(
+            name: "RemoteWrite",
+            dependencies: [
+                "Config", "CSnappy", "Store", "Support", "WebClient",
+                nio("NIOConcurrencyHelpers"), .product(name: "NIOSSL", package: "swift-nio-ssl"), logging, lifecycle,
+            ],
+            swiftSettings: layer),
+        .target(
             name: "HTTP",
             dependencies: [
                 "Alerting", "CCrypt", "Sampler", "Config", "Exposition", "Store", "Support",
@@ -103,8 +111,8 @@ let package = Package(
         .target(
             name: "PGVigil",
             dependencies: [
-                "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
-                "YAML", nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging, lifecycle,
+                "HTTP", "Alerting", "RemoteWrite", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support",
+                "WebClient", "YAML", nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging, lifecycle,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: layer),

@@ -22,6 +22,11 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package var webConfigFile: String?
     /// The HTTP server's limits and timeouts.
     package var http = HTTPServerConfig()
+    /// Where samples are also pushed, with Prometheus remote-write.
+    package var remoteWrite: [RemoteWriteConfig] = []
+    /// Labels added to every remote-written series (the agent's identity in a fleet: cluster,
+    /// replica); not added to /metrics, where the scraper adds its own, nor to alerts.
+    package var externalLabels: [String: String] = [:]
 
     /// The defaults.
     package init() {}
@@ -40,11 +45,15 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         auth = try container.decodeIfPresent(HTTPAuthConfig.self, forKey: .auth)
         webConfigFile = try container.decodeIfPresent(String.self, forKey: .webConfigFile)
         http = try container.decodeIfPresent(HTTPServerConfig.self, forKey: .http) ?? HTTPServerConfig()
+        remoteWrite = try container.decodeIfPresent([RemoteWriteConfig].self, forKey: .remoteWrite) ?? []
+        externalLabels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
     }
 
     /// The field names as written in YAML/JSON.
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, interval, history, timeout, targets, collectors, alerts, auth, http
         case webConfigFile = "web_config_file"
+        case remoteWrite = "remote_write"
+        case externalLabels = "external_labels"
     }
 }

@@ -3,9 +3,9 @@ import Support
 
 /// The range each number of the config must fall in, and the check that names the field at
 /// fault. README's configuration table states the same ranges.
-enum ConfigRanges {
+package enum ConfigRanges {
     /// An inclusive range of durations.
-    struct DurationRange: Sendable {
+    package struct DurationRange: Sendable {
         package var minimum: Duration
         package var maximum: Duration
 
@@ -33,6 +33,14 @@ enum ConfigRanges {
     package static let hold = DurationRange(minimum: .zero, maximum: .seconds(35 * 86_400))
     /// A receiver's `timeout`.
     static let receiverTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
+
+    /// A `remote_write` entry's limits.
+    package enum RemoteWrite {
+        package static let remoteTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
+        package static let maxSamplesPerSend = 1...100_000
+        package static let batchSendDeadline = DurationRange(minimum: .milliseconds(100), maximum: .seconds(3600))
+        package static let backoff = DurationRange(minimum: .milliseconds(1), maximum: .seconds(600))
+    }
 
     /// The `http:` section's limits.
     package enum HTTP {

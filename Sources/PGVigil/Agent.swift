@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Postgres
+import RemoteWrite
 import Sampler
 import ServiceLifecycle
 import Store
@@ -19,6 +20,7 @@ package final class Agent: Sendable {
     private let fleet: TargetFleet
     private let publisher: ExpositionPublisher
     private let alerting: AlertingService
+    private let remoteWrite: RemoteWriteService
     private let server: HTTPServer
     /// Applies SIGHUP and `POST /-/reload`; nil when the agent was built without a way to reload.
     private let reloader: ConfigReloader?
@@ -42,12 +44,15 @@ package final class Agent: Sendable {
         let requestsInFlight = RequestsInFlight(limit: config.http.maxRequestsInFlight)
         let outcome = ReloadOutcome(start: wallClock())
         let access = EndpointAccessState(setup.access)
+        let remoteWrite = RemoteWriteService(
+            plan: setup.remoteWrite, archive: store.archive, proxies: setup.proxies, logger: logger, wallClock: wallClock)
+        self.remoteWrite = remoteWrite
         let publisher = ExpositionPublisher(
             initialStatuses: statuses, store: store, state: state,
             agentFamilies: {
                 let current = access.current
                 return [closedConnections.family, requestsInFlight.family] + (current.tls?.families ?? [])
-                    + (current.rateLimit.map { [$0.family] } ?? []) + (reload == nil ? [] : outcome.families)
+                    + (current.rateLimit.map { [$0.family] } ?? []) + (reload == nil ? [] : outcome.families) + remoteWrite.families
             })
         self.publisher = publisher
         let alerting = try Self.makeAlerting(
@@ -98,7 +103,9 @@ package final class Agent: Sendable {
     package func run(handlingSignals: Bool = true) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: SamplerService(fleet: fleet, publisher: publisher)), .init(service: alerting)]
+                services: [
+                    .init(service: SamplerService(fleet: fleet, publisher: publisher)), .init(service: alerting), .init(service: remoteWrite),
+                ]
                     + (reloader.map { [.init(service: ReloadService(reloader: $0, trappingSignals: handlingSignals))] } ?? [])
                     + [.init(service: server)],
                 gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],

@@ -3,6 +3,7 @@ import Alerting
 import Collectors
 import Config
 import HTTP
+import RemoteWrite
 import WebClient
 
 /// What the agent runs: the effective config and what the layers made of it (the alerting plan,
@@ -13,6 +14,8 @@ package struct AgentSetup: Sendable {
     package var config: AgentConfig
     /// The compiled rules and resolved receivers.
     package var alerting: AlertingPlan
+    /// The remote-write endpoints and external labels.
+    package var remoteWrite: RemoteWritePlan
     /// The web config file's settings (empty when no file is named).
     package var web: WebConfig
     /// What the endpoint makes of `auth:` and the web config: credentials resolved, TLS files
@@ -45,6 +48,7 @@ package struct AgentSetup: Sendable {
         return AgentSetup(
             config: config,
             alerting: try AlertingPlan.make(from: config, environment: environment),
+            remoteWrite: try RemoteWritePlan.make(from: config, environment: environment),
             web: web,
             access: EndpointAccess(
                 authenticator: try HTTPAuthenticator.resolve(config.auth, web: web, environment: environment),

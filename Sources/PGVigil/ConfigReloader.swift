@@ -155,6 +155,7 @@ package actor ConfigReloader {
         let topLevel: [(AgentConfig.CodingKeys, Bool)] = [
             (.listen, old.listen == new.listen), (.interval, old.interval == new.interval), (.history, old.history == new.history),
             (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.http, old.http == new.http),
+            (.remoteWrite, old.remoteWrite == new.remoteWrite), (.externalLabels, old.externalLabels == new.externalLabels),
         ]
         return topLevel.map { (field: $0.0.stringValue, equal: $0.1) } + [(field: spoolField, equal: old.alerts.spool == new.alerts.spool)]
     }

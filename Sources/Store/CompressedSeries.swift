@@ -117,6 +117,27 @@ struct CompressedSeries: Sendable {
     /// `timeline`: those from the newest back to the first older than `start` or whose cycle the
     /// timeline no longer holds.
     func points(on timeline: CycleTimeline, since start: Double = -.infinity) -> [SeriesPoint] {
+        var result: [SeriesPoint] = []
+        for (cycle, value) in decoded().reversed() {
+            guard let timestamp = timeline.timestamp(of: cycle), timestamp >= start else { break }
+            result.append(SeriesPoint(timestamp: timestamp, value: value))
+        }
+        return result.reversed()
+    }
+
+    /// The points of cycles after `cycle` among the newest `capacity`, oldest first, with their
+    /// cycles' timestamps from `timeline` (back to the first whose cycle it no longer holds).
+    func points(on timeline: CycleTimeline, after cycle: UInt64) -> [SeriesPoint] {
+        var result: [SeriesPoint] = []
+        for (pointCycle, value) in decoded().reversed() {
+            guard pointCycle > cycle, let timestamp = timeline.timestamp(of: pointCycle) else { break }
+            result.append(SeriesPoint(timestamp: timestamp, value: value))
+        }
+        return result.reversed()
+    }
+
+    /// The newest `capacity` points as (cycle, value), oldest first.
+    private func decoded() -> ArraySlice<(cycle: UInt64, value: Double)> {
         var reader = BitReader(stream)
         var state = base
         var decoded: [(cycle: UInt64, value: Double)] = []
@@ -125,12 +146,7 @@ struct CompressedSeries: Sendable {
             guard Self.decodePoint(from: &reader, state: &state) else { break }
             decoded.append((state.cycle, Double(bitPattern: state.value)))
         }
-        var result: [SeriesPoint] = []
-        for (cycle, value) in decoded.dropFirst(max(0, Int(count - capacity))).reversed() {
-            guard let timestamp = timeline.timestamp(of: cycle), timestamp >= start else { break }
-            result.append(SeriesPoint(timestamp: timestamp, value: value))
-        }
-        return result.reversed()
+        return decoded.dropFirst(max(0, Int(count - capacity)))
     }
 
     /// Reads the point after `state` into `state`; false if the stream ended (it never does

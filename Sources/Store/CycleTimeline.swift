@@ -29,6 +29,12 @@ struct CycleTimeline: Sendable {
         return nextCycle - 1
     }
 
+    /// The latest cycle, nil before the first.
+    var latestCycle: UInt64? { nextCycle > 0 ? nextCycle - 1 : nil }
+
+    /// The oldest cycle whose instant is held.
+    var oldestCycle: UInt64 { oldestHeld }
+
     /// When `cycle` ran; nil if it is older than the timeline holds (or has not run).
     func timestamp(of cycle: UInt64) -> Double? {
         guard cycle >= oldestHeld, cycle < nextCycle else { return nil }

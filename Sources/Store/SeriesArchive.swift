@@ -94,6 +94,35 @@ package final class SeriesArchive: Sendable {
             return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
         }
     }
+
+    /// What was recorded after `mark`: every series with its points of later cycles (oldest
+    /// first; its labels as stored after `__name__`), the mark after them, and how many cycles' points of each series
+    /// were lost because the history no longer held them (summed over the series).
+    package func recorded(after mark: ArchiveReadMark) -> (series: [SeriesHistoryEntry], mark: ArchiveReadMark, lost: Int) {
+        let (families, timelines) = contents.withLockedValue { ($0.families, $0.timelines) }
+        var next = ArchiveReadMark()
+        var lost = 0
+        var seriesPerTimeline: [Int: Int] = [:]
+        for family in families.values {
+            for stored in family.values { seriesPerTimeline[stored.timeline, default: 0] += 1 }
+        }
+        for (index, timeline) in timelines.enumerated() {
+            guard let latest = timeline.latestCycle else { continue }
+            next.cycles[index] = latest
+            // Cycles after the mark that the timeline no longer holds were never read.
+            let firstWanted = mark.cycles[index].map { $0 + 1 } ?? timeline.oldestCycle
+            if timeline.oldestCycle > firstWanted { lost += Int(timeline.oldestCycle - firstWanted) * (seriesPerTimeline[index] ?? 0) }
+        }
+        var series: [SeriesHistoryEntry] = []
+        for (name, family) in families {
+            for (labels, stored) in family {
+                let timeline = timelines[stored.timeline]
+                let points = mark.cycles[stored.timeline].map { stored.points.points(on: timeline, after: $0) } ?? stored.points.points(on: timeline)
+                if !points.isEmpty { series.append(SeriesHistoryEntry(labels: [Label("__name__", name)] + labels, points: points)) }
+            }
+        }
+        return (series, next, lost)
+    }
 }
 
 extension SeriesArchive {

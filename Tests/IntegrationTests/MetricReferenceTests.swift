@@ -66,6 +66,8 @@ struct MetricReferenceTests {
         config.alerts.spool = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-spool-\(UUID().uuidString)").path
         config.alerts.rules = [AlertRuleConfig(alert: "Down", expr: "pg_up == 0")]
         config.alerts.receivers = [ReceiverConfig(name: "oncall", url: receiver.url())]
+        // Remote write on, so its families exist (the receiver takes the requests).
+        config.remoteWrite = [RemoteWriteConfig(url: receiver.url("/api/v1/write"))]
         try await RunningAgent.with(config) { agent in
             let wanted = Set(referenced.keys)
             let optional: Set<String> =

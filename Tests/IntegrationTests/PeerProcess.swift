@@ -17,10 +17,10 @@ struct PeerProcess {
     }
 
     /// Runs `executable` with `arguments(port)` on random loopback ports until one answers 200 on
-    /// `/-/ready` (tries five ports: another process may hold one).
-    static func start(_ executable: String, arguments: (Int) -> [String]) async throws -> PeerProcess {
-        for _ in 0..<5 {
-            let port = Int.random(in: 41000...48999)
+    /// `/-/ready` (tries five ports: another process may hold one), or on the `fixed` port only.
+    static func start(_ executable: String, port fixed: Int? = nil, arguments: (Int) -> [String]) async throws -> PeerProcess {
+        for _ in 0..<(fixed == nil ? 5 : 1) {
+            let port = fixed ?? Int.random(in: 41000...48999)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments(port)

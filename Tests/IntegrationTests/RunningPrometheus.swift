@@ -11,13 +11,15 @@ struct RunningPrometheus {
     var peer: PeerProcess
     var port: Int { peer.port }
 
-    /// Starts Prometheus with `config` in `directory` on a free loopback port.
-    static func start(config: String, in directory: String) async throws -> RunningPrometheus {
+    /// Starts Prometheus with `config` in `directory` on a free loopback port (or `port`), with
+    /// `options` besides the config, data directory, address and log level.
+    static func start(config: String, in directory: String, port: Int? = nil, options: [String] = []) async throws -> RunningPrometheus {
         let file = directory + "/prometheus.yml"
         try config.write(toFile: file, atomically: true, encoding: .utf8)
         return RunningPrometheus(
-            peer: try await PeerProcess.start("/usr/bin/prometheus") { port in
+            peer: try await PeerProcess.start("/usr/bin/prometheus", port: port) { port in
                 ["--config.file=\(file)", "--storage.tsdb.path=\(directory)/data", "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
+                    + options
             })
     }
 
@@ -29,9 +31,9 @@ struct RunningPrometheus {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    /// The instant vector of `query`, as (labels, value) pairs.
-    func query(_ query: String) async throws -> [([String: String], Double)] {
-        let answer = try await api("/api/v1/query", ["query": query])
+    /// The instant vector of `query` (at `time`, seconds since 1970, or now), as (labels, value) pairs.
+    func query(_ query: String, at time: Double? = nil) async throws -> [([String: String], Double)] {
+        let answer = try await api("/api/v1/query", ["query": query].merging(time.map { ["time": String($0)] } ?? [:]) { first, _ in first })
         let result = (answer["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
         return result.compactMap { sample in
             guard let labels = sample["metric"] as? [String: String], let value = (sample["value"] as? [Any])?.last as? String,

@@ -23,7 +23,9 @@ import Testing
 
     /// Every field path of the config file, from the types' own CodingKeys.
     static var fieldPaths: [String] {
-        let top = AgentConfig.CodingKeys.allCases.map(\.stringValue).filter { !["targets", "collectors", "alerts", "auth", "http"].contains($0) }
+        let top = AgentConfig.CodingKeys.allCases.map(\.stringValue).filter {
+            !["targets", "collectors", "alerts", "auth", "http", "remote_write"].contains($0)
+        }
         let targets = TargetConfig.CodingKeys.allCases.map { "targets[].\($0.stringValue)" }
         let collectors = CollectorOptions.CodingKeys.allCases.map { "collectors.NAME.\($0.stringValue)" }
         let alerts = AlertsConfig.CodingKeys.allCases.map(\.stringValue).filter { !["rules", "receivers"].contains($0) }.map { "alerts.\($0)" }
@@ -31,7 +33,14 @@ import Testing
         let receivers = ReceiverConfig.CodingKeys.allCases.map { "alerts.receivers[].\($0.stringValue)" }
         let auth = HTTPAuthConfig.CodingKeys.allCases.map { "auth.\($0.stringValue)" }
         let http = HTTPServerConfig.CodingKeys.allCases.map { "http.\($0.stringValue)" }
-        return top + targets + collectors + alerts + rules + receivers + auth + http
+        let remoteWrite =
+            RemoteWriteConfig.CodingKeys.allCases.filter { ![.basicAuth, .tlsConfig, .queueConfig].contains($0) }.map {
+                "remote_write[].\($0.stringValue)"
+            }
+            + RemoteWriteBasicAuth.CodingKeys.allCases.map { "remote_write[].basic_auth.\($0.stringValue)" }
+            + RemoteWriteTLSConfig.CodingKeys.allCases.map { "remote_write[].tls_config.\($0.stringValue)" }
+            + RemoteWriteQueueConfig.CodingKeys.allCases.map { "remote_write[].queue_config.\($0.stringValue)" }
+        return top + targets + collectors + alerts + rules + receivers + auth + http + remoteWrite
     }
 
     /// Every field of the web config file (README's "Securing the endpoint" table).

@@ -22,6 +22,7 @@ import Testing
         closed: HTTPClosedConnections = HTTPClosedConnections(),
         authenticator: HTTPAuthenticator? = nil,
         rateLimit: RequestRateLimit? = nil,
+        inFlight: RequestsInFlight? = nil,
         _ body: (Int) async throws -> Void
     ) async throws {
         let state = ServedState(.initial([]))
@@ -32,7 +33,7 @@ import Testing
                 statementTexts: StatementTextCatalog(),
                 statusPage: StatusPage(archive: SeriesArchive(), history: 3600),
                 access: EndpointAccessState(EndpointAccess(authenticator: authenticator, rateLimit: rateLimit)), wallClock: { 0 }),
-            limits: limits, closed: closed, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
+            limits: limits, closed: closed, inFlight: inFlight, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"))
         let port = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
@@ -232,12 +233,16 @@ import Testing
     }
 
     @Test func requestsOverTheInFlightLimitGet503WithRetryAfterUntilOneIsAnswered() async throws {
-        // Any basic-auth request costs a bcrypt check at the users' highest cost (here 12, a
-        // quarter of a second or more), so the first request stays in flight while others arrive.
-        let slow = try #require(HTTPAuthenticator(bearerToken: nil, users: ["prometheus": "$2y$12$" + String(repeating: ".", count: 53)]))
-        try await withServer(HTTPServerConfig(maxRequestsInFlight: 1), authenticator: slow) { port in
+        // Any basic-auth request costs a bcrypt check at the users' highest cost (here 14, a
+        // second or more), so the first request stays in flight while others arrive.
+        let slow = try #require(HTTPAuthenticator(bearerToken: nil, users: ["prometheus": "$2y$14$" + String(repeating: ".", count: 53)]))
+        let inFlight = RequestsInFlight(limit: 1)
+        try await withServer(HTTPServerConfig(maxRequestsInFlight: 1), authenticator: slow, inFlight: inFlight) { port in
             let checking = try LoopbackClient(port: port)
             checking.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Basic bWFsbG9yeTp4\r\n\r\n")  // mallory:x
+            // Probed only once the check is in flight: a probe that came first would be the one
+            // admitted, and the check refused (seen under ThreadSanitizer's slowness).
+            #expect(try await waitUntil(timeout: .seconds(10), every: .milliseconds(5)) { inFlight.count == 1 })
             var busy = ""
             let refused = try await waitUntil(timeout: .seconds(10), every: .milliseconds(20)) {
                 busy = try await get("/healthz", on: try LoopbackClient(port: port))
