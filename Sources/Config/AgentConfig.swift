@@ -27,6 +27,8 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     /// Labels added to every remote-written series (the agent's identity in a fleet: cluster,
     /// replica); not added to /metrics, where the scraper adds its own, nor to alerts.
     package var externalLabels: [String: String] = [:]
+    /// This agent's share of the targets when several agents split one list.
+    package var sharding: ShardingConfig?
 
     /// The defaults.
     package init() {}
@@ -47,11 +49,12 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         http = try container.decodeIfPresent(HTTPServerConfig.self, forKey: .http) ?? HTTPServerConfig()
         remoteWrite = try container.decodeIfPresent([RemoteWriteConfig].self, forKey: .remoteWrite) ?? []
         externalLabels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
+        sharding = try container.decodeIfPresent(ShardingConfig.self, forKey: .sharding)
     }
 
     /// The field names as written in YAML/JSON.
     package enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, interval, history, timeout, targets, collectors, alerts, auth, http
+        case listen, interval, history, timeout, targets, collectors, alerts, auth, http, sharding
         case webConfigFile = "web_config_file"
         case remoteWrite = "remote_write"
         case externalLabels = "external_labels"

@@ -47,6 +47,12 @@ package enum ConfigLoader {
             config.webConfigFile = String(file[...slash]) + webConfigFile
         }
         if config.webConfigFile?.isEmpty == true { config.webConfigFile = nil }
+        if let shard = overrides.shard {
+            guard let parsed = ShardingConfig(flag: shard) else {
+                throw ConfigError(field: "--shard", message: "\"\(shard)\" is not INDEX/TOTAL (e.g. 0/4: the first of four agents)")
+            }
+            config.sharding = parsed
+        }
         let (web, webDocument) =
             try config.webConfigFile.map { file throws(ConfigError) in try WebConfigLoader.loadDocument(file: file) } ?? (WebConfig(), nil)
         for index in config.targets.indices where config.targets[index].name == nil {

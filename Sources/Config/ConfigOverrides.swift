@@ -12,13 +12,19 @@ package struct ConfigOverrides: Sendable {
     package var interval: String?
     /// `--web.config.file`.
     package var webConfigFile: String?
+    /// `--shard I/N`, as written.
+    package var shard: String?
 
     /// Creates overrides.
-    package init(configFile: String? = nil, dsns: [String] = [], listen: String? = nil, interval: String? = nil, webConfigFile: String? = nil) {
+    package init(
+        configFile: String? = nil, dsns: [String] = [], listen: String? = nil, interval: String? = nil, webConfigFile: String? = nil,
+        shard: String? = nil
+    ) {
         self.configFile = configFile
         self.dsns = dsns
         self.listen = listen
         self.interval = interval
         self.webConfigFile = webConfigFile
+        self.shard = shard
     }
 }

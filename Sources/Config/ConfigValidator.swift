@@ -36,6 +36,14 @@ package enum ConfigValidator {
         for (index, target) in config.targets.enumerated() {
             try validate(target, at: [Key.targets, AnyCodingKey(index: index)], names: &names)
         }
+        if let sharding = config.sharding {
+            typealias Shard = ShardingConfig.CodingKeys
+            try ConfigRanges.check(sharding.total, in: 1...ShardingConfig.maximumTotal, at: [Key.sharding, Shard.total])
+            guard (0..<sharding.total).contains(sharding.index) else {
+                throw ConfigProblem(
+                    path: [Key.sharding, Shard.index], message: "\(sharding.index) is out of range: must be from 0 to \(sharding.total - 1)")
+            }
+        }
     }
 
     private static func validate(_ target: TargetConfig, at path: [any CodingKey], names: inout Set<String>) throws(ConfigProblem) {

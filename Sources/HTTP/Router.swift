@@ -33,12 +33,16 @@ package struct Router: Sendable {
     package let wallClock: @Sendable () -> Double
 
     /// Creates the router over what the sampler, alerting and the store publish.
+    /// The share of the targets this agent samples (`INDEX/TOTAL`, in /readyz), nil when it samples them all.
+    private let shard: String?
+
     package init(
         state: ServedState, alerts: AlertBoard, seriesHistory: SeriesHistoryAPI, statementTexts: StatementTextCatalog, statusPage: StatusPage,
-        access: EndpointAccessState = EndpointAccessState(EndpointAccess()), reload: Reload? = nil,
+        access: EndpointAccessState = EndpointAccessState(EndpointAccess()), reload: Reload? = nil, shard: String? = nil,
         wallClock: @escaping @Sendable () -> Double
     ) {
         self.reload = reload
+        self.shard = shard
         self.state = state
         self.alerts = alerts
         self.seriesHistory = seriesHistory
@@ -153,21 +157,25 @@ package struct Router: Sendable {
     private func readiness(_ targets: [TargetStatus], now: Double) -> HTTPResponse {
         let failing = targets.compactMap { target in target.notReadyReason(now: now).map { (target.name, $0) } }
         if failing.isEmpty {
-            return .json(.ok, JSON.text(Ready(targets: targets.count)))
+            return .json(.ok, JSON.text(Ready(targets: targets.count, shard: shard)))
         }
-        return .json(.serviceUnavailable, JSON.text(NotReady(targets: failing.map { NotReady.Target(target: $0.0, reason: $0.1) })))
+        return .json(
+            .serviceUnavailable, JSON.text(NotReady(targets: failing.map { NotReady.Target(target: $0.0, reason: $0.1) }, shard: shard)))
     }
 
     /// /readyz when every target is ready: how many there are.
     private struct Ready: Encodable {
         let status = "ready"
         var targets: Int
+        /// `INDEX/TOTAL` when the agent samples a share of the targets (absent otherwise).
+        var shard: String?
     }
 
     /// /readyz when some target is not ready: each such target and why.
     private struct NotReady: Encodable {
         let status = "not ready"
         var targets: [Target]
+        var shard: String?
 
         /// A target that is not ready.
         struct Target: Encodable {

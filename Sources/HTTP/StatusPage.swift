@@ -13,12 +13,15 @@ package struct StatusPage: Sendable {
     package let archive: SeriesArchive
     /// How far back the sparklines reach, in seconds.
     package let history: Double
+    /// The share of the targets this agent samples (`INDEX/TOTAL`), nil when it samples them all.
+    package let shard: String?
     private let sparkline = Sparkline()
 
-    /// Creates the page over `archive`, drawing `history` seconds.
-    package init(archive: SeriesArchive, history: Double) {
+    /// Creates the page over `archive`, drawing `history` seconds, for the agent of `shard`.
+    package init(archive: SeriesArchive, history: Double, shard: String? = nil) {
         self.archive = archive
         self.history = history
+        self.shard = shard
     }
 
     /// The page as of `now`, with the pending and firing `alerts`.
@@ -36,7 +39,7 @@ package struct StatusPage: Sendable {
             <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
             <title>pgvigil: \(HTMLText.escaped(headline))</title><style>\(Self.style)</style></head>
             <body><header><h1>pgvigil</h1><p class="\(down + firing == 0 ? "ok" : "bad")" id="headline">\(HTMLText.escaped(headline))</p>
-            <p class="meta">version \(PGVigilVersion.current) · history \(ValueText.duration(history)) · refreshes every \(refresh)s ·
+            <p class="meta">version \(PGVigilVersion.current)\(shard.map { " · shard \(HTMLText.escaped($0))" } ?? "") · history \(ValueText.duration(history)) · refreshes every \(refresh)s ·
             <a href="/metrics">/metrics</a> · <a href="/readyz">/readyz</a> · <a href="/api/v1/alerts">/api/v1/alerts</a></p></header>
             \(alertsSection(alerts, now: now))
             <main>\(snapshot.targets.map { targetSection($0, now: now) }.joined(separator: "\n"))</main>

@@ -83,8 +83,9 @@ package final class Agent: Sendable {
             address: address,
             router: Router(
                 state: state, alerts: alerts, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
-                statementTexts: statementTexts, statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds),
-                access: access, reload: reloadRoute, wallClock: wallClock),
+                statementTexts: statementTexts,
+                statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds, shard: config.sharding?.description),
+                access: access, reload: reloadRoute, shard: config.sharding?.description, wallClock: wallClock),
             limits: config.http, closed: closedConnections, inFlight: requestsInFlight, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         self.logger = logger

@@ -10,7 +10,7 @@ import WebClient
 /// the endpoint's credentials, TLS and limits), built once when the config is loaded, so a config that loads is one
 /// that runs and receivers and credentials are not resolved twice.
 package struct AgentSetup: Sendable {
-    /// The effective configuration.
+    /// The effective configuration; with `sharding`, its targets are this agent's share only.
     package var config: AgentConfig
     /// The compiled rules and resolved receivers.
     package var alerting: AlertingPlan
@@ -45,6 +45,8 @@ package struct AgentSetup: Sendable {
         from config: AgentConfig, web: WebConfig = WebConfig(), environment: [String: String]
     ) throws(ConfigProblem) -> AgentSetup {
         try CollectorRegistry.validate(config)
+        var config = config
+        if let sharding = config.sharding { config.targets = config.targets.filter { sharding.owns($0.name ?? "") } }
         return AgentSetup(
             config: config,
             alerting: try AlertingPlan.make(from: config, environment: environment),

@@ -156,6 +156,7 @@ package actor ConfigReloader {
             (.listen, old.listen == new.listen), (.interval, old.interval == new.interval), (.history, old.history == new.history),
             (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.http, old.http == new.http),
             (.remoteWrite, old.remoteWrite == new.remoteWrite), (.externalLabels, old.externalLabels == new.externalLabels),
+            (.sharding, old.sharding == new.sharding),
         ]
         return topLevel.map { (field: $0.0.stringValue, equal: $0.1) } + [(field: spoolField, equal: old.alerts.spool == new.alerts.spool)]
     }

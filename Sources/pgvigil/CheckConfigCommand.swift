@@ -12,7 +12,7 @@ struct CheckConfigCommand: ParsableCommand {
     @OptionGroup var configOptions: ConfigOptions
 
     func run() throws {
-        let overrides = ConfigOverrides(configFile: configOptions.config, dsns: configOptions.dsn, webConfigFile: configOptions.webConfigFile)
+        let overrides = configOptions.overrides()
         print(try AgentCommands.checkConfig(overrides: overrides, environment: ProcessInfo.processInfo.environment), terminator: "")
     }
 }

@@ -18,7 +18,7 @@ struct OnceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = loggingOptions.makeLogger()
-        let overrides = ConfigOverrides(configFile: configOptions.config, dsns: configOptions.dsn, webConfigFile: configOptions.webConfigFile)
+        let overrides = configOptions.overrides()
         let result = try await AgentCommands.once(overrides: overrides, environment: ProcessInfo.processInfo.environment, logger: logger)
         print(result.exposition, terminator: "")
         if !result.failures.isEmpty {

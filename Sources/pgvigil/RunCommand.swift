@@ -19,8 +19,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = loggingOptions.makeLogger()
-        let overrides = ConfigOverrides(
-            configFile: configOptions.config, dsns: configOptions.dsn, listen: listen, interval: interval, webConfigFile: configOptions.webConfigFile)
+        let overrides = configOptions.overrides(listen: listen, interval: interval)
         try await AgentCommands.run(overrides: overrides, environment: ProcessInfo.processInfo.environment, logger: logger)
     }
 }

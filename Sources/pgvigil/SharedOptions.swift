@@ -1,10 +1,11 @@
 // The options every sampling subcommand shares: config file, DSNs, logging.
 import ArgumentParser
+import Config
 import Logging
 import PGVigil
 import Support
 
-/// `--config` and `--dsn`, shared by run, once and check-config.
+/// `--config`, `--dsn`, `--web.config.file` and `--shard`, shared by run, once and check-config.
 struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "The YAML config file (also PGVIGIL_CONFIG).")
     var config: String?
@@ -14,6 +15,14 @@ struct ConfigOptions: ParsableArguments {
 
     @Option(name: .customLong("web.config.file"), help: "exporter-toolkit's web config: basic-auth users (bcrypt), headers (also web_config_file:).")
     var webConfigFile: String?
+
+    @Option(name: .long, help: "INDEX/TOTAL: sample only this agent's share of the targets, e.g. 0/4 (also sharding:).")
+    var shard: String?
+
+    /// These options as config overrides, with `listen` and `interval` when the command has them.
+    func overrides(listen: String? = nil, interval: String? = nil) -> ConfigOverrides {
+        ConfigOverrides(configFile: config, dsns: dsn, listen: listen, interval: interval, webConfigFile: webConfigFile, shard: shard)
+    }
 }
 
 /// `--log-format` and `--log-level`.
