@@ -29,6 +29,8 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package var externalLabels: [String: String] = [:]
     /// This agent's share of the targets when several agents split one list.
     package var sharding: ShardingConfig?
+    /// Targets read from files (Prometheus's file_sd format), besides `targets`.
+    package var fileSD: [FileSDConfig] = []
 
     /// The defaults.
     package init() {}
@@ -50,6 +52,7 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         remoteWrite = try container.decodeIfPresent([RemoteWriteConfig].self, forKey: .remoteWrite) ?? []
         externalLabels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
         sharding = try container.decodeIfPresent(ShardingConfig.self, forKey: .sharding)
+        fileSD = try container.decodeIfPresent([FileSDConfig].self, forKey: .fileSD) ?? []
     }
 
     /// The field names as written in YAML/JSON.
@@ -58,5 +61,19 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         case webConfigFile = "web_config_file"
         case remoteWrite = "remote_write"
         case externalLabels = "external_labels"
+        case fileSD = "file_sd"
+    }
+}
+
+extension AgentConfig {
+    /// This config with `discovered` targets after its own: those of this agent's shard, and not
+    /// named like one before them (the first of a name wins: the config's own, then file order).
+    package func with(discovered: [TargetConfig]) -> AgentConfig {
+        var config = self
+        var names = Set(targets.map { $0.name ?? "" })
+        for target in discovered where sharding?.owns(target.name ?? "") ?? true {
+            if names.insert(target.name ?? "").inserted { config.targets.append(target) }
+        }
+        return config
     }
 }

@@ -34,6 +34,8 @@ package enum ConfigRanges {
     /// A receiver's `timeout`.
     static let receiverTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))
 
+    /// A `file_sd` entry's `refresh_interval`.
+    package static let fileSDRefresh = DurationRange(minimum: .seconds(1), maximum: .seconds(86_400))
     /// A `remote_write` entry's limits.
     package enum RemoteWrite {
         package static let remoteTimeout = DurationRange(minimum: .milliseconds(100), maximum: .seconds(600))

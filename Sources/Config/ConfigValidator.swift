@@ -29,8 +29,23 @@ package enum ConfigValidator {
             throw ConfigProblem(path: [Key.listen], message: ListenAddress.malformed(config.listen))
         }
         try ConfigRanges.check(config)
-        if config.targets.isEmpty {
-            throw ConfigProblem(path: [Key.targets], message: "no targets: give --dsn, PGVIGIL_DSN or a targets list in the config file")
+        if config.targets.isEmpty && config.fileSD.isEmpty {
+            throw ConfigProblem(path: [Key.targets], message: "no targets: give --dsn, PGVIGIL_DSN, a targets list or file_sd in the config file")
+        }
+        for (index, entry) in config.fileSD.enumerated() {
+            typealias Entry = FileSDConfig.CodingKeys
+            let path: [any CodingKey] = [Key.fileSD, AnyCodingKey(index: index)]
+            if entry.files.isEmpty { throw ConfigProblem(path: path + [Entry.files], message: "names no file") }
+            if !entry.dsnTemplate.contains("{{host}}") && !entry.dsnTemplate.contains("{{address}}") {
+                throw ConfigProblem(
+                    path: path + [Entry.dsnTemplate], message: "uses neither {{host}} nor {{address}}: every target would be the same server")
+            }
+            try ConfigRanges.check(entry.refreshInterval, in: ConfigRanges.fileSDRefresh, at: path + [Entry.refreshInterval])
+            do {
+                _ = try ConnectionString(FileSDReader.dsn(entry.dsnTemplate, host: "db.example", port: 5432))
+            } catch {
+                throw ConfigProblem(path: path + [Entry.dsnTemplate], message: error.reason)
+            }
         }
         var names: Set<String> = []
         for (index, target) in config.targets.enumerated() {

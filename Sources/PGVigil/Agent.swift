@@ -24,6 +24,8 @@ package final class Agent: Sendable {
     private let server: HTTPServer
     /// Applies SIGHUP and `POST /-/reload`; nil when the agent was built without a way to reload.
     private let reloader: ConfigReloader?
+    /// The file_sd files' targets; nil without `file_sd:`. Changes are applied through the reloader.
+    private let discovery: FileDiscovery?
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
 
@@ -35,7 +37,11 @@ package final class Agent: Sendable {
     ) throws {
         let config = setup.config
         let statementTexts = StatementTextCatalog()
-        let targets = try MonitoredTarget.all(from: config, statementTexts: statementTexts)
+        // The file_sd files are read once before anything starts, so their targets are sampled from the first cycle.
+        let discovery = FileDiscovery(entries: config.fileSD, logger: logger)
+        let discovered = discovery.refresh(now: wallClock()) ?? []
+        self.discovery = config.fileSD.isEmpty ? nil : discovery
+        let targets = try MonitoredTarget.all(from: config.with(discovered: discovered), statementTexts: statementTexts)
         let store = SampleStore()
         let statuses = targets.map(TargetSampler.initialStatus(of:))
         state = ServedState(.initial(statuses))
@@ -53,6 +59,7 @@ package final class Agent: Sendable {
                 let current = access.current
                 return [closedConnections.family, requestsInFlight.family] + (current.tls?.families ?? [])
                     + (current.rateLimit.map { [$0.family] } ?? []) + (reload == nil ? [] : outcome.families) + remoteWrite.families
+                    + discovery.families
             })
         self.publisher = publisher
         let alerting = try Self.makeAlerting(
@@ -67,7 +74,8 @@ package final class Agent: Sendable {
         self.fleet = fleet
         let reloader = reload.map { load in
             ConfigReloader(
-                running: setup, load: load, fleet: fleet, alerting: alerting, store: store, publisher: publisher, statementTexts: statementTexts,
+                running: setup, discovered: discovered, load: load, fleet: fleet, alerting: alerting, store: store, publisher: publisher,
+                statementTexts: statementTexts,
                 access: access, outcome: outcome,
                 logger: logger, wallClock: wallClock)
         }
@@ -102,15 +110,19 @@ package final class Agent: Sendable {
     /// The HTTP port is bound inside the group (unless `bindHTTP` ran before), after the signal
     /// handlers are installed, so a SIGTERM right after "listening" is always graceful.
     package func run(handlingSignals: Bool = true) async throws {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: SamplerService(fleet: fleet, publisher: publisher)), .init(service: alerting), .init(service: remoteWrite),
+        ]
+        if let reloader {
+            services.append(.init(service: ReloadService(reloader: reloader, trappingSignals: handlingSignals)))
+            if let discovery {
+                services.append(.init(service: FileDiscoveryService(discovery: discovery, requests: reloader.requests, wallClock: wallClock)))
+            }
+        }
+        services.append(.init(service: server))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: SamplerService(fleet: fleet, publisher: publisher)), .init(service: alerting), .init(service: remoteWrite),
-                ]
-                    + (reloader.map { [.init(service: ReloadService(reloader: $0, trappingSignals: handlingSignals))] } ?? [])
-                    + [.init(service: server)],
-                gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
-                logger: logger))
+                services: services, gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [], logger: logger))
         do {
             try await group.run()
         } catch {

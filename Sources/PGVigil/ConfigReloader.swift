@@ -33,6 +33,8 @@ package actor ConfigReloader {
     private let outcome: ReloadOutcome
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
+    /// The targets the file_sd files listed last, sampled besides the config's own.
+    private var discovered: [TargetConfig]
     /// Whether alerting has opened its state and spool (the config had rules or receivers at
     /// start or at a reload): from then on, `alerts.spool` needs a restart.
     private var alertingOpened: Bool
@@ -41,12 +43,14 @@ package actor ConfigReloader {
 
     /// A reloader of `running`, applying to the fleet, the store and the publisher the agent runs.
     package init(
-        running: AgentSetup, load: @escaping @Sendable () throws(ConfigError) -> AgentSetup, fleet: TargetFleet, alerting: AlertingService,
+        running: AgentSetup, discovered: [TargetConfig], load: @escaping @Sendable () throws(ConfigError) -> AgentSetup, fleet: TargetFleet,
+        alerting: AlertingService,
         store: SampleStore, publisher: ExpositionPublisher, statementTexts: StatementTextCatalog, access: EndpointAccessState, outcome: ReloadOutcome,
         logger: Logger,
         wallClock: @escaping @Sendable () -> Double
     ) {
         self.running = running
+        self.discovered = discovered
         alertingOpened = !running.alerting.isEmpty
         self.load = load
         self.fleet = fleet
@@ -97,13 +101,14 @@ package actor ConfigReloader {
                     message:
                         "\(change) changed; the targets, alerts (but their spool) and the endpoint's access reload: restart the agent to apply it"))
         }
+        let previous = running
+        let (before, after) = (previous.config.with(discovered: discovered), candidate.config.with(discovered: discovered))
         let targets: [MonitoredTarget]
         do {
-            targets = try MonitoredTarget.all(from: candidate.config, statementTexts: statementTexts)
+            targets = try MonitoredTarget.all(from: after, statementTexts: statementTexts)
         } catch {
             return .failure(ConfigReloadError(message: "\(error)"))
         }
-        let previous = running
         let alertsChanged = candidate.config.alerts != previous.config.alerts
         let alertingChange: AlertingChange?
         do {
@@ -112,13 +117,11 @@ package actor ConfigReloader {
         } catch {
             return .failure(ConfigReloadError(message: "alerts: \(error)"))
         }
-        let targetChanges = NamedChanges(previous.config.targets.map { ($0.name ?? "", $0) }, candidate.config.targets.map { ($0.name ?? "", $0) })
         // Access first: a revoked password must not wait for stopped targets' last cycles. An
         // unchanged web config and auth: keep their objects (the rate limit's bucket and counter).
         let accessChanged = candidate.web != previous.web || candidate.config.auth != previous.config.auth
         if accessChanged { access.update(candidate.access) }
-        await fleet.apply(targets, restarted: Set(targetChanges.changed), store: store, publisher: publisher)
-        for name in targetChanges.removed { statementTexts.clear(target: name) }
+        let targetChanges = await apply(targets, from: before, to: after)
         if let alertingChange, !(await alerting.apply(alertingChange)) {
             return .failure(ConfigReloadError(message: "alerting is stopping; the alerts were not reloaded"))
         }
@@ -139,6 +142,30 @@ package actor ConfigReloader {
         return .success(summary.isEmpty ? "nothing changed" : summary.joined(separator: "; "))
     }
 
+    /// Samples `targets` (made from `new`'s target list) instead of `old`'s: what changed stops,
+    /// what is new starts (see `TargetFleet.apply`).
+    private func apply(_ targets: [MonitoredTarget], from old: AgentConfig, to new: AgentConfig) async -> NamedChanges {
+        let changes = NamedChanges(old.targets.map { ($0.name ?? "", $0) }, new.targets.map { ($0.name ?? "", $0) })
+        await fleet.apply(targets, restarted: Set(changes.changed), store: store, publisher: publisher)
+        for name in changes.removed { statementTexts.clear(target: name) }
+        return changes
+    }
+
+    /// Samples the targets the file_sd files list now (`discovered`) besides the config's own.
+    func apply(discovered targets: [TargetConfig]) async {
+        let before = running.config.with(discovered: discovered)
+        let after = running.config.with(discovered: targets)
+        do {
+            let monitored = try MonitoredTarget.all(from: after, statementTexts: statementTexts)
+            discovered = targets
+            let changes = await apply(monitored, from: before, to: after)
+            let summary = changes.summary(of: "targets")
+            if !summary.isEmpty { logger.info("file_sd: the targets changed", metadata: ["changes": "\(summary.joined(separator: "; "))"]) }
+        } catch {
+            logger.error("file_sd: the discovered targets cannot be sampled; the previous ones go on", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// The first part of the configuration that differs between `old` and `new` and does not
     /// reload, nil when none does; `alerts.spool` may change until alerting has opened it.
     static func unreloadableChange(from old: AgentSetup, to new: AgentSetup, alertingOpened: Bool) -> String? {
@@ -156,7 +183,7 @@ package actor ConfigReloader {
             (.listen, old.listen == new.listen), (.interval, old.interval == new.interval), (.history, old.history == new.history),
             (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.http, old.http == new.http),
             (.remoteWrite, old.remoteWrite == new.remoteWrite), (.externalLabels, old.externalLabels == new.externalLabels),
-            (.sharding, old.sharding == new.sharding),
+            (.sharding, old.sharding == new.sharding), (.fileSD, old.fileSD == new.fileSD),
         ]
         return topLevel.map { (field: $0.0.stringValue, equal: $0.1) } + [(field: spoolField, equal: old.alerts.spool == new.alerts.spool)]
     }

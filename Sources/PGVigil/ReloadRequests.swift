@@ -1,4 +1,5 @@
-// The reloads asked for (SIGHUP, POST /-/reload), queued in order for `ReloadService`.
+// The reloads asked for (SIGHUP, POST /-/reload) and discovered target lists, queued in order for `ReloadService`.
+import Config
 import HTTP
 import NIOConcurrencyHelpers
 import NIOCore
@@ -14,6 +15,8 @@ final class ReloadRequests: Sendable {
         case signal
         /// `POST /-/reload`: the answer completes the promise.
         case http(EventLoopPromise<HTTPResponse>)
+        /// The file_sd files list these targets now: nobody waits.
+        case discovered([TargetConfig])
 
         /// Hands `response` to whoever waits for it.
         func answer(_ response: HTTPResponse) {

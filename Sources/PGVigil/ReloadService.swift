@@ -2,7 +2,8 @@
 import ServiceLifecycle
 import UnixSignals
 
-/// Consumes the reloader's queue until graceful shutdown, one reload at a time; with
+/// Consumes the reloader's queue until graceful shutdown, one reload (or discovered target list)
+/// at a time; with
 /// `trappingSignals`, each SIGHUP queues one. At shutdown the queue is finished and what is left
 /// in it is answered 503.
 struct ReloadService: Service {
@@ -21,7 +22,13 @@ struct ReloadService: Service {
                     }
                 }
                 for await request in requests.stream {
-                    request.answer(requests.isFinished ? ReloadRequests.shuttingDown : await reloader.reloadResponse())
+                    if requests.isFinished {
+                        request.answer(ReloadRequests.shuttingDown)
+                    } else if case .discovered(let targets) = request {
+                        await reloader.apply(discovered: targets)
+                    } else {
+                        request.answer(await reloader.reloadResponse())
+                    }
                 }
                 group.cancelAll()
             }

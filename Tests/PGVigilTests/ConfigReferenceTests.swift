@@ -24,7 +24,7 @@ import Testing
     /// Every field path of the config file, from the types' own CodingKeys.
     static var fieldPaths: [String] {
         let top = AgentConfig.CodingKeys.allCases.map(\.stringValue).filter {
-            !["targets", "collectors", "alerts", "auth", "http", "remote_write", "sharding"].contains($0)
+            !["targets", "collectors", "alerts", "auth", "http", "remote_write", "sharding", "file_sd"].contains($0)
         }
         let targets = TargetConfig.CodingKeys.allCases.map { "targets[].\($0.stringValue)" }
         let collectors = CollectorOptions.CodingKeys.allCases.map { "collectors.NAME.\($0.stringValue)" }
@@ -41,7 +41,8 @@ import Testing
             + RemoteWriteTLSConfig.CodingKeys.allCases.map { "remote_write[].tls_config.\($0.stringValue)" }
             + RemoteWriteQueueConfig.CodingKeys.allCases.map { "remote_write[].queue_config.\($0.stringValue)" }
         let sharding = ShardingConfig.CodingKeys.allCases.map { "sharding.\($0.stringValue)" }
-        return top + targets + collectors + alerts + rules + receivers + auth + http + remoteWrite + sharding
+        let fileSD = FileSDConfig.CodingKeys.allCases.map { "file_sd[].\($0.stringValue)" }
+        return top + targets + collectors + alerts + rules + receivers + auth + http + remoteWrite + sharding + fileSD
     }
 
     /// Every field of the web config file (README's "Securing the endpoint" table).
