@@ -89,8 +89,8 @@ package struct AlertingService: Service {
     /// Opens what `plan` needs beyond what runs under `running` (the plan the last reload, or the
     /// start, applied): a delivery queue for each receiver whose name is new, and, with
     /// `openingBook` (alerting never had rules or receivers before), the alert book if `plan` has
-    /// some. Nothing changes until `apply`; a spool or alert state that cannot be opened throws,
-    /// and what was opened for it is closed.
+    /// some. Nothing changes until `apply`; a spool or alert state that cannot be opened throws
+    /// (what was opened before it holds no descriptor or thread: nothing to close).
     package func prepare(_ plan: AlertingPlan, replacing running: AlertingPlan, openingBook: Bool) throws(SpoolError) -> AlertingChange {
         let known = Set(running.receivers.map(\.name))
         let book =

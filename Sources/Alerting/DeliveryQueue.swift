@@ -129,8 +129,14 @@ package actor DeliveryQueue {
     /// Logs that a reload removed the receiver (its loop has ended), and what it leaves unsent.
     func logRemoved() {
         let unsent = backlog.pending.count
+        let unspooled = backlog.pending.filter { $0.spooled != .written }.count
         if unsent == 0 {
             logger.info("receiver removed")
+        } else if unspooled > 0 {
+            counts[.dropped, default: 0] += unspooled
+            logger.error(
+                "receiver removed with notifications unsent; those its unwritable spool does not hold are lost",
+                metadata: ["unsent": "\(unsent)", "lost": "\(unspooled)", "spool": "\(spool.directory)"])
         } else {
             logger.warning(
                 "receiver removed with notifications unsent; they stay in its spool and are sent if a receiver of this name is configured again",

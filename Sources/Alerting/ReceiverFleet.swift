@@ -6,8 +6,8 @@ import Support
 /// block nothing, so a receiver that hangs holds up no other. `AlertingService` runs every member
 /// `starts` yields. A reload (`apply`) updates a changed receiver in place (what
 /// waits in its backlog and spool goes on, sent with the new settings), stops a removed one (what
-/// it had not sent stays in its spool directory and is sent if a receiver of that name is
-/// configured again) and starts an added one. A receiver is known by its name.
+/// it had not sent stays in its spool directory, unless the spool could not be written, and is
+/// sent if a receiver of that name is configured again) and starts an added one. A receiver is known by its name.
 package actor ReceiverFleet {
     /// One receiver being delivered to: its queue and its stop signal.
     package final class Member: Sendable {

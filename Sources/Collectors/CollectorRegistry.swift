@@ -47,7 +47,7 @@ package enum CollectorRegistry {
     ]
 
     /// Label names that collectors and self metrics put on series; target labels must not reuse them.
-    static let reservedLabelNames: Set<String> = [
+    package static let reservedLabelNames: Set<String> = [
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
         "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname",
         "queryid", "database", "user",

@@ -45,6 +45,10 @@ package enum FileSDReader {
         } catch {
             return .failure(ConfigError(file: path, field: "", message: "cannot read it: \(error.reason)"))
         }
+        // An empty file is one being written in place (truncated, not yet filled): not "no targets".
+        guard bytes.contains(where: { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains($0) }) else {
+            return .failure(ConfigError(file: path, field: "", message: "is empty (write target files elsewhere and rename them into place)"))
+        }
         let groups: [FileSDGroup]
         do {
             groups = try ConfigLoader.decode([FileSDGroup].self, yaml: bytes, file: path, empty: []).0
@@ -60,7 +64,7 @@ package enum FileSDReader {
                             file: path, field: "[\(groupIndex)].targets[\(index)]",
                             message: "\"\(address)\" is not host:port (a name or address, [IPv6]:port, port 1 to 65535)"))
                 }
-                var target = TargetConfig(name: "\(host):\(port)", dsn: dsn(entry.dsnTemplate, host: host, port: port))
+                var target = TargetConfig(name: authority(host, port), dsn: dsn(entry.dsnTemplate, host: host, port: port))
                 target.labels = (group.labels ?? [:]).filter { !$0.key.hasPrefix("__") }
                 targets.append(target)
             }
@@ -68,10 +72,15 @@ package enum FileSDReader {
         return .success(targets)
     }
 
-    /// `template` with `{{host}}`, `{{port}}` and `{{address}}` replaced.
+    /// `template` with `{{host}}`, `{{port}}` and `{{address}}` (`host:port`, `[v6]:port`) replaced.
     static func dsn(_ template: String, host: String, port: Int) -> String {
         template.replacing("{{host}}", with: host).replacing("{{port}}", with: String(port))
-            .replacing("{{address}}", with: "\(host):\(port)")
+            .replacing("{{address}}", with: authority(host, port))
+    }
+
+    /// `host:port`, with brackets around an IPv6 address.
+    static func authority(_ host: String, _ port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// The host and port of `address` (`host`, `host:port`, `[v6]:port`); nil when it is neither a

@@ -6,8 +6,9 @@ import YAML
 
 /// Renders an effective config for people to read; secrets never appear in it.
 enum EffectiveConfigPrinter {
-    /// `config` as YAML, DSN passwords, receiver header values, routing keys, URL secrets
-    /// (user info, query, a Slack webhook's path) and the HTTP credentials replaced by `***`.
+    /// `config` as YAML, DSN (and file_sd template) passwords, receiver and remote-write header
+    /// values, routing keys, URL secrets (user info, query, a Slack webhook's path), remote-write
+    /// tokens and passwords, and the HTTP credentials replaced by `***`.
     package static func yaml(_ config: AgentConfig) throws -> String {
         var masked = config
         if masked.auth?.bearerToken != nil { masked.auth?.bearerToken = "***" }
@@ -20,6 +21,17 @@ enum EffectiveConfigPrinter {
             receiver.routingKey = receiver.routingKey.map { _ in "***" }
             receiver.url = ReceiverSettings.redact(url: receiver.url, format: receiver.format ?? .alertmanager)
             masked.alerts.receivers[index] = receiver
+        }
+        for index in masked.remoteWrite.indices {
+            var remote = masked.remoteWrite[index]
+            remote.url = ReceiverSettings.redact(url: remote.url, format: .alertmanager)
+            remote.headers = remote.headers?.mapValues { _ in "***" }
+            remote.bearerToken = remote.bearerToken.map { _ in "***" }
+            remote.basicAuth?.password = "***"
+            masked.remoteWrite[index] = remote
+        }
+        for index in masked.fileSD.indices {
+            masked.fileSD[index].dsnTemplate = ConnectionString.redact(masked.fileSD[index].dsnTemplate)
         }
         return try YAMLEncoder().encode(masked)
     }

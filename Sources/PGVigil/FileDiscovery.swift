@@ -1,4 +1,5 @@
 // The targets of the `file_sd:` entries, read again when a file changes or a refresh interval passes.
+import Collectors
 import Config
 import Logging
 import NIOConcurrencyHelpers
@@ -47,7 +48,7 @@ final class FileDiscovery: Sendable {
                         files[stamp.path] = known
                         continue
                     }
-                    switch FileSDReader.targets(in: stamp.path, entry: entry) {
+                    switch FileSDReader.targets(in: stamp.path, entry: entry).flatMap({ Self.checkedLabels($0, file: stamp.path) }) {
                     case .success(let targets):
                         files[stamp.path] = (stamp, targets)
                     case .failure(let error):
@@ -67,6 +68,22 @@ final class FileDiscovery: Sendable {
             state.last = discovered
             return discovered
         }
+    }
+
+    /// `targets` if every label name is valid and not one pgvigil sets itself, else the problem.
+    private static func checkedLabels(_ targets: [TargetConfig], file: String) -> Result<[TargetConfig], ConfigError> {
+        for target in targets {
+            for name in target.labels.keys.sorted() {
+                if !ConfigValidator.isValidLabelName(name) {
+                    return .failure(ConfigError(file: file, field: "labels", message: "\"\(name)\" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)"))
+                }
+                if CollectorRegistry.reservedLabelNames.contains(name) {
+                    return .failure(
+                        ConfigError(file: file, field: "labels", message: "\"\(name)\" is set by pgvigil itself; choose another label name"))
+                }
+            }
+        }
+        return .success(targets)
     }
 
     /// `pgvigil_file_sd_targets` and `pgvigil_file_sd_read_errors_total` (none without entries).

@@ -1,6 +1,7 @@
 // Turns `remote_write:` and `external_labels:` into checked endpoints, or a problem naming the field.
 import Config
 import FoundationEssentials
+import NIOSSL
 import Store
 import WebClient
 
@@ -8,7 +9,7 @@ import WebClient
 package struct RemoteWriteEndpoint: Sendable {
     /// The `remote` label of its self metrics and its name in logs.
     package var name: String
-    /// The write URL; its secrets never reach a log (`redactedURL`).
+    /// The write URL (it may hold credentials: never logged).
     package var url: String
     /// Every header of a request but the protocol's own (tenant, credentials); secrets, never logged.
     package var headers: [(name: String, value: String)]
@@ -89,6 +90,15 @@ package struct RemoteWritePlan: Sendable {
                 name: name, url: url, headers: headers, timeout: entry.remoteTimeout?.duration ?? .seconds(30), caFile: entry.tlsConfig?.caFile,
                 maxSamplesPerSend: queue?.maxSamplesPerSend ?? 2000, sendInterval: queue?.batchSendDeadline?.duration ?? .seconds(5),
                 minBackoff: queue?.minBackoff?.duration ?? .milliseconds(30), maxBackoff: queue?.maxBackoff?.duration ?? .seconds(5))
+            if let caFile = endpoint.caFile {
+                do {
+                    _ = try NIOSSLCertificate.fromPEMFile(caFile)
+                } catch {
+                    throw ConfigProblem(
+                        path: path + [Key.tlsConfig, RemoteWriteTLSConfig.CodingKeys.caFile],
+                        message: "cannot read PEM certificates from it (\(error))")
+                }
+            }
             if endpoint.maxBackoff < endpoint.minBackoff {
                 throw ConfigProblem(path: queuePath + [Queue.maxBackoff], message: "must be at least min_backoff")
             }

@@ -112,7 +112,7 @@ package actor TargetSampler {
                 let labelled = families.map { $0.prefixingLabels(target.labels) }
                 let capacity = capacity(for: scheduled.interval)
                 let source = SeriesSource(target: target.name, collector: collector.name)
-                await store.append(labelled, source: source, timestamp: now, capacity: capacity, retention: target.history.seconds)
+                await store.append(labelled, source: source, timestamp: now, capacity: capacity, retention: target.history.seconds, completing: false)
                 let derived = await collector.derive(from: families, history: history, now: now).map { $0.prefixingLabels(target.labels) }
                 await store.append(derived, source: source, timestamp: now, capacity: capacity, retention: target.history.seconds)
                 await store.setSnapshot(target: target.name, collector: collector.name, families: labelled + derived)

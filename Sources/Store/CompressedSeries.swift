@@ -125,12 +125,14 @@ struct CompressedSeries: Sendable {
         return result.reversed()
     }
 
-    /// The points of cycles after `cycle` among the newest `capacity`, oldest first, with their
-    /// cycles' timestamps from `timeline` (back to the first whose cycle it no longer holds).
-    func points(on timeline: CycleTimeline, after cycle: UInt64) -> [SeriesPoint] {
+    /// The points of cycles after `cycle` (all, when nil) up to `last` among the newest
+    /// `capacity`, oldest first, with their cycles' timestamps from `timeline` (back to the first
+    /// whose cycle it no longer holds).
+    func points(on timeline: CycleTimeline, after cycle: UInt64?, through last: UInt64) -> [SeriesPoint] {
         var result: [SeriesPoint] = []
-        for (pointCycle, value) in decoded().reversed() {
-            guard pointCycle > cycle, let timestamp = timeline.timestamp(of: pointCycle) else { break }
+        for (pointCycle, value) in decoded().reversed() where pointCycle <= last {
+            if let cycle, pointCycle <= cycle { break }
+            guard let timestamp = timeline.timestamp(of: pointCycle) else { break }
             result.append(SeriesPoint(timestamp: timestamp, value: value))
         }
         return result.reversed()

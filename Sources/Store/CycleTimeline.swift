@@ -10,6 +10,9 @@ struct CycleTimeline: Sendable {
     private(set) var nextCycle: UInt64 = 0
     /// The oldest cycle whose instant is held (a timeline that grew holds fewer than its capacity).
     private var oldestHeld: UInt64 = 0
+    /// Whether the latest cycle may still get points (its collector's derived families are
+    /// stored after its own); a reader of everything recorded leaves it for later.
+    var latestIsOpen = false
 
     /// A timeline holding the newest `capacity` cycles (at least one).
     init(capacity: Int) {

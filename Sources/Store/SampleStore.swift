@@ -32,8 +32,10 @@ package actor SampleStore {
     /// Appends each sample of `families`, written by `source` at `timestamp`, to its series'
     /// history, which keeps `capacity` points; a series not updated for `retention` seconds is
     /// eventually forgotten.
-    package func append(_ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double) {
-        archive.append(families, source: source, timestamp: timestamp, capacity: capacity, retention: retention)
+    package func append(
+        _ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double, completing: Bool = true
+    ) {
+        archive.append(families, source: source, timestamp: timestamp, capacity: capacity, retention: retention, completing: completing)
     }
 
     /// Forgets a collector's snapshot for `target` after it failed, so its series are no longer

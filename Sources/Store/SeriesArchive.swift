@@ -46,11 +46,16 @@ package final class SeriesArchive: Sendable {
     package init() {}
 
     /// Appends each sample of `families`, written by `source` at `timestamp`, to its series, which
-    /// keeps `capacity` points; a series not updated for `retention` seconds is eventually forgotten.
-    package func append(_ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double) {
+    /// keeps `capacity` points; a series not updated for `retention` seconds is eventually
+    /// forgotten. Unless `completing`, more of the same cycle follows (its derived families), and
+    /// `recorded(after:)` leaves the cycle for later.
+    package func append(
+        _ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double, completing: Bool = true
+    ) {
         contents.withLockedValue { contents in
             let timeline = contents.timeline(of: source, capacity: capacity)
             let cycle = contents.timelines[timeline].cycle(at: timestamp)
+            contents.timelines[timeline].latestIsOpen = !completing
             let stored = StoredSeries(points: CompressedSeries(capacity: capacity), timeline: timeline, lastUpdated: timestamp, retention: retention)
             for family in families {
                 // One lookup per family and one per series, appended in place (no copy of the series).
@@ -107,8 +112,9 @@ package final class SeriesArchive: Sendable {
             for stored in family.values { seriesPerTimeline[stored.timeline, default: 0] += 1 }
         }
         for (index, timeline) in timelines.enumerated() {
-            guard let latest = timeline.latestCycle else { continue }
-            next.cycles[index] = latest
+            // A cycle is read once complete: its derived families stored too (or a later cycle begun).
+            guard let latest = timeline.latestCycle, !(timeline.latestIsOpen && latest == 0) else { continue }
+            next.cycles[index] = timeline.latestIsOpen ? latest - 1 : latest
             // Cycles after the mark that the timeline no longer holds were never read.
             let firstWanted = mark.cycles[index].map { $0 + 1 } ?? timeline.oldestCycle
             if timeline.oldestCycle > firstWanted { lost += Int(timeline.oldestCycle - firstWanted) * (seriesPerTimeline[index] ?? 0) }
@@ -116,8 +122,8 @@ package final class SeriesArchive: Sendable {
         var series: [SeriesHistoryEntry] = []
         for (name, family) in families {
             for (labels, stored) in family {
-                let timeline = timelines[stored.timeline]
-                let points = mark.cycles[stored.timeline].map { stored.points.points(on: timeline, after: $0) } ?? stored.points.points(on: timeline)
+                guard let through = next.cycles[stored.timeline] else { continue }
+                let points = stored.points.points(on: timelines[stored.timeline], after: mark.cycles[stored.timeline], through: through)
                 if !points.isEmpty { series.append(SeriesHistoryEntry(labels: [Label("__name__", name)] + labels, points: points)) }
             }
         }

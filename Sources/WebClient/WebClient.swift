@@ -47,8 +47,9 @@ package final class WebClient: Sendable {
     private let group: any EventLoopGroup
     private let proxies: ProxySettings
     private let trustRoots: NIOSSLTrustRoots
-    /// The TLS client context, made at the first https request (reading the trust store costs memory).
-    private let tlsContext = NIOLockedValueBox<NIOSSLContext?>(nil)
+    /// The TLS client contexts, made at the first https request (reading the trust store costs
+    /// memory): the direct one, and the tunnelled one, whose host name check is `TunnelledIdentity`'s.
+    private let tlsContexts = NIOLockedValueBox<(direct: NIOSSLContext?, tunnelled: NIOSSLContext?)>((nil, nil))
 
     /// A client on `group` through `proxies`, trusting `trustRoots` (tests add their own CA).
     package init(
@@ -59,11 +60,14 @@ package final class WebClient: Sendable {
         self.trustRoots = trustRoots
     }
 
-    /// POSTs `request`; throws when no complete HTTP response arrived in time.
+    /// POSTs `request`; throws when no complete HTTP response arrived in time, or when the task
+    /// is cancelled (the connection is closed at once).
     package func post(_ request: WebRequest) async throws(WebClientError) -> WebResponse {
         let url = try WebURL(request.url)
         let proxy = proxies.proxy(for: url)
-        let tls = try url.isHTTPS ? context() : nil
+        let tunnelled = proxy != nil && url.isHTTPS
+        let tls = try url.isHTTPS ? context(tunnelled: tunnelled) : nil
+        guard !Task.isCancelled else { throw WebClientError("cancelled") }
         let timeout = TimeAmount.nanoseconds(max(1_000_000, Int64(min(request.timeout.seconds, 86_400) * 1e9)))
         let deadline = NIODeadline.now() + timeout
         let endpoint = proxy ?? url
@@ -85,27 +89,52 @@ package final class WebClient: Sendable {
             channel.close(promise: nil)
         }
         do {
-            if let proxy, url.isHTTPS { try await Self.openTunnel(on: channel, to: url, through: proxy) }
-            let response = channel.eventLoop.makePromise(of: WebResponse.self)
+            return try await withTaskCancellationHandler {
+                try await exchange(request, url: url, proxy: proxy, tls: tls, on: channel)
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+        } catch {
+            if timedOut.withLockedValue({ $0 }) { throw WebClientError("no answer within \(request.timeout)") }
+            if Task.isCancelled { throw WebClientError("cancelled") }
+            throw WebClientError(Self.reason(error))
+        }
+    }
+
+    /// Opens the proxy's tunnel if there is one, adds TLS and HTTP to `channel`'s pipeline, sends
+    /// `request` and returns the response.
+    private func exchange(
+        _ request: WebRequest, url: WebURL, proxy: WebURL?, tls: NIOSSLContext?, on channel: any Channel
+    ) async throws -> WebResponse {
+        let tunnelled = proxy != nil && url.isHTTPS
+        if let proxy, tunnelled { try await Self.openTunnel(on: channel, to: url, through: proxy) }
+        let response = channel.eventLoop.makePromise(of: WebResponse.self)
+        do {
             try await channel.eventLoop.submit {
                 let pipeline = channel.pipeline.syncOperations
                 if let tls {
-                    try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: Self.isAddress(url.host) ? nil : url.host))
+                    let name = Self.isAddress(url.host) ? nil : url.host
+                    try pipeline.addHandler(
+                        tunnelled
+                            ? NIOSSLClientHandler._makeSSLClientHandler(
+                                context: tls, serverHostname: name,
+                                additionalPeerCertificateVerificationCallback: TunnelledIdentity(host: url.host).callback)
+                            : NIOSSLClientHandler(context: tls, serverHostname: name))
                 }
                 try pipeline.addHTTPClientHandlers()
                 try pipeline.addHandler(ResponseCollector(promise: response))
             }.get()
-            let head = HTTPRequestHead(
-                version: .http1_1, method: .POST, uri: proxy != nil && !url.isHTTPS ? url.absoluteTarget : url.target,
-                headers: headers(of: request, url: url, proxy: url.isHTTPS ? nil : proxy))
-            channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: request.body))), promise: nil)
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-            return try await response.futureResult.get()
         } catch {
-            if timedOut.withLockedValue({ $0 }) { throw WebClientError("no answer within \(request.timeout)") }
-            throw WebClientError(Self.reason(error))
+            response.fail(error)
+            throw error
         }
+        let head = HTTPRequestHead(
+            version: .http1_1, method: .POST, uri: proxy != nil && !url.isHTTPS ? url.absoluteTarget : url.target,
+            headers: headers(of: request, url: url, proxy: url.isHTTPS ? nil : proxy))
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: request.body))), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        return try await response.futureResult.get()
     }
 
     /// The request's headers: Host, the caller's, Content-Length, Connection: close, and the
@@ -122,15 +151,16 @@ package final class WebClient: Sendable {
         return headers
     }
 
-    /// The TLS client context, made once.
-    private func context() throws(WebClientError) -> NIOSSLContext {
+    /// The TLS client context (the tunnelled one checks host names through `TunnelledIdentity`), made once.
+    private func context(tunnelled: Bool) throws(WebClientError) -> NIOSSLContext {
         do {
-            return try tlsContext.withLockedValue { context in
-                if let context { return context }
+            return try tlsContexts.withLockedValue { contexts in
+                if let made = tunnelled ? contexts.tunnelled : contexts.direct { return made }
                 var configuration = TLSConfiguration.makeClientConfiguration()
                 configuration.trustRoots = trustRoots
+                if tunnelled { configuration.certificateVerification = .noHostnameVerification }
                 let made = try NIOSSLContext(configuration: configuration)
-                context = made
+                if tunnelled { contexts.tunnelled = made } else { contexts.direct = made }
                 return made
             }
         } catch {
@@ -141,9 +171,14 @@ package final class WebClient: Sendable {
     /// Asks the proxy on `channel` for a tunnel to `url`'s host and port, and returns once it is open.
     private static func openTunnel(on channel: any Channel, to url: WebURL, through proxy: WebURL) async throws {
         let opened = channel.eventLoop.makePromise(of: Void.self)
-        try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.addHandler(ProxyTunnelReply(promise: opened))
-        }.get()
+        do {
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(ProxyTunnelReply(promise: opened))
+            }.get()
+        } catch {
+            opened.fail(error)
+            throw error
+        }
         let target = (url.host.contains(":") ? "[\(url.host)]" : url.host) + ":\(url.port)"
         var request = "CONNECT \(target) HTTP/1.1\r\nHost: \(target)\r\n"
         if let credentials = proxy.credentials { request += "Proxy-Authorization: \(basic(credentials))\r\n" }

@@ -30,6 +30,10 @@ package struct WebURL: Sendable, Equatable {
 
     /// Parses `text`; the error says what is wrong with it (never the URL itself, which may hold a secret).
     package init(_ text: String) throws(WebClientError) {
+        // Nothing that could end a request line or a header: a URL is printable ASCII.
+        guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw WebClientError("the URL holds a space, a control character or a non-ASCII byte (percent-encode it)")
+        }
         guard let schemeEnd = text.firstRange(of: "://") else { throw WebClientError("the URL has no scheme (http:// or https://)") }
         scheme = text[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { throw WebClientError("the URL's scheme is not http or https") }

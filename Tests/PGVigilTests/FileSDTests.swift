@@ -40,23 +40,28 @@ import Testing
             entries: [FileSDConfig(files: [directory + "/*.json", directory + "/*.yml"], dsnTemplate: template)], logger: Logger(label: "test"))
 
         let first = try #require(discovery.refresh(now: 0))
-        #expect(first.map(\.name) == ["db1:5432", "db2:5432", "fd00::1:5433"])
+        #expect(first.map(\.name) == ["db1:5432", "db2:5432", "[fd00::1]:5433"])
         #expect(first[0].labels == ["env": "prod"])
         #expect(first[2].dsn == "host=fd00::1 port=5433 user=pgvigil dbname=postgres")
         #expect(discovery.refresh(now: 1) == nil)  // nothing changed
 
         try #"[{"targets": ["db1:5432", "db2", "db3:5432"]}]"#.write(toFile: json, atomically: true, encoding: .utf8)
-        #expect(discovery.refresh(now: 2)?.map(\.name) == ["db1:5432", "db2:5432", "db3:5432", "fd00::1:5433"])
+        #expect(discovery.refresh(now: 2)?.map(\.name) == ["db1:5432", "db2:5432", "db3:5432", "[fd00::1]:5433"])
 
-        // Broken: its last good targets stay, the error is counted (once, until it changes).
+        // Broken, then empty (truncated mid-write), then with a label pgvigil sets itself: its last
+        // good targets stay, each error counted once, until the file changes.
         try "[{targets: [".write(toFile: json, atomically: true, encoding: .utf8)
         #expect(discovery.refresh(now: 3) == nil)
         #expect(discovery.refresh(now: 4) == nil)
-        #expect(discovery.families.last?.samples.first?.value == 1)
+        try "\n".write(toFile: json, atomically: true, encoding: .utf8)
+        #expect(discovery.refresh(now: 4) == nil)
+        try #"[{"targets": ["db9"], "labels": {"datname": "x"}}]"#.write(toFile: json, atomically: true, encoding: .utf8)
+        #expect(discovery.refresh(now: 4) == nil)
+        #expect(discovery.families.last?.samples.first?.value == 3)
 
         // Removed: its targets go.
         try FileManager.default.removeItem(atPath: json)
-        #expect(discovery.refresh(now: 5)?.map(\.name) == ["fd00::1:5433"])
+        #expect(discovery.refresh(now: 5)?.map(\.name) == ["[fd00::1]:5433"])
         #expect(discovery.families.first?.samples.first?.value == 1)
     }
 

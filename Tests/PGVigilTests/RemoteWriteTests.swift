@@ -133,6 +133,21 @@ private let remoteProto = """
         #expect(second.series.first?.points.map(\.timestamp) == [7, 8, 9, 10])
         #expect(second.lost == 3)
     }
+
+    @Test func aCycleIsReadOnlyOnceItsDerivedFamiliesAreStoredToo() {
+        let archive = SeriesArchive()
+        let source = SeriesSource(target: "a", collector: "cache_hit_ratio")
+        let derived = [MetricFamily(name: "pg_ratio", help: "", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: 0.9)])]
+        archive.append(family(1), source: source, timestamp: 1, capacity: 8, retention: 60, completing: false)
+        let early = archive.recorded(after: ArchiveReadMark())
+        #expect(early.series.isEmpty)
+        archive.append(derived, source: source, timestamp: 1, capacity: 8, retention: 60)
+        let complete = archive.recorded(after: early.mark)
+        #expect(complete.series.map { $0.labels[0].value }.sorted() == ["pg_ratio", "pg_up"])
+        // The next cycle's own families are not read before its derived ones.
+        archive.append(family(2), source: source, timestamp: 2, capacity: 8, retention: 60, completing: false)
+        #expect(archive.recorded(after: complete.mark).series.isEmpty)
+    }
 }
 
 @Suite struct RemoteWritePlanTests {
@@ -173,6 +188,29 @@ private let remoteProto = """
         let local = try #require(resolved.endpoints.last)
         #expect(local.name == "local" && local.maxSamplesPerSend == 500 && local.sendInterval == .seconds(1))
         #expect(local.headers.map(\.value) == ["Bearer token"])
+    }
+
+    @Test func checkConfigMasksEveryRemoteWriteSecretAndTheTemplatesPassword() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-\(UUID().uuidString).yaml").path
+        _ = FileManager.default.createFile(
+            atPath: path,
+            contents: Data(
+                """
+                file_sd: [{ files: [/tmp/none/*.json], dsn_template: "host={{host}} password=template-secret" }]
+                remote_write:
+                  - url: https://user:url-secret@mimir.example/api/v1/push?key=query-secret
+                    headers: { X-Scope-OrgID: header-secret }
+                    basic_auth: { username: agent, password: basic-secret }
+                  - url: http://127.0.0.1:9090/api/v1/write
+                    bearer_token: token-secret
+
+                """.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let printed = try EffectiveConfigPrinter.yaml(AgentSetup.load(overrides: ConfigOverrides(configFile: path), environment: [:]).config)
+        for secret in ["template-secret", "url-secret", "query-secret", "header-secret", "basic-secret", "token-secret"] {
+            #expect(!printed.contains(secret), "\(secret) printed")
+        }
+        #expect(printed.contains("mimir.example") && printed.contains("username: agent"))
     }
 
     @Test func aBadEntryNamesItsField() {

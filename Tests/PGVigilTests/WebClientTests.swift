@@ -26,6 +26,8 @@ import Testing
             ("ftp://h/", "the URL's scheme is not http or https"), ("h/hook", "the URL has no scheme (http:// or https://)"),
             ("http:///hook", "the URL has no host"), ("http://h:70000/", "the URL's port is not a number from 1 to 65535"),
             ("http://[::1/", "the URL's IPv6 address has no closing ]"),
+            ("http://h/a\r\nX-Injected: 1", "the URL holds a space, a control character or a non-ASCII byte (percent-encode it)"),
+            ("http://h/é", "the URL holds a space, a control character or a non-ASCII byte (percent-encode it)"),
             ("https://user:secret@h:x/", "the URL's port is not a number from 1 to 65535"),
         ]
         for (text, message) in cases {
@@ -115,6 +117,16 @@ import Testing
         #expect(request.headers.contains { $0.0 == "Host" && $0.1 == "pgvigil.invalid:8080" })
         #expect(request.headers.contains { $0.0 == "Proxy-Authorization" && $0.1 == "Basic " + Data("relay:pw".utf8).base64EncodedString() })
         try await proxy.stop()
+    }
+
+    @Test func aTunnelledCertificateMustNameTheURLsHostNotTheProxysAddress() {
+        #expect(TunnelledIdentity.dnsName("*.example.com", matches: "db.example.com"))
+        #expect(!TunnelledIdentity.dnsName("*.example.com", matches: "a.db.example.com"))
+        #expect(!TunnelledIdentity.dnsName("*.example.com", matches: "example.com"))
+        #expect(TunnelledIdentity.dnsName("db.example.com.", matches: "db.example.com"))
+        #expect(TunnelledIdentity.addressBytes("127.0.0.1") == [127, 0, 0, 1])
+        #expect(TunnelledIdentity.addressBytes("::1")?.count == 16)
+        #expect(TunnelledIdentity.addressBytes("db.example.com") == nil)
     }
 
     @Test func httpsGoesThroughAConnectTunnelUnlessNoProxyNamesTheHost() async throws {
