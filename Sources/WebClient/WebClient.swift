@@ -223,6 +223,12 @@ private final class ResponseCollector: ChannelInboundHandler {
         self.promise = promise
     }
 
+    /// A channel closed before the handler came (the deadline passed meanwhile) sends no
+    /// channelInactive: the answer is failed here.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if !context.channel.isActive { complete(.failure(WebClientError("the connection closed before a complete response"))) }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
@@ -268,6 +274,14 @@ private final class ProxyTunnelReply: ChannelInboundHandler, RemovableChannelHan
 
     init(promise: EventLoopPromise<Void>) {
         self.promise = promise
+    }
+
+    /// A channel closed before the handler came sends no channelInactive: the tunnel fails here.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if !context.channel.isActive {
+            completed = true
+            promise.fail(WebClientError("the proxy closed the connection before opening the tunnel"))
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
