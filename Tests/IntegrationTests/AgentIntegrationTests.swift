@@ -75,8 +75,13 @@ struct AgentIntegrationTests {
     }
 
     @Test func idleInTransactionSessionIsSeenWithItsAge() async throws {
-        let database = "postgres"
-        let admin = try TestCluster.adminPrimary()
+        // A database of its own: the served figure is the maximum over the database, and other
+        // suites running alongside hold older transactions open in `postgres`.
+        let database = TestCluster.uniqueName("idle_tx")
+        let creator = try TestCluster.adminPrimary()
+        _ = try creator.query("CREATE DATABASE \(database)", [])
+        defer { _ = try? creator.query("DROP DATABASE \(database) WITH (FORCE)", []) }
+        let admin = try TestCluster.adminPrimary(database: database)
         _ = try admin.query("SET application_name = 'idle-in-tx-test'", [])
         _ = try admin.query("BEGIN", [])
         _ = try admin.query("SELECT 1", [])
