@@ -71,16 +71,31 @@ package struct RemoteWriteBasicAuth: Sendable, Hashable, Codable {
 package struct RemoteWriteTLSConfig: Sendable, Hashable, Codable {
     /// The CAs (PEM) the receiver's certificate must chain to, instead of the system's trust store.
     package var caFile: String?
+    /// The client certificate (PEM) presented to a receiver that asks for one (mutual TLS).
+    package var certFile: String?
+    /// The client certificate's private key (PEM); given with `cert_file`.
+    package var keyFile: String?
+
+    /// Creates a value from its parts.
+    package init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil) {
+        self.caFile = caFile
+        self.certFile = certFile
+        self.keyFile = keyFile
+    }
 
     package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
+        certFile = try container.decodeIfPresent(String.self, forKey: .certFile)
+        keyFile = try container.decodeIfPresent(String.self, forKey: .keyFile)
     }
 
     /// The field names as written in YAML/JSON.
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case caFile = "ca_file"
+        case certFile = "cert_file"
+        case keyFile = "key_file"
     }
 }
 

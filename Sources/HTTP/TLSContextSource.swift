@@ -6,10 +6,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Store
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import Support
 
 /// Serves TLS as `tls_server_config` says. New connections get the context built from the files
 /// as they were last seen: at most once a second (`checkInterval`), a connection has a thread of
@@ -157,24 +154,4 @@ package final class TLSContextSource: Sendable {
 /// A client certificate without any of `client_allowed_sans`: the handshake fails.
 struct ClientCertificateRefused: Error, CustomStringConvertible {
     var description: String { "the client certificate carries none of client_allowed_sans" }
-}
-
-/// What tells a changed file from an unchanged one without reading it: device, inode, size and
-/// modification and change times (a file replaced by rename has a new inode; one rewritten in
-/// place, a new mtime).
-struct FileStamp: Hashable, Sendable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modified: [Int]
-
-    /// The stamp of `path`, nil when it cannot be stat'ed.
-    init?(path: String) {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        device = UInt64(status.st_dev)
-        inode = UInt64(status.st_ino)
-        size = Int64(status.st_size)
-        modified = [status.st_mtim.tv_sec, status.st_mtim.tv_nsec, status.st_ctim.tv_sec, status.st_ctim.tv_nsec]
-    }
 }

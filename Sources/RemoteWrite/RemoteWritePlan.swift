@@ -15,8 +15,8 @@ package struct RemoteWriteEndpoint: Sendable {
     package var headers: [(name: String, value: String)]
     /// Upper bound of one request.
     package var timeout: Duration
-    /// The CA file its certificate must chain to; nil for the system's trust store.
-    package var caFile: String?
+    /// The CAs its certificate must chain to and the client certificate presented to it.
+    package var tls: WebClientTLS
     /// The most samples in one request.
     package var maxSamplesPerSend: Int
     /// How often what was recorded is sent.
@@ -87,18 +87,10 @@ package struct RemoteWritePlan: Sendable {
             try ConfigRanges.check(queue?.minBackoff, in: Limits.backoff, at: queuePath + [Queue.minBackoff])
             try ConfigRanges.check(queue?.maxBackoff, in: Limits.backoff, at: queuePath + [Queue.maxBackoff])
             let endpoint = RemoteWriteEndpoint(
-                name: name, url: url, headers: headers, timeout: entry.remoteTimeout?.duration ?? .seconds(30), caFile: entry.tlsConfig?.caFile,
+                name: name, url: url, headers: headers, timeout: entry.remoteTimeout?.duration ?? .seconds(30),
+                tls: try checkedTLS(entry.tlsConfig, at: path + [Key.tlsConfig]),
                 maxSamplesPerSend: queue?.maxSamplesPerSend ?? 2000, sendInterval: queue?.batchSendDeadline?.duration ?? .seconds(5),
                 minBackoff: queue?.minBackoff?.duration ?? .milliseconds(30), maxBackoff: queue?.maxBackoff?.duration ?? .seconds(5))
-            if let caFile = endpoint.caFile {
-                do {
-                    _ = try NIOSSLCertificate.fromPEMFile(caFile)
-                } catch {
-                    throw ConfigProblem(
-                        path: path + [Key.tlsConfig, RemoteWriteTLSConfig.CodingKeys.caFile],
-                        message: "cannot read PEM certificates from it (\(error))")
-                }
-            }
             if endpoint.maxBackoff < endpoint.minBackoff {
                 throw ConfigProblem(path: queuePath + [Queue.maxBackoff], message: "must be at least min_backoff")
             }
@@ -106,5 +98,52 @@ package struct RemoteWritePlan: Sendable {
         }
         return RemoteWritePlan(
             endpoints: endpoints, externalLabels: config.externalLabels.sorted { $0.key < $1.key }.map { Label($0.key, $0.value) })
+    }
+
+    /// `tls_config` with its files read once (the client reads them again when they change): a
+    /// file that does not read, a key without its certificate or one not belonging to it is a
+    /// problem of its field.
+    private static func checkedTLS(_ config: RemoteWriteTLSConfig?, at path: [any CodingKey]) throws(ConfigProblem) -> WebClientTLS {
+        typealias Key = RemoteWriteTLSConfig.CodingKeys
+        let tls = WebClientTLS(caFile: config?.caFile, certificateFile: config?.certFile, keyFile: config?.keyFile)
+        if let caFile = tls.caFile {
+            do {
+                _ = try NIOSSLCertificate.fromPEMFile(caFile)
+            } catch {
+                throw ConfigProblem(path: path + [Key.caFile], message: "cannot read PEM certificates from it (\(error))")
+            }
+        }
+        switch (tls.certificateFile, tls.keyFile) {
+        case (nil, nil):
+            return tls
+        case (nil, _):
+            throw ConfigProblem(path: path + [Key.keyFile], message: "needs cert_file, the certificate it belongs to")
+        case (_, nil):
+            throw ConfigProblem(path: path + [Key.certFile], message: "needs key_file, its private key")
+        case (let certificateFile?, let keyFile?):
+            let chain: [NIOSSLCertificate]
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
+            } catch {
+                throw ConfigProblem(path: path + [Key.certFile], message: "cannot read a PEM certificate from it (\(error))")
+            }
+            let key: NIOSSLPrivateKey
+            do {
+                key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+            } catch {
+                throw ConfigProblem(path: path + [Key.keyFile], message: "cannot read a PEM private key from it (\(error))")
+            }
+            // A context with this pair (and a trust store that reads nothing) proves they match.
+            var pair = TLSConfiguration.makeClientConfiguration()
+            pair.trustRoots = .certificates(chain)
+            pair.certificateChain = chain.map { .certificate($0) }
+            pair.privateKey = .privateKey(key)
+            do {
+                _ = try NIOSSLContext(configuration: pair)
+            } catch {
+                throw ConfigProblem(path: path + [Key.keyFile], message: "is not the private key of cert_file (\(error))")
+            }
+            return tls
+        }
     }
 }

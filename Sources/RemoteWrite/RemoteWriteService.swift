@@ -16,7 +16,7 @@ package struct RemoteWriteService: Service {
         queues = plan.endpoints.map { endpoint in
             RemoteWriteQueue(
                 endpoint: endpoint, archive: archive, externalLabels: plan.externalLabels,
-                client: WebClient(proxies: proxies, trustRoots: endpoint.caFile.map { .file($0) } ?? .default), logger: logger,
+                client: WebClient(proxies: proxies, tls: endpoint.tls), logger: logger,
                 wallClock: wallClock)
         }
     }

@@ -46,18 +46,24 @@ package final class WebClient: Sendable {
 
     private let group: any EventLoopGroup
     private let proxies: ProxySettings
-    private let trustRoots: NIOSSLTrustRoots
+    private let tls: WebClientTLS
     /// The TLS client contexts, made at the first https request (reading the trust store costs
-    /// memory): the direct one, and the tunnelled one, whose host name check is `TunnelledIdentity`'s.
-    private let tlsContexts = NIOLockedValueBox<(direct: NIOSSLContext?, tunnelled: NIOSSLContext?)>((nil, nil))
+    /// memory) and again when a file of `tls` changed: the direct one, and the tunnelled one,
+    /// whose host name check is `TunnelledIdentity`'s.
+    private let tlsContexts = NIOLockedValueBox<TLSContexts>(TLSContexts())
 
-    /// A client on `group` through `proxies`, trusting `trustRoots` (tests add their own CA).
-    package init(
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, proxies: ProxySettings, trustRoots: NIOSSLTrustRoots = .default
-    ) {
+    /// The contexts made so far and what `tls`'s files looked like when they were.
+    private struct TLSContexts {
+        var direct: NIOSSLContext?
+        var tunnelled: NIOSSLContext?
+        var stamps: [FileStamp?] = []
+    }
+
+    /// A client on `group` through `proxies`, with `tls`'s trusted CAs and client certificate.
+    package init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, proxies: ProxySettings, tls: WebClientTLS = WebClientTLS()) {
         self.group = group
         self.proxies = proxies
-        self.trustRoots = trustRoots
+        self.tls = tls
     }
 
     /// POSTs `request`; throws when no complete HTTP response arrived in time, or when the task
@@ -151,15 +157,16 @@ package final class WebClient: Sendable {
         return headers
     }
 
-    /// The TLS client context (the tunnelled one checks host names through `TunnelledIdentity`), made once.
+    /// The TLS client context (the tunnelled one checks host names through `TunnelledIdentity`),
+    /// made at the first request and again once the files changed; files that changed and do not
+    /// load fail the request (and the next, until they do).
     private func context(tunnelled: Bool) throws(WebClientError) -> NIOSSLContext {
+        let stamps = tls.stamps()
         do {
             return try tlsContexts.withLockedValue { contexts in
+                if contexts.stamps != stamps { contexts = TLSContexts(stamps: stamps) }
                 if let made = tunnelled ? contexts.tunnelled : contexts.direct { return made }
-                var configuration = TLSConfiguration.makeClientConfiguration()
-                configuration.trustRoots = trustRoots
-                if tunnelled { configuration.certificateVerification = .noHostnameVerification }
-                let made = try NIOSSLContext(configuration: configuration)
+                let made = try tls.makeContext(tunnelled: tunnelled)
                 if tunnelled { contexts.tunnelled = made } else { contexts.direct = made }
                 return made
             }

@@ -2,7 +2,9 @@
 // what the archive hands the queue, and the config's checks.
 
 import Foundation
+import TestSupport
 import Testing
+import WebClient
 
 @testable import Config
 @testable import PGVigil
@@ -229,5 +231,29 @@ private let remoteProto = """
                 == "remote_write[0].queue_config.max_samples_per_send: 0 is out of range: must be from 1 to 100000")
         #expect(problem("remote_write: [{ url: http://a/, tls: {} }]\n").hasPrefix("remote_write[0].tls: "))
         #expect(problem("external_labels: { __x: y }\n").hasPrefix("external_labels.__x: \"__x\" is not a label name"))
+    }
+
+    @Test func aClientCertificateNeedsItsKeyAndBothMustReadAndMatch() throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        try certificates.issue("agent", sans: ["DNS:agent"])
+        try certificates.issue("other", sans: ["DNS:other"])
+        func tls(_ fields: String) -> String { problem("remote_write: [{ url: https://a/, tls_config: { \(fields) } }]\n") }
+        let (certificate, key) = (certificates.path("agent.crt"), certificates.path("agent.key"))
+        #expect(tls("cert_file: \(certificate), key_file: \(key), ca_file: \(certificates.path("ca.crt"))") == "no problem")
+        let resolved = try plan("remote_write: [{ url: https://a/, tls_config: { cert_file: \(certificate), key_file: \(key) } }]\n")
+        #expect(resolved.endpoints.first?.tls == WebClientTLS(certificateFile: certificate, keyFile: key))
+        #expect(tls("cert_file: \(certificate)") == "remote_write[0].tls_config.cert_file: needs key_file, its private key")
+        #expect(tls("key_file: \(key)") == "remote_write[0].tls_config.key_file: needs cert_file, the certificate it belongs to")
+        #expect(
+            tls("cert_file: \(certificates.path("none.crt")), key_file: \(key)")
+                .hasPrefix("remote_write[0].tls_config.cert_file: cannot read a PEM certificate from it"))
+        #expect(
+            tls("cert_file: \(certificate), key_file: \(certificate)").hasPrefix(
+                "remote_write[0].tls_config.key_file: cannot read a PEM private key from it"))
+        #expect(
+            tls("cert_file: \(certificate), key_file: \(certificates.path("other.key"))")
+                .hasPrefix("remote_write[0].tls_config.key_file: is not the private key of cert_file"))
+        #expect(tls("insecure_skip_verify: true").hasPrefix("remote_write[0].tls_config.insecure_skip_verify: unknown field"))
     }
 }

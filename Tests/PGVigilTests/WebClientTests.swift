@@ -91,7 +91,7 @@ import Testing
         try certificates.issue("receiver", sans: ["IP:127.0.0.1", "DNS:localhost"])
         try certificates.issue("stranger", sans: ["DNS:elsewhere.example"])
         let receiver = try await WebhookReceiver(certificate: certificates.path("receiver.crt"), key: certificates.path("receiver.key"))
-        let trusting = WebClient(proxies: .none, trustRoots: .file(certificates.path("ca.crt")))
+        let trusting = WebClient(proxies: .none, tls: WebClientTLS(caFile: certificates.path("ca.crt")))
         #expect(try await post(trusting, receiver.url()).status == 200)
         #expect(try await post(trusting, "https://localhost:\(receiver.port)/hook").status == 200)
         // The system's trust store does not know the test CA.
@@ -106,6 +106,35 @@ import Testing
         #expect(receiver.received.count == 2 && stranger.received.isEmpty)
         try await receiver.stop()
         try await stranger.stop()
+    }
+
+    @Test func aClientCertificateIsPresentedAndReadAgainWhenItsFilesChange() async throws {
+        let certificates = try TestCertificates.make()
+        defer { certificates.remove() }
+        try certificates.issue("receiver", sans: ["IP:127.0.0.1"])
+        try certificates.issue("agent", sans: ["DNS:agent"])
+        try certificates.issue("outsider", sans: ["DNS:agent"], issuer: "foreign-ca")
+        let receiver = try await WebhookReceiver(
+            certificate: certificates.path("receiver.crt"), key: certificates.path("receiver.key"), clientCA: certificates.path("ca.crt"))
+        // Without a certificate, and with one of a CA the receiver does not trust: refused.
+        await #expect(throws: WebClientError.self) {
+            try await post(WebClient(proxies: .none, tls: WebClientTLS(caFile: certificates.path("ca.crt"))), receiver.url())
+        }
+        let presented = certificates.path("presented")
+        try FileManager.default.copyItem(atPath: certificates.path("outsider.crt"), toPath: presented + ".crt")
+        try FileManager.default.copyItem(atPath: certificates.path("outsider.key"), toPath: presented + ".key")
+        let client = WebClient(
+            proxies: .none, tls: WebClientTLS(caFile: certificates.path("ca.crt"), certificateFile: presented + ".crt", keyFile: presented + ".key"))
+        await #expect(throws: WebClientError.self) { try await post(client, receiver.url()) }
+        #expect(receiver.received.isEmpty)
+        // The files replaced by a certificate of the receiver's CA (a rotation): the same client is let in.
+        for suffix in [".crt", ".key"] {
+            try FileManager.default.removeItem(atPath: presented + suffix)
+            try FileManager.default.copyItem(atPath: certificates.path("agent" + suffix), toPath: presented + suffix)
+        }
+        #expect(try await post(client, receiver.url()).status == 200)
+        #expect(receiver.received.count == 1)
+        try await receiver.stop()
     }
 
     @Test func plainHTTPGoesToTheProxyInAbsoluteFormWithItsCredentials() async throws {
@@ -136,7 +165,8 @@ import Testing
         let receiver = try await WebhookReceiver(certificate: certificates.path("receiver.crt"), key: certificates.path("receiver.key"))
         let proxy = try await TunnelProxy()
         let tunnelled = WebClient(
-            proxies: try ProxySettings(environment: ["https_proxy": "127.0.0.1:\(proxy.port)"]), trustRoots: .file(certificates.path("ca.crt")))
+            proxies: try ProxySettings(environment: ["https_proxy": "127.0.0.1:\(proxy.port)"]),
+            tls: WebClientTLS(caFile: certificates.path("ca.crt")))
         #expect(try await post(tunnelled, receiver.url()).status == 200)
         #expect(proxy.received.map { $0.split(separator: "\r\n").first ?? "" } == ["CONNECT 127.0.0.1:\(receiver.port) HTTP/1.1"])
         // The proxy refuses hosts other than loopback: its 403 is the error.
@@ -148,7 +178,7 @@ import Testing
         try await proxy.stop()
         let direct = WebClient(
             proxies: try ProxySettings(environment: ["https_proxy": "127.0.0.1:\(proxyPort)", "no_proxy": "127.0.0.1"]),
-            trustRoots: .file(certificates.path("ca.crt")))
+            tls: WebClientTLS(caFile: certificates.path("ca.crt")))
         #expect(try await post(direct, receiver.url()).status == 200)
         #expect(receiver.received.count == 2)
         try await receiver.stop()

@@ -26,14 +26,19 @@ package final class WebhookReceiver: Sendable {
     /// Its URL for `path` (https when it speaks TLS).
     package func url(_ path: String = "/hook") -> String { "\(tls ? "https" : "http")://127.0.0.1:\(port)\(path)" }
 
-    /// Starts listening on a free loopback port; with `certificate` and `key` (PEM files) it speaks TLS only.
-    package init(certificate: String? = nil, key: String? = nil) async throws {
+    /// Starts listening on a free loopback port; with `certificate` and `key` (PEM files) it speaks
+    /// TLS only, and with `clientCA` too it requires a client certificate signed by that CA.
+    package init(certificate: String? = nil, key: String? = nil, clientCA: String? = nil) async throws {
         let box = state
         let context = try certificate.map { certificate in
-            try NIOSSLContext(
-                configuration: .makeServerConfiguration(
-                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key ?? "", format: .pem))))
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key ?? "", format: .pem)))
+            if let clientCA {
+                configuration.certificateVerification = .noHostnameVerification
+                configuration.trustRoots = .file(clientCA)
+            }
+            return try NIOSSLContext(configuration: configuration)
         }
         tls = context != nil
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
