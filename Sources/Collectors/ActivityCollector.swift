@@ -22,10 +22,16 @@ struct ActivityCollector: Collector {
         GROUP BY 1, 2, 3, 4, 5
         """
 
+    /// The ages, in seconds, from which open transactions are counted (`older_than_seconds`).
+    static let longTransactionThresholds = [60, 300, 600, 1800]
+
     /// Per database: oldest open transaction, longest active query, longest idle in transaction,
-    /// sessions waiting on a lock held by another.
+    /// sessions waiting on a lock held by another, transactions older than each threshold.
     static let durationQuery = """
-        SELECT datname,
+        SELECT datname,\(longTransactionThresholds.map { """
+
+               (count(*) FILTER (WHERE xact_start < now() - interval '\($0) seconds'))::float8 AS older_than_\($0),
+        """ }.joined())
                greatest(0, coalesce(max(extract(epoch FROM now() - xact_start)), 0))::float8 AS max_tx_duration,
                greatest(0, coalesce(max(extract(epoch FROM now() - query_start)) FILTER (WHERE state = 'active'), 0))::float8 AS max_query_duration,
                greatest(0, coalesce(max(extract(epoch FROM now() - state_change))
@@ -103,6 +109,17 @@ struct ActivityCollector: Collector {
             }
             families.append(filled)
         }
+        var long = MetricFamily(
+            name: "pg_stat_activity_long_transactions",
+            help: "Open transactions of client sessions older than older_than_seconds (autovacuum and pgvigil's own left out).", type: .gauge)
+        for row in durationRows {
+            guard let datname = try row.string("datname") else { continue }
+            for threshold in longTransactionThresholds {
+                guard let value = try row.double("older_than_\(threshold)") else { continue }
+                long.samples.append(Sample(labels: [Label("datname", datname), Label("older_than_seconds", String(threshold))], value: value))
+            }
+        }
+        families.append(long)
         if let maxConnections = try settingsRows.first?.double("max_connections") {
             families.append(
                 MetricFamily(

@@ -36,6 +36,7 @@ package enum CollectorRegistry {
         Entry(name: "wraparound", extraOptions: []) { _, _ in WraparoundCollector() },
         Entry(name: "checkpointer", extraOptions: []) { _, _ in CheckpointerCollector() },
         Entry(name: "wal", extraOptions: [.window]) { options, _ in WALCollector(window: options.window?.duration ?? .seconds(300)) },
+        Entry(name: "io", extraOptions: []) { _, _ in IOCollector() },
         Entry(name: "settings", extraOptions: []) { _, _ in SettingsCollector() },
         Entry(name: "vacuum", extraOptions: [.limit]) { options, _ in VacuumCollector(limit: options.limit ?? 50) },
         Entry(name: "indexes", extraOptions: [.limit]) { options, _ in IndexesCollector(limit: options.limit ?? 50) },
@@ -51,7 +52,7 @@ package enum CollectorRegistry {
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
         "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname",
         "queryid", "database", "user",
-        "receiver", "outcome",
+        "receiver", "outcome", "backend_type", "object", "context", "older_than_seconds",
     ]
 
     /// The enabled collectors with their intervals, for `config` and targets of `kind`, made for the target of `context`.

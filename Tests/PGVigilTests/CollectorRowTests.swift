@@ -22,6 +22,7 @@ import Testing
             durationRows: [
                 Row([
                     "datname": "app", "max_tx_duration": "12.5", "max_query_duration": "0.25", "max_idle_in_transaction": "12.4", "blocked": "2",
+                    "older_than_60": "3", "older_than_300": "1", "older_than_600": "1", "older_than_1800": "0",
                 ])
             ],
             settingsRows: [Row(["max_connections": "100"])])
@@ -40,6 +41,41 @@ import Testing
         // The agent's own session is no user's load, but it takes a connection slot.
         #expect(try family("pgvigil_sessions", in: families).samples == [Sample(labels: [Label("datname", "app")], value: 1)])
         #expect(try family("pg_connections_used_ratio", in: families).samples == [Sample(value: 0.05)])
+        #expect(
+            try family("pg_stat_activity_long_transactions", in: families).samples == [
+                Sample(labels: [Label("datname", "app"), Label("older_than_seconds", "60")], value: 3),
+                Sample(labels: [Label("datname", "app"), Label("older_than_seconds", "300")], value: 1),
+                Sample(labels: [Label("datname", "app"), Label("older_than_seconds", "600")], value: 1),
+                Sample(labels: [Label("datname", "app"), Label("older_than_seconds", "1800")], value: 0),
+            ])
+    }
+
+    @Test func ioRowsAreLabelledByBackendObjectAndContextWithNullsLeftOut() throws {
+        let families = try IOCollector.families(rows: [
+            Row([
+                "backend_type": "client backend", "object": "relation", "context": "normal", "reads": "10", "read_bytes": "81920",
+                "read_time": "2.5", "writes": "1", "write_bytes": "8192", "write_time": "0", "writebacks": "0", "extends": "3",
+                "extend_bytes": "24576", "hits": "400", "evictions": "2", "reuses": nil, "fsyncs": "0", "fsync_time": "0",
+            ]),
+            Row([
+                "backend_type": "autovacuum worker", "object": "relation", "context": "vacuum", "reads": "7", "read_bytes": "57344",
+                "read_time": "0", "writes": "0", "write_bytes": "0", "write_time": "0", "writebacks": "0", "extends": nil,
+                "extend_bytes": nil, "hits": "9", "evictions": "0", "reuses": "5", "fsyncs": nil, "fsync_time": nil,
+            ]),
+        ])
+        let client = [Label("backend_type", "client backend"), Label("object", "relation"), Label("context", "normal")]
+        let vacuum = [Label("backend_type", "autovacuum worker"), Label("object", "relation"), Label("context", "vacuum")]
+        #expect(try family("pg_stat_io_reads_total", in: families).samples == [Sample(labels: client, value: 10), Sample(labels: vacuum, value: 7)])
+        #expect(try family("pg_stat_io_read_time_seconds_total", in: families).samples.first == Sample(labels: client, value: 0.0025))
+        #expect(try family("pg_stat_io_reuses_total", in: families).samples == [Sample(labels: vacuum, value: 5)])
+        #expect(try family("pg_stat_io_extend_bytes_total", in: families).samples == [Sample(labels: client, value: 24576)])
+        #expect(try family("pg_stat_io_fsyncs_total", in: families).samples.count == 1)
+        #expect(families.allSatisfy { $0.type == .counter && !$0.samples.isEmpty })
+        // 16 and 17 have no byte columns: bytes are operations × op_bytes; 18 has its own.
+        #expect(IOCollector.query(versionNumber: 170000).contains("(reads * op_bytes)::float8 AS read_bytes"))
+        #expect(
+            IOCollector.query(versionNumber: 180000).contains("read_bytes::float8 AS read_bytes")
+                && !IOCollector.query(versionNumber: 180000).contains("op_bytes"))
     }
 
     @Test func standbyRowGivesPositionAndReplayAgeAndOmitsUnknowns() throws {

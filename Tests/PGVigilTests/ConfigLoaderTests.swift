@@ -44,13 +44,13 @@ import Testing
         let schedule = CollectorRegistry.schedule(for: config, context: .unitTest)
         #expect(
             schedule.map(\.collector.name) == [
-                "activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "settings", "vacuum",
-                "indexes", "partitions",
+                "activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "io", "settings",
+                "vacuum", "indexes", "partitions",
             ])
         #expect(
             schedule.map(\.interval) == [
-                .seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(300),
-                .seconds(60), .seconds(300), .seconds(300),
+                .seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(5),
+                .seconds(300), .seconds(60), .seconds(300), .seconds(300),
             ])
         #expect((schedule[2].collector as? TableSizesCollector)?.limit == 20)
     }
