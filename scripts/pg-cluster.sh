@@ -57,6 +57,7 @@ shared_buffers = 64MB
 max_connections = 300
 shared_preload_libraries = 'pg_stat_statements'
 track_io_timing = on
+track_activity_query_size = 4096
 logging_collector = off
 CONF
 }

@@ -1,4 +1,4 @@
-// The library's entry points for the command line: run, check-config, once, version.
+// The library's entry points for the command line: run, check-config, once, doctor, version.
 import Config
 import Logging
 import Support
@@ -29,6 +29,11 @@ package enum AgentCommands {
     /// The effective configuration as YAML with secrets masked; throws if it is invalid.
     package static func checkConfig(overrides: ConfigOverrides, environment: [String: String]) throws -> String {
         try EffectiveConfigPrinter.yaml(try AgentSetup.load(overrides: overrides, environment: environment).config)
+    }
+
+    /// What `pgvigil doctor` finds on each target of the config.
+    package static func doctor(overrides: ConfigOverrides, environment: [String: String]) async throws -> [DoctorExamination] {
+        await Doctor.examine(try AgentSetup.load(overrides: overrides, environment: environment).config)
     }
 
     /// The result of one sampling cycle.

@@ -9,7 +9,7 @@ struct PGVigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgvigil",
         abstract: "A monitoring agent for PostgreSQL: samples on timers, serves Prometheus /metrics and health checks.",
-        subcommands: [RunCommand.self, CheckConfigCommand.self, OnceCommand.self, VersionCommand.self])
+        subcommands: [RunCommand.self, CheckConfigCommand.self, OnceCommand.self, DoctorCommand.self, VersionCommand.self])
 
     /// Parses and runs, mapping ArgumentParser's usage exit code (64) to 2.
     static func main() async {

@@ -1,0 +1,86 @@
+// What `pgvigil doctor` reads from a PostgreSQL server about its own role and the server's settings.
+import Postgres
+
+/// The facts the doctor's checks judge, read in one statement as the monitoring role sees them.
+package struct ServerSetup: Sendable {
+    /// The role, quoted as an identifier for the fixes.
+    package var role: String
+    package var isSuperuser: Bool
+    /// Role attributes monitoring needs none of: CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS (those set).
+    package var extraAttributes: [String]
+    /// Whether the role is a member of `pg_monitor`.
+    package var hasPgMonitor: Bool
+    /// Roles granted directly besides `pg_monitor` and the roles it holds, sorted.
+    package var extraRoles: [String]
+    /// `shared_preload_libraries`, split.
+    package var preloadLibraries: [String]
+    /// Whether `pg_stat_statements` is created in the database the DSN connects to.
+    package var statementsCreated: Bool
+    package var trackIOTiming: Bool
+    /// `track_activity_query_size` in bytes.
+    package var trackActivityQuerySize: Int
+    /// `compute_query_id` (nil before PostgreSQL 14).
+    package var computeQueryID: String?
+    /// `log_min_duration_statement` in milliseconds (-1: off).
+    package var logMinDurationStatement: Int
+    package var logLockWaits: Bool
+    /// Replication slots nobody streams from, with the WAL each holds back.
+    package var inactiveSlots: [(name: String, retainedBytes: Double)]
+
+    /// The roles `pg_monitor` holds: granting them too adds nothing.
+    static let monitoringRoles: Set<String> = ["pg_monitor", "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables"]
+
+    /// The role's attributes and memberships, and the settings, in one row.
+    static let query = """
+        SELECT quote_ident(r.rolname) AS role, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls,
+               pg_has_role(r.oid, 'pg_monitor', 'MEMBER') AS has_pg_monitor,
+               (SELECT string_agg(quote_ident(g.rolname), ',' ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                WHERE m.member = r.oid AND g.rolname <> ALL($1::text[])) AS extra_roles,
+               current_setting('shared_preload_libraries') AS preload,
+               EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') AS statements_created,
+               current_setting('track_io_timing')::bool AS track_io_timing,
+               (SELECT setting::int FROM pg_settings WHERE name = 'track_activity_query_size') AS track_activity_query_size,
+               current_setting('compute_query_id', true) AS compute_query_id,
+               (SELECT setting::int FROM pg_settings WHERE name = 'log_min_duration_statement') AS log_min_duration_statement,
+               current_setting('log_lock_waits')::bool AS log_lock_waits
+        FROM pg_roles r WHERE r.rolname = current_user
+        """
+
+    /// Inactive slots and the WAL they retain (from the replay position on a standby).
+    static let slotsQuery = """
+        SELECT slot_name,
+               coalesce(pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END,
+                                        restart_lsn), 0)::float8 AS retained
+        FROM pg_replication_slots WHERE NOT active ORDER BY slot_name
+        """
+
+    /// Reads the facts through `session`.
+    package static func read(_ session: DatabaseSession) async throws -> ServerSetup {
+        let monitoring = "{" + monitoringRoles.sorted().joined(separator: ",") + "}"
+        guard let row = try await session.query(query, [monitoring]).rows.first else {
+            throw PostgresError(kind: .decoding, message: "the role of the session is not in pg_roles")
+        }
+        let slots = try await session.query(slotsQuery).rows
+        return try ServerSetup(row: row, slotRows: slots)
+    }
+
+    /// Decodes the rows of `query` and `slotsQuery`.
+    package init(row: Row, slotRows: [Row]) throws {
+        role = try row.string("role") ?? ""
+        isSuperuser = try row.bool("rolsuper") ?? false
+        let attributes: [(column: String, name: String)] = [
+            ("rolcreaterole", "CREATEROLE"), ("rolcreatedb", "CREATEDB"), ("rolreplication", "REPLICATION"), ("rolbypassrls", "BYPASSRLS"),
+        ]
+        extraAttributes = try attributes.filter { try row.bool($0.column) == true }.map(\.name)
+        hasPgMonitor = try row.bool("has_pg_monitor") ?? false
+        extraRoles = (try row.string("extra_roles")).map { $0.split(separator: ",").map(String.init) } ?? []
+        preloadLibraries = (try row.string("preload") ?? "").split(separator: ",").map { String($0.filter { !$0.isWhitespace && $0 != "\"" }) }
+        statementsCreated = try row.bool("statements_created") ?? false
+        trackIOTiming = try row.bool("track_io_timing") ?? false
+        trackActivityQuerySize = try row.int("track_activity_query_size") ?? 0
+        computeQueryID = try row.string("compute_query_id")
+        logMinDurationStatement = try row.int("log_min_duration_statement") ?? -1
+        logLockWaits = try row.bool("log_lock_waits") ?? false
+        inactiveSlots = try slotRows.map { (try $0.string("slot_name") ?? "", try $0.double("retained") ?? 0) }
+    }
+}
