@@ -6,12 +6,15 @@ import Store
 package struct CollectorContext: Sendable {
     /// The `target` label value of the target the collector runs against.
     package var target: String
-    /// Where the statements collector leaves its query texts for `/api/v1/statements`.
-    package var statementTexts: StatementTextCatalog
+    /// The target's `cluster` label, when it has one: the members settings drift is judged among.
+    package var cluster: String?
+    /// Where collectors leave query texts (statements) and settings (settings drift).
+    package var sideResults: CollectorSideResults
 
     /// Creates a value from its parts.
-    package init(target: String, statementTexts: StatementTextCatalog) {
+    package init(target: String, cluster: String? = nil, sideResults: CollectorSideResults) {
         self.target = target
-        self.statementTexts = statementTexts
+        self.cluster = cluster
+        self.sideResults = sideResults
     }
 }

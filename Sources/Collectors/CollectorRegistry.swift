@@ -37,12 +37,14 @@ package enum CollectorRegistry {
         Entry(name: "checkpointer", extraOptions: []) { _, _ in CheckpointerCollector() },
         Entry(name: "wal", extraOptions: [.window]) { options, _ in WALCollector(window: options.window?.duration ?? .seconds(300)) },
         Entry(name: "io", extraOptions: []) { _, _ in IOCollector() },
-        Entry(name: "settings", extraOptions: []) { _, _ in SettingsCollector() },
+        Entry(name: "settings", extraOptions: []) { _, context in
+            SettingsCollector(board: context.sideResults.clusterSettings, target: context.target, cluster: context.cluster)
+        },
         Entry(name: "vacuum", extraOptions: [.limit]) { options, _ in VacuumCollector(limit: options.limit ?? 50) },
         Entry(name: "indexes", extraOptions: [.limit]) { options, _ in IndexesCollector(limit: options.limit ?? 50) },
         Entry(name: "partitions", extraOptions: [.limit]) { options, _ in PartitionsCollector(limit: options.limit ?? 50) },
         Entry(name: "statements", extraOptions: [.limit], enabledByDefault: false) { options, context in
-            StatementsCollector(limit: options.limit ?? 50, texts: context.statementTexts, target: context.target)
+            StatementsCollector(limit: options.limit ?? 50, texts: context.sideResults.statementTexts, target: context.target)
         },
         Entry(name: "pgbouncer", extraOptions: [], kind: .pgbouncer) { _, _ in PgBouncerCollector() },
     ]
@@ -52,7 +54,7 @@ package enum CollectorRegistry {
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
         "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname",
         "queryid", "database", "user",
-        "receiver", "outcome", "backend_type", "object", "context", "older_than_seconds",
+        "receiver", "outcome", "backend_type", "object", "context", "older_than_seconds", "name",
     ]
 
     /// The enabled collectors with their intervals, for `config` and targets of `kind`, made for the target of `context`.

@@ -1,14 +1,45 @@
-// The tuning settings a DBA sets, from pg_settings, normalised to base units.
+// The tuning settings a DBA sets, from pg_settings, normalised to base units; and where they drift.
+import Exposition
 import Postgres
 import Store
 
 /// Reports numeric and boolean `pg_settings` as `pg_settings_<name>` gauges in base units:
 /// memory in bytes, time in seconds, booleans as 0/1. The list is the tuning values a DBA sets
 /// and dashboards compare against (a bounded set: never every setting as a label value).
+///
+/// For a target with a `cluster` label it also reads every setting's configured value
+/// (`reset_val`, which the agent's own `SET`s leave alone) into the `ClusterSettingsBoard` and
+/// reports `pg_settings_drift{name}` 1 for each that differs on another target of the cluster
+/// (drift shows from the second member's run on; settings that differ by nature, such as
+/// `primary_conninfo` or `port`, are left out).
 struct SettingsCollector: Collector {
     package let name = "settings"
     let defaultInterval: Duration? = .seconds(300)
     package let minimumServerVersion = 130000
+    /// Where the cluster's settings meet.
+    let board: ClusterSettingsBoard
+    /// The target this collector runs for.
+    let target: String
+    /// Its `cluster` label; nil: no drift is judged.
+    let cluster: String?
+
+    /// A collector for `target` of `cluster` meeting its peers on `board` (without a cluster, none).
+    init(board: ClusterSettingsBoard = ClusterSettingsBoard(), target: String = "", cluster: String? = nil) {
+        self.board = board
+        self.target = target
+        self.cluster = cluster
+    }
+
+    /// Settings that differ between a primary and its standbys by nature, or per node, or per session.
+    static let perNode = [
+        "application_name", "cluster_name", "config_file", "data_directory", "external_pid_file", "hba_file", "hot_standby",
+        "ident_file", "in_hot_standby", "listen_addresses", "port", "primary_conninfo", "primary_slot_name", "promote_trigger_file",
+        "recovery_end_command", "archive_cleanup_command", "restore_command", "transaction_deferrable", "transaction_isolation",
+        "transaction_read_only", "unix_socket_directories", "default_transaction_read_only",
+    ]
+
+    /// Every setting's configured value but `perNode`'s (`$1`).
+    static let allQuery = "SELECT name, reset_val FROM pg_settings WHERE name <> ALL($1::text[])"
 
     /// The settings exported; names missing on a server's version are simply not returned.
     /// (max_connections is the activity collector's, beside the sessions it limits.)
@@ -31,7 +62,21 @@ struct SettingsCollector: Collector {
 
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
         let list = "{" + Self.names.joined(separator: ",") + "}"
-        return try Self.families(rows: try await session.query(Self.query, [list]).rows)
+        let families = try Self.families(rows: try await session.query(Self.query, [list]).rows)
+        guard let cluster else { return families }
+        var settings: [String: String] = [:]
+        for row in try await session.query(Self.allQuery, ["{" + Self.perNode.joined(separator: ",") + "}"]).rows {
+            if let name = try row.string("name") { settings[name] = try row.string("reset_val") ?? "" }
+        }
+        board.update(target: target, cluster: cluster, settings: settings)
+        return families + [Self.driftFamily(board.drift(of: target))]
+    }
+
+    /// `pg_settings_drift{name}` 1 for each drifting setting.
+    static func driftFamily(_ drift: [SettingDrift]) -> MetricFamily {
+        MetricFamily(
+            name: "pg_settings_drift", help: "1 for each setting whose value differs on another target with the same cluster label.",
+            type: .gauge, samples: drift.map { Sample(labels: [Label("name", $0.name)], value: 1) })
     }
 
     /// Turns settings rows into one gauge family each.

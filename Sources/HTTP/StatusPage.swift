@@ -1,5 +1,6 @@
 // GET /: one self-contained HTML page for the person on call: targets, alerts, sparklines.
 import Alerting
+import Exposition
 import Sampler
 import Store
 import Support
@@ -15,13 +16,16 @@ package struct StatusPage: Sendable {
     package let history: Double
     /// The share of the targets this agent samples (`INDEX/TOTAL`), nil when it samples them all.
     package let shard: String?
+    /// The settings each target reported, for the settings that differ within a cluster.
+    package let clusterSettings: ClusterSettingsBoard
     private let sparkline = Sparkline()
 
     /// Creates the page over `archive`, drawing `history` seconds, for the agent of `shard`.
-    package init(archive: SeriesArchive, history: Double, shard: String? = nil) {
+    package init(archive: SeriesArchive, history: Double, shard: String? = nil, clusterSettings: ClusterSettingsBoard = ClusterSettingsBoard()) {
         self.archive = archive
         self.history = history
         self.shard = shard
+        self.clusterSettings = clusterSettings
     }
 
     /// The page as of `now`, with the pending and firing `alerts`.
@@ -78,6 +82,14 @@ package struct StatusPage: Sendable {
         if target.up, !failing.isEmpty {
             problems += "<p class=\"reason\">failing collectors: \(HTMLText.escaped(failing.joined(separator: ", ")))</p>"
         }
+        let drift = clusterSettings.drift(of: target.name)
+        if !drift.isEmpty {
+            let settings = drift.map { setting in
+                "<b>\(HTMLText.escaped(setting.name))</b> ("
+                    + setting.values.map { "\(HTMLText.escaped($0.target)): \(HTMLText.escaped($0.value))" }.joined(separator: ", ") + ")"
+            }
+            problems += "<p class=\"drift\">settings differing within the cluster: \(settings.joined(separator: "; "))</p>"
+        }
         let charts = KeySeries.allCases.map { series in
             let points = series.points(in: archive, target: target.name, window: history, now: now)
             let latest = points.last.map { ValueText.format($0.value, unit: series.unit) } ?? "–"
@@ -107,7 +119,7 @@ package struct StatusPage: Sendable {
         tr.firing td:first-child{color:#c62828;font-weight:bold}tr.pending td:first-child{color:#b26a00}
         section{margin-bottom:1.2em}.target{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.8em 1em}
         .state{font-weight:bold;padding:0 .4em;border-radius:3px;color:#fff}.state.up{background:#1a7f37}.state.down{background:#c62828}
-        .reason{color:#c62828;margin:.3em 0}.charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}
+        .reason{color:#c62828;margin:.3em 0}.drift{color:#b26a00;margin:.3em 0}.charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}
         figcaption{color:#5b6571}figcaption b{color:#1d232a}.range{display:block;color:#8a939d;font-size:11px}
         .sparkline{display:block;background:#f6f7f9;border-radius:3px}.sparkline path{fill:none;stroke:#1f6feb;stroke-width:1.5}
         .sparkline text{fill:#8a939d;font-size:11px}

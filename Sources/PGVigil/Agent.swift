@@ -36,12 +36,12 @@ package final class Agent: Sendable {
         wallClock: @escaping @Sendable () -> Double = WallClock.now
     ) throws {
         let config = setup.config
-        let statementTexts = StatementTextCatalog()
+        let sideResults = CollectorSideResults()
         // The file_sd files are read once before anything starts, so their targets are sampled from the first cycle.
         let discovery = FileDiscovery(entries: config.fileSD, logger: logger)
         let discovered = discovery.refresh(now: wallClock()) ?? []
         self.discovery = config.fileSD.isEmpty ? nil : discovery
-        let targets = try MonitoredTarget.all(from: config.with(discovered: discovered), statementTexts: statementTexts)
+        let targets = try MonitoredTarget.all(from: config.with(discovered: discovered), sideResults: sideResults)
         let store = SampleStore()
         let statuses = targets.map(TargetSampler.initialStatus(of:))
         state = ServedState(.initial(statuses))
@@ -75,7 +75,7 @@ package final class Agent: Sendable {
         let reloader = reload.map { load in
             ConfigReloader(
                 running: setup, discovered: discovered, load: load, fleet: fleet, alerting: alerting, store: store, publisher: publisher,
-                statementTexts: statementTexts,
+                sideResults: sideResults,
                 access: access, outcome: outcome,
                 logger: logger, wallClock: wallClock)
         }
@@ -91,8 +91,10 @@ package final class Agent: Sendable {
             address: address,
             router: Router(
                 state: state, alerts: alerts, seriesHistory: SeriesHistoryAPI(archive: store.archive, history: config.history.duration.seconds),
-                statementTexts: statementTexts,
-                statusPage: StatusPage(archive: store.archive, history: config.history.duration.seconds, shard: config.sharding?.description),
+                statementTexts: sideResults.statementTexts,
+                statusPage: StatusPage(
+                    archive: store.archive, history: config.history.duration.seconds, shard: config.sharding?.description,
+                    clusterSettings: sideResults.clusterSettings),
                 access: access, reload: reloadRoute, shard: config.sharding?.description, wallClock: wallClock),
             limits: config.http, closed: closedConnections, inFlight: requestsInFlight, group: MultiThreadedEventLoopGroup.singleton,
             logger: logger)

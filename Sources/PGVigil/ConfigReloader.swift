@@ -26,7 +26,7 @@ package actor ConfigReloader {
     private let alerting: AlertingService
     private let store: SampleStore
     private let publisher: ExpositionPublisher
-    private let statementTexts: StatementTextCatalog
+    private let sideResults: CollectorSideResults
     /// What the endpoint serves under.
     private let access: EndpointAccessState
     /// The `pgvigil_config_last_reload_*` gauges.
@@ -45,7 +45,7 @@ package actor ConfigReloader {
     package init(
         running: AgentSetup, discovered: [TargetConfig], load: @escaping @Sendable () throws(ConfigError) -> AgentSetup, fleet: TargetFleet,
         alerting: AlertingService,
-        store: SampleStore, publisher: ExpositionPublisher, statementTexts: StatementTextCatalog, access: EndpointAccessState, outcome: ReloadOutcome,
+        store: SampleStore, publisher: ExpositionPublisher, sideResults: CollectorSideResults, access: EndpointAccessState, outcome: ReloadOutcome,
         logger: Logger,
         wallClock: @escaping @Sendable () -> Double
     ) {
@@ -57,7 +57,7 @@ package actor ConfigReloader {
         self.alerting = alerting
         self.store = store
         self.publisher = publisher
-        self.statementTexts = statementTexts
+        self.sideResults = sideResults
         self.access = access
         self.outcome = outcome
         self.logger = logger
@@ -105,7 +105,7 @@ package actor ConfigReloader {
         let (before, after) = (previous.config.with(discovered: discovered), candidate.config.with(discovered: discovered))
         let targets: [MonitoredTarget]
         do {
-            targets = try MonitoredTarget.all(from: after, statementTexts: statementTexts)
+            targets = try MonitoredTarget.all(from: after, sideResults: sideResults)
         } catch {
             return .failure(ConfigReloadError(message: "\(error)"))
         }
@@ -147,7 +147,7 @@ package actor ConfigReloader {
     private func apply(_ targets: [MonitoredTarget], from old: AgentConfig, to new: AgentConfig) async -> NamedChanges {
         let changes = NamedChanges(old.targets.map { ($0.name ?? "", $0) }, new.targets.map { ($0.name ?? "", $0) })
         await fleet.apply(targets, restarted: Set(changes.changed), store: store, publisher: publisher)
-        for name in changes.removed { statementTexts.clear(target: name) }
+        for name in changes.removed { sideResults.clear(target: name) }
         return changes
     }
 
@@ -156,7 +156,7 @@ package actor ConfigReloader {
         let before = running.config.with(discovered: discovered)
         let after = running.config.with(discovered: targets)
         do {
-            let monitored = try MonitoredTarget.all(from: after, statementTexts: statementTexts)
+            let monitored = try MonitoredTarget.all(from: after, sideResults: sideResults)
             discovered = targets
             let changes = await apply(monitored, from: before, to: after)
             let summary = changes.summary(of: "targets")

@@ -25,8 +25,8 @@ package struct MonitoredTarget: Sendable {
         schedule.map(\.interval).min() ?? .seconds(15)
     }
 
-    /// Resolves every target of `config`; their statements collectors report query texts into `statementTexts`.
-    package static func all(from config: AgentConfig, statementTexts: StatementTextCatalog) throws -> [MonitoredTarget] {
+    /// Resolves every target of `config`; their collectors leave query texts and settings in `sideResults`.
+    package static func all(from config: AgentConfig, sideResults: CollectorSideResults) throws -> [MonitoredTarget] {
         return try config.targets.map { target in
             let name = target.name ?? ""
             return MonitoredTarget(
@@ -36,7 +36,8 @@ package struct MonitoredTarget: Sendable {
                     connectionString: try ConnectionString(target.dsn), timeout: config.timeout.duration,
                     databases: target.databases, excludeDatabases: target.excludeDatabases, kind: target.type),
                 schedule: CollectorRegistry.schedule(
-                    for: config, kind: target.type, context: CollectorContext(target: name, statementTexts: statementTexts)),
+                    for: config, kind: target.type,
+                    context: CollectorContext(target: name, cluster: target.labels["cluster"], sideResults: sideResults)),
                 history: config.history.duration,
                 kind: target.type)
         }

@@ -6,5 +6,5 @@
 
 extension CollectorContext {
     /// A context for a target named "test" with a catalog of its own.
-    static var unitTest: CollectorContext { CollectorContext(target: "test", statementTexts: StatementTextCatalog()) }
+    static var unitTest: CollectorContext { CollectorContext(target: "test", sideResults: CollectorSideResults()) }
 }

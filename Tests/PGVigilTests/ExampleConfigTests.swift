@@ -17,7 +17,14 @@ import Testing
     @Test func exampleConfigLoadsWithItsDefaultRules() throws {
         let config = try AgentSetup.load(overrides: ConfigOverrides(configFile: Self.examplePath), environment: [:]).config
         let plan = try AlertingPlan.make(from: config, environment: [:])
-        #expect(plan.rules.count == 14)
+        // README's table of default rules lists exactly these, in this order.
+        let readme = try String(
+            contentsOfFile: Self.examplePath.replacingOccurrences(of: "examples/pgvigil.yaml", with: "README.md"), encoding: .utf8)
+        let section = readme.components(separatedBy: "\n## Alerts\n").last?.components(separatedBy: "\n## ").first ?? ""
+        let documented = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap {
+            $0.split(separator: "`").dropFirst().first.map(String.init)
+        }
+        #expect(plan.rules.map(\.name) == documented)
         #expect(plan.receivers.map(\.name) == ["oncall"])
     }
 }

@@ -19,7 +19,7 @@ import Testing
         config.targets = [
             TargetConfig(name: "flaky", dsn: "host=127.0.0.1 port=\(server.port) user=pgvigil dbname=postgres sslmode=disable gssencmode=disable")
         ]
-        let target = try #require(try MonitoredTarget.all(from: config, statementTexts: StatementTextCatalog()).first)
+        let target = try #require(try MonitoredTarget.all(from: config, sideResults: CollectorSideResults()).first)
         let lane = TargetLane.dedicated()
         let store = SampleStore()
         let state = ServedState(.initial([]))
