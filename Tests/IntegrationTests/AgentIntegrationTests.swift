@@ -6,6 +6,7 @@ import Testing
 
 @testable import Collectors
 @testable import Config
+@testable import Exposition
 @testable import PGVigil
 @testable import Postgres
 
@@ -34,7 +35,14 @@ struct AgentIntegrationTests {
             #expect(scrape.value("pg_up", [("target", "replica")]) == 1)
             #expect(scrape.value("pg_in_recovery", [("target", "replica")]) == 1)
             #expect(scrape.value("pg_in_recovery", [("target", "primary"), ("cluster", "test")]) == 0)
-            for collector in CollectorRegistry.entries.filter({ $0.enabledByDefault && $0.kind == .postgresql }).map(\.name) {
+            // Every collector on by default that this server's version has (io: 16 and later).
+            let version = try #require(try admin.query("SHOW server_version_num", []).rows.first?.int("server_version_num"))
+            let context = CollectorContext(target: "primary", sideResults: CollectorSideResults())
+            let running = CollectorRegistry.entries.filter {
+                $0.enabledByDefault && $0.kind == .postgresql && $0.make(CollectorOptions(), context).minimumServerVersion <= version
+            }
+            #expect(running.count >= 13)
+            for collector in running.map(\.name) {
                 let labels = [("target", "primary"), ("cluster", "test"), ("collector", collector)]
                 #expect(scrape.value("pgvigil_collector_success", labels) == 1, "collector \(collector)")
                 #expect(scrape.value("pgvigil_series", labels) != nil, "collector \(collector)")

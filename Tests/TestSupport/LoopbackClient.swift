@@ -5,9 +5,12 @@ import NIOPosix
 import Glibc
 #endif
 
-/// One TCP connection to 127.0.0.1, used from the thread pool.
+/// One TCP connection to 127.0.0.1, read on a thread of its own: a read starts when asked, not
+/// when the shared pool's threads (two on a two-core machine, busy with other tests' blocking
+/// work) come free, so a test timing how soon the server closes measures the server.
 package final class LoopbackClient: @unchecked Sendable {  // used by one test at a time, from one thread at a time
     private let socketDescriptor: Int32
+    private let reader = NIOThreadPool(numberOfThreads: 1)
 
     /// Connects to 127.0.0.1:`port`.
     package init(port: Int) throws {
@@ -22,9 +25,13 @@ package final class LoopbackClient: @unchecked Sendable {  // used by one test a
         guard connected == 0 else { throw LoopbackClientError.connectFailed(errno) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        reader.start()
     }
 
-    deinit { close(socketDescriptor) }
+    deinit {
+        close(socketDescriptor)
+        reader.shutdownGracefully { _ in }
+    }
 
     /// Sends all of `text` (ignoring a peer that already closed).
     package func send(_ text: String) {
@@ -38,7 +45,7 @@ package final class LoopbackClient: @unchecked Sendable {  // used by one test a
 
     /// Reads what one recv(2) returns (waiting up to 10 s for the first bytes).
     package func readSome() async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { [self] in
+        try await reader.runIfActive { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
             let count = recv(socketDescriptor, &buffer, buffer.count, 0)
             return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
@@ -47,7 +54,7 @@ package final class LoopbackClient: @unchecked Sendable {  // used by one test a
 
     /// Reads until the peer closes (or 10 s pass) and returns what arrived.
     package func readUntilClosed() async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { [self] in
+        try await reader.runIfActive { [self] in
             var received: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
