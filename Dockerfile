@@ -34,8 +34,8 @@ COPY --from=build /out/pgvigil /usr/local/bin/pgvigil
 COPY examples/pgvigil.yaml /usr/share/doc/pgvigil/pgvigil.yaml
 
 # Configuration: PGVIGIL_DSN (and libpq's PG* variables) for a single target, or a config file
-# mounted at /etc/pgvigil/pgvigil.yaml and named by PGVIGIL_CONFIG. The spool survives restarts on
-# the volume (set `alerts.spool: /var/lib/pgvigil/spool` in the file).
+# mounted at /etc/pgvigil/pgvigil.yaml and named by PGVIGIL_CONFIG. The history and the spool
+# survive restarts on the volume, the default state_directory.
 ENV PGVIGIL_LISTEN=":9432"
 # Numeric, so Kubernetes' runAsNonRoot can check it.
 USER 10001:10001

@@ -14,9 +14,6 @@ package struct AlertingPlan: Sendable {
     package var externalURL: String
     package var spoolDirectory: String
 
-    /// The spool directory when the config names none.
-    static let defaultSpool = "/var/lib/pgvigil/spool"
-
     /// Compiles `config.alerts`; `${VAR}` in receivers is read from `environment`.
     package static func make(from config: AgentConfig, environment: [String: String]) throws(ConfigProblem) -> AlertingPlan {
         typealias Key = AlertsConfig.CodingKeys
@@ -49,7 +46,8 @@ package struct AlertingPlan: Sendable {
         }
         return AlertingPlan(
             rules: rules, receivers: receivers, evaluationInterval: evaluationInterval, repeatInterval: repeatInterval,
-            externalURL: alerts.externalURL ?? defaultExternalURL(listen: config.listen), spoolDirectory: alerts.spool ?? defaultSpool)
+            externalURL: alerts.externalURL ?? defaultExternalURL(listen: config.listen),
+            spoolDirectory: alerts.spool ?? (config.stateDirectory ?? AgentConfig.defaultStateDirectory) + "/spool")
     }
 
     /// Compiles one rule; a window function's range must fit in `history`, which holds the points.

@@ -52,24 +52,9 @@ package struct Spool: Sendable {
         try writeDurably(data, directory: directory, name: name)
     }
 
-    /// Writes `data` to `directory/name` so that it is either wholly there or not at all, even
-    /// after SIGKILL or power loss: a temporary file (0600), fsync, rename, fsync of the directory.
+    /// Writes `data` to `directory/name` durably (`DurableFile`).
     static func writeDurably(_ data: Data, directory: String, name: String) throws(SpoolError) {
-        let temporary = directory + "/.tmp-" + name
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SpoolError(errno: errno, doing: "create \(temporary)") }
-        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
-        close(descriptor)
-        guard written == data.count, synced == 0 else {
-            unlink(temporary)
-            throw SpoolError(errno: errno, doing: "write \(temporary)")
-        }
-        guard rename(temporary, directory + "/" + name) == 0 else {
-            unlink(temporary)
-            throw SpoolError(errno: errno, doing: "rename \(temporary)")
-        }
-        try syncDirectory(directory)
+        try durably { () throws(DurableFileError) in try DurableFile.write([UInt8](data), directory: directory, name: name) }
     }
 
     /// Checks that the directory takes a durable write again (after a failure, when no
@@ -109,20 +94,21 @@ package struct Spool: Sendable {
     }
 
     private static func syncDirectory(_ directory: String) throws(SpoolError) {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SpoolError(errno: errno, doing: "open \(directory)") }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw SpoolError(errno: errno, doing: "fsync \(directory)") }
+        try durably { () throws(DurableFileError) in try DurableFile.syncDirectory(directory) }
     }
 
     /// Creates `path` and its missing parents with mode 0700.
     static func makeDirectory(_ path: String) throws(SpoolError) {
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            prefix += "/" + component
-            if mkdir(prefix, 0o700) != 0, errno != EEXIST { throw SpoolError(errno: errno, doing: "create \(prefix)") }
+        try durably { () throws(DurableFileError) in try DurableFile.makeDirectory(path) }
+    }
+
+    /// Runs a `DurableFile` step, its failure as the spool's.
+    private static func durably(_ step: () throws(DurableFileError) -> Void) throws(SpoolError) {
+        do {
+            try step()
+        } catch {
+            throw SpoolError(message: error.message)
         }
-        guard chmod(path, 0o700) == 0 else { throw SpoolError(errno: errno, doing: "chmod 0700 \(path)") }
     }
 
     private static func fileNames(in directory: String) throws(SpoolError) -> [String] {

@@ -31,6 +31,12 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package var sharding: ShardingConfig?
     /// Targets read from files (Prometheus's file_sd format), besides `targets`.
     package var fileSD: [FileSDConfig] = []
+    /// Where the agent keeps what outlives a restart: the saved history (and the spool, unless
+    /// `alerts.spool` says otherwise). Nil: `defaultStateDirectory`, used only if it exists.
+    package var stateDirectory: String?
+
+    /// The state directory when the config names none (the package, image and systemd unit make it).
+    package static let defaultStateDirectory = "/var/lib/pgvigil"
 
     /// The defaults.
     package init() {}
@@ -48,6 +54,7 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         alerts = try container.decodeIfPresent(AlertsConfig.self, forKey: .alerts) ?? AlertsConfig()
         auth = try container.decodeIfPresent(HTTPAuthConfig.self, forKey: .auth)
         webConfigFile = try container.decodeIfPresent(String.self, forKey: .webConfigFile)
+        stateDirectory = try container.decodeIfPresent(String.self, forKey: .stateDirectory)
         http = try container.decodeIfPresent(HTTPServerConfig.self, forKey: .http) ?? HTTPServerConfig()
         remoteWrite = try container.decodeIfPresent([RemoteWriteConfig].self, forKey: .remoteWrite) ?? []
         externalLabels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
@@ -59,6 +66,7 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, interval, history, timeout, targets, collectors, alerts, auth, http, sharding
         case webConfigFile = "web_config_file"
+        case stateDirectory = "state_directory"
         case remoteWrite = "remote_write"
         case externalLabels = "external_labels"
         case fileSD = "file_sd"

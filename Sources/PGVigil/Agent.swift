@@ -22,6 +22,9 @@ package final class Agent: Sendable {
     private let alerting: AlertingService
     private let remoteWrite: RemoteWriteService
     private let server: HTTPServer
+    /// The saved history; nil when it is not kept across restarts.
+    private let historyFile: HistoryFile?
+    private let archive: SeriesArchive
     /// Applies SIGHUP and `POST /-/reload`; nil when the agent was built without a way to reload.
     private let reloader: ConfigReloader?
     /// The file_sd files' targets; nil without `file_sd:`. Changes are applied through the reloader.
@@ -31,8 +34,10 @@ package final class Agent: Sendable {
 
     /// Builds the agent from a loaded setup; nothing connects or binds yet. With `reload` (how
     /// the setup was loaded, done again), SIGHUP and `POST /-/reload` apply a changed config.
+    /// With `keepingHistory`, the history saved under the state directory is read back now and
+    /// saved again while the agent runs.
     package init(
-        setup: AgentSetup, reload: (@Sendable () throws(ConfigError) -> AgentSetup)? = nil, logger: Logger,
+        setup: AgentSetup, reload: (@Sendable () throws(ConfigError) -> AgentSetup)? = nil, keepingHistory: Bool = true, logger: Logger,
         wallClock: @escaping @Sendable () -> Double = WallClock.now
     ) throws {
         let config = setup.config
@@ -43,6 +48,11 @@ package final class Agent: Sendable {
         self.discovery = config.fileSD.isEmpty ? nil : discovery
         let targets = try MonitoredTarget.all(from: config.with(discovered: discovered), sideResults: sideResults)
         let store = SampleStore()
+        // Before anything samples or reads the archive (remote-write starts after what it holds).
+        let historyFile = keepingHistory ? try HistoryFile.resolve(config, logger: logger) : nil
+        historyFile?.load(into: store.archive, keeping: Set(targets.map(\.name)))
+        self.historyFile = historyFile
+        archive = store.archive
         let statuses = targets.map(TargetSampler.initialStatus(of:))
         state = ServedState(.initial(statuses))
         let alerts = AlertBoard([])
@@ -59,7 +69,7 @@ package final class Agent: Sendable {
                 let current = access.current
                 return [closedConnections.family, requestsInFlight.family] + (current.tls?.families ?? [])
                     + (current.rateLimit.map { [$0.family] } ?? []) + (reload == nil ? [] : outcome.families) + remoteWrite.families
-                    + discovery.families
+                    + discovery.families + (historyFile?.families ?? [])
             })
         self.publisher = publisher
         let alerting = try Self.makeAlerting(
@@ -121,6 +131,7 @@ package final class Agent: Sendable {
                 services.append(.init(service: FileDiscoveryService(discovery: discovery, requests: reloader.requests, wallClock: wallClock)))
             }
         }
+        if let historyFile { services.append(.init(service: HistorySaveService(file: historyFile, archive: archive, wallClock: wallClock))) }
         services.append(.init(service: server))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -129,9 +140,12 @@ package final class Agent: Sendable {
             try await group.run()
         } catch {
             await shutDown()
+            historyFile?.save(archive, now: wallClock())
             throw error
         }
         await shutDown()
+        // Sampling has stopped: this save holds every cycle taken.
+        historyFile?.save(archive, now: wallClock())
         logger.info("stopped")
     }
 

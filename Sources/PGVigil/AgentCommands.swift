@@ -46,7 +46,7 @@ package enum AgentCommands {
 
     /// Runs one sampling cycle of every target and returns the exposition.
     package static func once(overrides: ConfigOverrides, environment: [String: String], logger: Logger) async throws -> OnceResult {
-        let agent = try Agent(setup: try AgentSetup.load(overrides: overrides, environment: environment), logger: logger)
+        let agent = try Agent(setup: try AgentSetup.load(overrides: overrides, environment: environment), keepingHistory: false, logger: logger)
         let (exposition, statuses) = await agent.sampleOnce()
         return OnceResult(
             exposition: exposition,

@@ -35,14 +35,18 @@ package final class RemoteWriteQueue: Sendable {
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
     private let statistics = NIOLockedValueBox(Statistics())
+    /// Where sending starts: after what the archive held when the queue was made (a history
+    /// restored from disk was sent before the restart).
+    private let start: ArchiveReadMark
 
-    /// A queue for `endpoint` reading `archive`, posting through `client`.
+    /// A queue for `endpoint` reading what `archive` records from now on, posting through `client`.
     package init(
         endpoint: RemoteWriteEndpoint, archive: SeriesArchive, externalLabels: [Label], client: WebClient, logger: Logger,
         wallClock: @escaping @Sendable () -> Double
     ) {
         self.endpoint = endpoint
         self.archive = archive
+        start = archive.markAfterEverything()
         self.externalLabels = externalLabels
         self.client = client
         var logger = logger
@@ -53,7 +57,7 @@ package final class RemoteWriteQueue: Sendable {
 
     /// Sends until cancelled, every `sendInterval` of `clock`.
     package func run<C: Clock>(on clock: C) async where C.Duration == Duration {
-        var mark = ArchiveReadMark()
+        var mark = start
         var failures = 0
         while !Task.isCancelled {
             let (series, next, lost) = archive.recorded(after: mark)

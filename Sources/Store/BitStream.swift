@@ -10,6 +10,18 @@ struct BitStream: Sendable {
     /// How many bits are used.
     private(set) var count = 0
 
+    /// An empty stream.
+    init() {}
+
+    /// The stream of `count` bits packed in `words` (a saved one); nil when they do not fit
+    /// or bits past the end are set.
+    init?(words: [UInt64], count: Int) {
+        guard count >= 0, words.count == (count + 63) >> 6 else { return nil }
+        if count & 63 != 0, let last = words.last, last & ~(~0 << UInt64(64 - (count & 63))) != 0 { return nil }
+        self.words = words
+        self.count = count
+    }
+
     /// Appends the low `width` bits of `value` (0…64).
     mutating func append(_ value: UInt64, width: Int) {
         guard width > 0 else { return }

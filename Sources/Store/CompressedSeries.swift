@@ -177,3 +177,55 @@ struct CompressedSeries: Sendable {
         return true
     }
 }
+
+extension CompressedSeries {
+    /// Writes the series as it is in memory (its stream and decoder states), for a saved history.
+    func write(to writer: inout SnapshotWriter) {
+        writer.write(count: Int(capacity))
+        writer.write(count: Int(count))
+        for state in [base, last] {
+            writer.write(state.cycle)
+            writer.write(state.value)
+            writer.write(state.leading)
+            writer.write(state.trailing)
+            writer.write(state.hasWindow)
+        }
+        writer.write(UInt64(stream.count))
+        for word in stream.words { writer.write(word) }
+    }
+
+    /// Reads a series `write` wrote; throws when its parts do not fit together (its points are
+    /// then checked by decoding them all).
+    init(from reader: inout SnapshotReader) throws(ArchiveSnapshotError) {
+        let capacity = try reader.readCount(limit: 1 << 24, of: "series capacity")
+        self.init(capacity: capacity)
+        count = Int32(try reader.readCount(limit: Int(self.capacity + dropLength), of: "series point count"))
+        var states: [DecoderState] = []
+        for _ in 0..<2 {
+            var state = DecoderState(cycle: try reader.readUInt64(), value: try reader.readUInt64())
+            state.leading = try reader.readUInt8()
+            state.trailing = try reader.readUInt8()
+            state.hasWindow = try reader.readBool()
+            guard Int(state.leading) + Int(state.trailing) <= 64 else { throw ArchiveSnapshotError(message: "a series' XOR window is out of range") }
+            states.append(state)
+        }
+        base = states[0]
+        last = states[1]
+        let bits = try reader.readUInt64()
+        guard bits <= UInt64(count) * 110 else { throw ArchiveSnapshotError(message: "a series holds more bits than its points can") }
+        var words: [UInt64] = []
+        for _ in 0..<((Int(bits) + 63) >> 6) { words.append(try reader.readUInt64()) }
+        guard let stream = BitStream(words: words, count: Int(bits)) else {
+            throw ArchiveSnapshotError(message: "a series' bits do not fit its words")
+        }
+        self.stream = stream
+        var check = BitReader(stream)
+        var state = base
+        for _ in 0..<count {
+            guard Self.decodePoint(from: &check, state: &state) else { throw ArchiveSnapshotError(message: "a series' points do not decode") }
+        }
+        guard check.isAtEnd, state.cycle == last.cycle, state.value == last.value else {
+            throw ArchiveSnapshotError(message: "a series' points do not end where its last point is")
+        }
+    }
+}

@@ -58,3 +58,28 @@ struct CycleTimeline: Sendable {
         Int(cycle % UInt64(capacity))
     }
 }
+
+extension CycleTimeline {
+    /// Writes the timeline as it is in memory, for a saved history.
+    func write(to writer: inout SnapshotWriter) {
+        writer.write(count: capacity)
+        writer.write(nextCycle)
+        writer.write(oldestHeld)
+        writer.write(latestIsOpen)
+        for instant in instants { writer.write(instant) }
+    }
+
+    /// Reads a timeline `write` wrote.
+    init(from reader: inout SnapshotReader) throws(ArchiveSnapshotError) {
+        let capacity = try reader.readCount(limit: 1 << 24, of: "timeline capacity")
+        guard capacity >= 1 else { throw ArchiveSnapshotError(message: "a timeline has no room") }
+        self.init(capacity: capacity)
+        nextCycle = try reader.readUInt64()
+        oldestHeld = try reader.readUInt64()
+        latestIsOpen = try reader.readBool()
+        guard oldestHeld <= nextCycle, nextCycle - oldestHeld <= UInt64(capacity) else {
+            throw ArchiveSnapshotError(message: "a timeline's cycles \(oldestHeld)..<\(nextCycle) do not fit its \(capacity) slots")
+        }
+        for index in 0..<capacity { instants[index] = try reader.readDouble() }
+    }
+}

@@ -10,7 +10,7 @@ import NIOConcurrencyHelpers
 /// on PostgreSQL.
 package final class SeriesArchive: Sendable {
     /// A series' points, the timeline of its source, and how long it is kept after its last update.
-    fileprivate struct StoredSeries {
+    struct StoredSeries {
         var points: CompressedSeries
         var timeline: Int
         var lastUpdated: Double
@@ -25,7 +25,7 @@ package final class SeriesArchive: Sendable {
     /// The series by family name, then by label set (so a query for one family reads only its
     /// series); the sources' timelines (by index; each series names its own); and a counter that
     /// spaces out sweeps of forgotten series.
-    fileprivate struct Contents {
+    struct Contents {
         var families: [String: [[Label]: StoredSeries]] = [:]
         var timelines: [CycleTimeline] = []
         var timelineOfSource: [SeriesSource: Int] = [:]
@@ -40,7 +40,7 @@ package final class SeriesArchive: Sendable {
         package var points: [SeriesPoint]
     }
 
-    private let contents = NIOLockedValueBox(Contents())
+    let contents = NIOLockedValueBox(Contents())
 
     /// Creates an empty archive.
     package init() {}

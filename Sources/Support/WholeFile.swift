@@ -12,13 +12,13 @@ package struct WholeFileError: Error, Sendable, CustomStringConvertible {
     package var description: String { reason }
 }
 
-/// Reading small files whole: the config file, spooled notifications, the saved alert state, fuzz inputs.
+/// Reading files whole: the config file, spooled notifications, the saved alert state and history, fuzz inputs.
 package enum WholeFile {
-    /// The largest file `read` accepts: these files are kilobytes.
+    /// The largest file `read` accepts by default: most of these files are kilobytes.
     package static let maximumBytes = 16 << 20
 
-    /// The bytes of `path`.
-    package static func read(_ path: String) throws(WholeFileError) -> [UInt8] {
+    /// The bytes of `path`, refused when larger than `limit`.
+    package static func read(_ path: String, limit: Int = maximumBytes) throws(WholeFileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw WholeFileError(reason: String(cString: strerror(errno)), isMissing: errno == ENOENT) }
         defer { close(descriptor) }
@@ -32,7 +32,7 @@ package enum WholeFile {
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[..<count])
-            guard bytes.count <= maximumBytes else { throw WholeFileError(reason: "larger than \(maximumBytes >> 20) MiB") }
+            guard bytes.count <= limit else { throw WholeFileError(reason: "larger than \(limit >> 20) MiB") }
         }
         return bytes
     }

@@ -42,7 +42,7 @@ struct RunningAgent {
         config.listen = "127.0.0.1:0"
         var logger = Logger(label: "test-agent")
         logger.logLevel = .warning
-        let agent = try Agent(setup: try AgentSetup.make(from: config, web: web, environment: [:]), logger: logger)
+        let agent = try Agent(setup: try AgentSetup.make(from: config, web: web, environment: [:]), keepingHistory: false, logger: logger)
         let port = try await agent.bindHTTP()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await agent.run(handlingSignals: false) }

@@ -1,0 +1,121 @@
+// The history saved under the state directory: read at start, written periodically and at shutdown.
+import AsyncAlgorithms
+import Config
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+import Store
+import Support
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `state_directory/history.pgvh`: every series' history in `SeriesArchive`'s saved form. Read
+/// once before sampling starts, so sparklines, windows and rules go on after a restart or an
+/// upgrade; written every `saveInterval` (crash-safe: temporary file, fsync, rename) and once
+/// more after sampling stopped at a graceful shutdown. A file that cannot be read is moved
+/// aside (`.unreadable`) and the agent starts without it; a save that fails is logged and shown
+/// by `pgvigil_history_last_save_successful`, and tried again at the next.
+package final class HistoryFile: Sendable {
+    static let name = "history.pgvh"
+    /// How often the history is saved while the agent runs.
+    static let saveInterval: Duration = .seconds(300)
+    /// The largest file read back (a history of 200,000 points for many series stays below it).
+    static let readLimit = 1 << 30
+
+    /// The state directory.
+    let directory: String
+    private let logger: Logger
+    /// When the last save finished, and whether it succeeded.
+    private let lastSave = NIOLockedValueBox<(at: Double, succeeded: Bool)?>(nil)
+
+    private init(directory: String, logger: Logger) {
+        self.directory = directory
+        self.logger = logger
+    }
+
+    var path: String { directory + "/" + Self.name }
+
+    /// The file for `config`: under its `state_directory` (created, 0700, when missing), or under
+    /// the default one when that exists; nil when the config names none and the default does
+    /// not exist (said once in the log).
+    static func resolve(_ config: AgentConfig, logger: Logger) throws(DurableFileError) -> HistoryFile? {
+        if let directory = config.stateDirectory {
+            try DurableFile.makeDirectory(directory)
+            return HistoryFile(directory: directory, logger: logger)
+        }
+        var status = stat()
+        guard stat(AgentConfig.defaultStateDirectory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            logger.notice(
+                "history is not saved across restarts: set state_directory",
+                metadata: ["missing": "\(AgentConfig.defaultStateDirectory)"])
+            return nil
+        }
+        return HistoryFile(directory: AgentConfig.defaultStateDirectory, logger: logger)
+    }
+
+    /// Reads the saved history into `archive` (before anything is appended), keeping only the
+    /// series of `targets`.
+    func load(into archive: SeriesArchive, keeping targets: Set<String>) {
+        let bytes: [UInt8]
+        do {
+            bytes = try WholeFile.read(path, limit: Self.readLimit)
+        } catch {
+            if !error.isMissing {
+                logger.warning("cannot read the saved history; starting without it", metadata: ["file": "\(path)", "reason": "\(error)"])
+            }
+            return
+        }
+        do {
+            try archive.restore(bytes)
+        } catch {
+            let aside = path + ".unreadable"
+            rename(path, aside)
+            logger.warning(
+                "the saved history is unreadable; starting without it", metadata: ["file": "\(path)", "moved_to": "\(aside)", "reason": "\(error)"])
+            return
+        }
+        for target in archive.targets().subtracting(targets) { archive.forget(target: target) }
+        logger.info("history restored", metadata: ["file": "\(path)", "bytes": "\(bytes.count)"])
+    }
+
+    /// Writes `archive` durably, at `now`; a failure is logged and counted, not thrown.
+    func save(_ archive: SeriesArchive, now: Double) {
+        do {
+            try DurableFile.write(archive.snapshot(), directory: directory, name: Self.name)
+            lastSave.withLockedValue { $0 = (now, true) }
+        } catch {
+            let failedBefore = lastSave.withLockedValue { $0?.succeeded == false }
+            lastSave.withLockedValue { $0 = (now, false) }
+            if !failedBefore { logger.error("cannot save the history; a restart would lose it", metadata: ["reason": "\(error)"]) }
+        }
+    }
+
+    /// `pgvigil_history_last_save_successful` and `pgvigil_history_last_save_timestamp_seconds` (none before the first save).
+    var families: [MetricFamily] {
+        guard let last = lastSave.withLockedValue({ $0 }) else { return [] }
+        return [
+            MetricFamily(
+                name: "pgvigil_history_last_save_successful", help: "1 if the last save of the history to the state directory succeeded.",
+                type: .gauge, samples: [Sample(labels: [], value: last.succeeded ? 1 : 0)]),
+            MetricFamily(
+                name: "pgvigil_history_last_save_timestamp_seconds", help: "When the history was last saved (or the save failed).",
+                type: .gauge, samples: [Sample(labels: [], value: last.at)]),
+        ]
+    }
+}
+
+/// Saves the history every `HistoryFile.saveInterval` until graceful shutdown (the agent saves
+/// once more after sampling stopped).
+struct HistorySaveService: Service {
+    let file: HistoryFile
+    let archive: SeriesArchive
+    let wallClock: @Sendable () -> Double
+
+    func run() async {
+        for await _ in AsyncTimerSequence(interval: HistoryFile.saveInterval, clock: ContinuousClock()).cancelOnGracefulShutdown() {
+            file.save(archive, now: wallClock())
+        }
+    }
+}

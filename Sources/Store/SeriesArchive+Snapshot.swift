@@ -1,0 +1,117 @@
+// The history saved to disk and read back: every series and timeline as they are in memory.
+import NIOConcurrencyHelpers
+
+/// The saved form (`PGVH`, version 1), integers little-endian:
+///
+/// - `PGVH`, the version (u32), then the timelines (count; each: capacity, next cycle, oldest
+///   cycle held, whether the latest is open, one instant per slot), the sources (count; each:
+///   target, collector, timeline index), the families (count; each: name and series; each
+///   series: labels, timeline index, last update, retention, and its `CompressedSeries` with its
+///   stream's words);
+/// - the FNV-1a 64 of all of that.
+///
+/// Compressed as in memory (about 2 bytes a point), so saving and loading cost a copy, not an
+/// encoding; a file that is truncated, flipped or inconsistent is refused as a whole.
+extension SeriesArchive {
+    private static let magic: [UInt8] = Array("PGVH".utf8)
+    private static let version: UInt32 = 1
+
+    /// The archive as it is now, in the saved form. The lock is held only to take the
+    /// (copy-on-write) contents; the bytes are written outside it.
+    package func snapshot() -> [UInt8] {
+        let contents = contents.withLockedValue { $0 }
+        var writer = SnapshotWriter()
+        writer.append(Self.magic)
+        writer.write(Self.version)
+        writer.write(count: contents.timelines.count)
+        for timeline in contents.timelines { timeline.write(to: &writer) }
+        writer.write(count: contents.timelineOfSource.count)
+        for (source, index) in contents.timelineOfSource.sorted(by: { $0.value < $1.value }) {
+            writer.write(source.target)
+            writer.write(source.collector)
+            writer.write(count: index)
+        }
+        writer.write(count: contents.families.count)
+        for (name, family) in contents.families {
+            writer.write(name)
+            writer.write(count: family.count)
+            for (labels, stored) in family {
+                writer.write(count: labels.count)
+                for label in labels {
+                    writer.write(label.name)
+                    writer.write(label.value)
+                }
+                writer.write(count: stored.timeline)
+                writer.write(stored.lastUpdated)
+                writer.write(stored.retention)
+                stored.points.write(to: &writer)
+            }
+        }
+        var bytes = writer.bytes
+        let checksum = snapshotChecksum(bytes[...])
+        var trailer = SnapshotWriter()
+        trailer.write(checksum)
+        bytes += trailer.bytes
+        return bytes
+    }
+
+    /// Replaces the contents with a saved history (at start, before anything is appended).
+    /// Throws, leaving the archive as it was, when the bytes are not a whole, consistent save.
+    package func restore(_ bytes: [UInt8]) throws(ArchiveSnapshotError) {
+        guard bytes.count >= Self.magic.count + 12, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
+            throw ArchiveSnapshotError(message: "not a pgvigil history file")
+        }
+        var trailer = SnapshotReader(Array(bytes.suffix(8)))
+        guard try trailer.readUInt64() == snapshotChecksum(bytes.dropLast(8)) else {
+            throw ArchiveSnapshotError(message: "its checksum does not match (the file changed on disk)")
+        }
+        var reader = SnapshotReader(Array(bytes.dropLast(8)))
+        _ = try (0..<Self.magic.count).map { _ throws(ArchiveSnapshotError) in try reader.readUInt8() }
+        let version = try reader.readUInt32()
+        guard version == Self.version else { throw ArchiveSnapshotError(message: "version \(version) (this pgvigil reads \(Self.version))") }
+        var restored = Contents()
+        let limit = bytes.count
+        for _ in 0..<(try reader.readCount(limit: limit, of: "timeline count")) {
+            restored.timelines.append(try CycleTimeline(from: &reader))
+        }
+        for _ in 0..<(try reader.readCount(limit: limit, of: "source count")) {
+            let source = SeriesSource(target: try reader.readString(), collector: try reader.readString())
+            let index = try reader.readCount(limit: restored.timelines.count - 1, of: "a source's timeline")
+            restored.timelineOfSource[source] = index
+        }
+        for _ in 0..<(try reader.readCount(limit: limit, of: "family count")) {
+            let name = try reader.readString()
+            var family: [[Label]: StoredSeries] = [:]
+            for _ in 0..<(try reader.readCount(limit: limit, of: "series count")) {
+                var labels: [Label] = []
+                for _ in 0..<(try reader.readCount(limit: limit, of: "label count")) {
+                    labels.append(Label(try reader.readString(), try reader.readString()))
+                }
+                let timeline = try reader.readCount(limit: restored.timelines.count - 1, of: "a series' timeline")
+                let lastUpdated = try reader.readDouble()
+                let retention = try reader.readDouble()
+                let points = try CompressedSeries(from: &reader)
+                family[labels] = StoredSeries(points: points, timeline: timeline, lastUpdated: lastUpdated, retention: retention)
+            }
+            restored.families[name] = family
+        }
+        guard reader.isAtEnd else { throw ArchiveSnapshotError(message: "\(limit - 8 - reader.position) bytes after the last family") }
+        contents.withLockedValue { $0 = restored }
+    }
+
+    /// A read mark after everything recorded so far: where a reader starts that takes a
+    /// restored history as already delivered.
+    package func markAfterEverything() -> ArchiveReadMark {
+        var mark = ArchiveReadMark()
+        let timelines = contents.withLockedValue { $0.timelines }
+        for (index, timeline) in timelines.enumerated() {
+            if let latest = timeline.latestCycle { mark.cycles[index] = latest }
+        }
+        return mark
+    }
+
+    /// The targets whose sources have a timeline.
+    package func targets() -> Set<String> {
+        contents.withLockedValue { Set($0.timelineOfSource.keys.map(\.target)) }
+    }
+}
