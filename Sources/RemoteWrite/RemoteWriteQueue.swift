@@ -70,6 +70,8 @@ package final class RemoteWriteQueue: Sendable {
             for batch in batches {
                 while !Task.isCancelled {
                     if case .retry(let reason) = await send(batch) {
+                        // Stopping (the request was cancelled with the agent) is no failure.
+                        guard !Task.isCancelled else { return }
                         // The first failure of a streak is logged, and the recovery: not every retry.
                         if failures == 0 { logger.warning("remote write failing; retrying with backoff", metadata: ["reason": "\(reason)"]) }
                         failures += 1
@@ -96,13 +98,14 @@ package final class RemoteWriteQueue: Sendable {
         var count: Int
     }
 
-    /// `series` with `externalLabels` added (a series' own label of the same name wins, as in
-    /// Prometheus) and labels sorted, cut into requests of at most `limit` samples.
+    /// `series` with its empty-valued labels left out (the protocol forbids them: an empty value
+    /// means no such label, as in PromQL), `externalLabels` added (a series' own label of the
+    /// same name wins, as in Prometheus) and labels sorted, cut into requests of at most `limit` samples.
     static func batches(of series: [SeriesArchive.SeriesHistoryEntry], externalLabels: [Label], limit: Int) -> [Batch] {
         var batches: [Batch] = []
         var current = Batch(series: [], count: 0)
         for entry in series {
-            var labels = entry.labels
+            var labels = entry.labels.filter { !$0.value.isEmpty }
             for label in externalLabels where !labels.contains(where: { $0.name == label.name }) { labels.append(label) }
             labels.sort { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
             var points = entry.points[...]
@@ -142,7 +145,7 @@ package final class RemoteWriteQueue: Sendable {
         do {
             response = try await client.post(WebRequest(url: endpoint.url, headers: headers, body: body, timeout: endpoint.timeout))
         } catch {
-            statistics.withLockedValue { $0.failed += batch.count }
+            if !Task.isCancelled { statistics.withLockedValue { $0.failed += batch.count } }
             return .retry(error.message)
         }
         switch response.status {

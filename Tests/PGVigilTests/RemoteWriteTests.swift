@@ -100,12 +100,13 @@ private let remoteProto = """
     @Test func externalLabelsAreAddedUnlessTheSeriesHasThemAndLabelsSortByBytes() {
         let entries = [
             SeriesArchive.SeriesHistoryEntry(
-                labels: [Label("__name__", "pg_up"), Label("target", "a"), Label("cluster", "own")],
+                labels: [Label("__name__", "pg_up"), Label("target", "a"), Label("cluster", "own"), Label("datname", "")],
                 points: (1...5).map { SeriesPoint(timestamp: Double($0), value: 1) }),
             SeriesArchive.SeriesHistoryEntry(labels: [Label("__name__", "pg_x"), Label("Zone", "z")], points: [SeriesPoint(timestamp: 9, value: 2)]),
         ]
         let batches = RemoteWriteQueue.batches(of: entries, externalLabels: [Label("cluster", "eu"), Label("replica", "a")], limit: 4)
         #expect(batches.map(\.count) == [4, 2])
+        // The empty datname is no label at all (the protocol forbids empty values).
         #expect(batches[0].series[0].labels.map(\.name) == ["__name__", "cluster", "replica", "target"])
         #expect(batches[0].series[0].labels[1].value == "own")
         // A series cut across requests keeps its order; an upper-case name sorts before `__name__`.
