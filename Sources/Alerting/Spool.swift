@@ -132,7 +132,7 @@ package struct SpoolError: Error, Sendable, CustomStringConvertible {
     }
 
     package init(errno code: Int32, doing what: String) {
-        message = "cannot \(what): \(String(cString: strerror(code)))"
+        message = DurableFileError(errno: code, doing: what).message
     }
 
     package var description: String { message }

@@ -30,16 +30,27 @@ struct SettingsCollector: Collector {
         self.cluster = cluster
     }
 
-    /// Settings that differ between a primary and its standbys by nature, or per node, or per session.
+    /// Settings that differ between a primary and its standbys by nature, per node, per session
+    /// or during a rolling upgrade (`synchronous_standby_names`: failover managers set it on the
+    /// primary only).
     static let perNode = [
         "application_name", "cluster_name", "config_file", "data_directory", "external_pid_file", "hba_file", "hot_standby",
         "ident_file", "in_hot_standby", "listen_addresses", "port", "primary_conninfo", "primary_slot_name", "promote_trigger_file",
-        "recovery_end_command", "archive_cleanup_command", "restore_command", "transaction_deferrable", "transaction_isolation",
-        "transaction_read_only", "unix_socket_directories", "default_transaction_read_only",
+        "recovery_min_apply_delay", "recovery_target", "recovery_target_action", "recovery_target_inclusive", "recovery_target_lsn",
+        "recovery_target_name", "recovery_target_time", "recovery_target_timeline", "recovery_target_xid", "synchronous_standby_names",
+        "ssl_ca_file", "ssl_cert_file", "ssl_crl_dir", "ssl_crl_file", "ssl_key_file", "session_authorization", "is_superuser", "role",
+        "server_version", "server_version_num", "transaction_deferrable", "transaction_isolation", "transaction_read_only",
+        "unix_socket_directories", "default_transaction_read_only",
     ]
 
-    /// Every setting's configured value but `perNode`'s (`$1`).
-    static let allQuery = "SELECT name, reset_val FROM pg_settings WHERE name <> ALL($1::text[])"
+    /// Every setting's configured value but `perNode`'s (`$1`) and those that may hold a secret:
+    /// shell commands (`archive_command`, `ssl_passphrase_command`, which can carry keys) and
+    /// names with pass, secret, key, salt, token or conninfo in them (an extension's, too). Their
+    /// values would be shown on the status page when they differ.
+    static let allQuery = """
+        SELECT name, reset_val FROM pg_settings
+        WHERE name <> ALL($1::text[]) AND name !~ '(_command$|pass|secret|key|salt|token|conninfo)'
+        """
 
     /// The settings exported; names missing on a server's version are simply not returned.
     /// (max_connections is the activity collector's, beside the sessions it limits.)

@@ -50,7 +50,7 @@ package final class Agent: Sendable {
         let store = SampleStore()
         // Before anything samples or reads the archive (remote-write starts after what it holds).
         let historyFile = keepingHistory ? try HistoryFile.resolve(config, logger: logger) : nil
-        historyFile?.load(into: store.archive, keeping: Set(targets.map(\.name)))
+        let restoredMarks = historyFile?.load(into: store.archive, keeping: Set(targets.map(\.name))) ?? [:]
         self.historyFile = historyFile
         archive = store.archive
         let statuses = targets.map(TargetSampler.initialStatus(of:))
@@ -61,7 +61,7 @@ package final class Agent: Sendable {
         let outcome = ReloadOutcome(start: wallClock())
         let access = EndpointAccessState(setup.access)
         let remoteWrite = RemoteWriteService(
-            plan: setup.remoteWrite, archive: store.archive, proxies: setup.proxies, logger: logger, wallClock: wallClock)
+            plan: setup.remoteWrite, archive: store.archive, restored: restoredMarks, proxies: setup.proxies, logger: logger, wallClock: wallClock)
         self.remoteWrite = remoteWrite
         let publisher = ExpositionPublisher(
             initialStatuses: statuses, store: store, state: state,
@@ -131,7 +131,11 @@ package final class Agent: Sendable {
                 services.append(.init(service: FileDiscoveryService(discovery: discovery, requests: reloader.requests, wallClock: wallClock)))
             }
         }
-        if let historyFile { services.append(.init(service: HistorySaveService(file: historyFile, archive: archive, wallClock: wallClock))) }
+        let remoteWrite = remoteWrite
+        if let historyFile {
+            services.append(
+                .init(service: HistorySaveService(file: historyFile, archive: archive, marks: { remoteWrite.sentMarks }, wallClock: wallClock)))
+        }
         services.append(.init(service: server))
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -140,12 +144,12 @@ package final class Agent: Sendable {
             try await group.run()
         } catch {
             await shutDown()
-            historyFile?.save(archive, now: wallClock())
+            await historyFile?.save(archive, marks: remoteWrite.sentMarks, now: wallClock())
             throw error
         }
         await shutDown()
         // Sampling has stopped: this save holds every cycle taken.
-        historyFile?.save(archive, now: wallClock())
+        await historyFile?.save(archive, marks: remoteWrite.sentMarks, now: wallClock())
         logger.info("stopped")
     }
 

@@ -31,9 +31,12 @@ package enum AgentCommands {
         try EffectiveConfigPrinter.yaml(try AgentSetup.load(overrides: overrides, environment: environment).config)
     }
 
-    /// What `pgvigil doctor` finds on each target of the config.
-    package static func doctor(overrides: ConfigOverrides, environment: [String: String]) async throws -> [DoctorExamination] {
-        await Doctor.examine(try AgentSetup.load(overrides: overrides, environment: environment).config)
+    /// What `pgvigil doctor` finds on each target the agent would sample: the config's and those
+    /// its file_sd files list now.
+    package static func doctor(overrides: ConfigOverrides, environment: [String: String], logger: Logger) async throws -> [DoctorExamination] {
+        let config = try AgentSetup.load(overrides: overrides, environment: environment).config
+        let discovered = FileDiscovery(entries: config.fileSD, logger: logger).refresh(now: WallClock.now()) ?? []
+        return await Doctor.examine(config.with(discovered: discovered))
     }
 
     /// The result of one sampling cycle.

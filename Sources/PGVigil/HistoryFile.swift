@@ -3,6 +3,7 @@ import AsyncAlgorithms
 import Config
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
 import ServiceLifecycle
 import Store
 import Support
@@ -56,8 +57,8 @@ package final class HistoryFile: Sendable {
     }
 
     /// Reads the saved history into `archive` (before anything is appended), keeping only the
-    /// series of `targets`.
-    func load(into archive: SeriesArchive, keeping targets: Set<String>) {
+    /// series of `targets`; returns the remote-write marks saved with it (by endpoint name).
+    func load(into archive: SeriesArchive, keeping targets: Set<String>) -> [String: ArchiveReadMark] {
         let bytes: [UInt8]
         do {
             bytes = try WholeFile.read(path, limit: Self.readLimit)
@@ -65,31 +66,49 @@ package final class HistoryFile: Sendable {
             if !error.isMissing {
                 logger.warning("cannot read the saved history; starting without it", metadata: ["file": "\(path)", "reason": "\(error)"])
             }
-            return
+            return [:]
         }
+        let marks: [String: ArchiveReadMark]
         do {
-            try archive.restore(bytes)
+            marks = try archive.restore(bytes)
         } catch {
             let aside = path + ".unreadable"
             rename(path, aside)
             logger.warning(
                 "the saved history is unreadable; starting without it", metadata: ["file": "\(path)", "moved_to": "\(aside)", "reason": "\(error)"])
-            return
+            return [:]
         }
         for target in archive.targets().subtracting(targets) { archive.forget(target: target) }
         logger.info("history restored", metadata: ["file": "\(path)", "bytes": "\(bytes.count)"])
+        return marks
     }
 
-    /// Writes `archive` durably, at `now`; a failure is logged and counted, not thrown.
-    func save(_ archive: SeriesArchive, now: Double) {
+    /// Writes `archive` and the remote-write `marks` durably, at `now`, on a thread of the
+    /// blocking pool (encoding and fsync take a while for a large history; no task thread waits
+    /// on them); a failure is logged (once in a row) and shown, not thrown.
+    func save(_ archive: SeriesArchive, marks: [String: ArchiveReadMark], now: Double) async {
+        let failure: String?
         do {
-            try DurableFile.write(archive.snapshot(), directory: directory, name: Self.name)
-            lastSave.withLockedValue { $0 = (now, true) }
+            failure = try await NIOThreadPool.singleton.runIfActive { [directory] () -> String? in
+                let bytes = archive.snapshot(marks: marks)
+                guard bytes.count <= Self.readLimit else {
+                    return "the history is \(bytes.count >> 20) MiB, more than the \(Self.readLimit >> 20) MiB read back at start: shorten history"
+                }
+                do {
+                    try DurableFile.write(bytes, directory: directory, name: Self.name)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
         } catch {
-            let failedBefore = lastSave.withLockedValue { $0?.succeeded == false }
-            lastSave.withLockedValue { $0 = (now, false) }
-            if !failedBefore { logger.error("cannot save the history; a restart would lose it", metadata: ["reason": "\(error)"]) }
+            failure = "\(error)"
         }
+        let failedBefore = lastSave.withLockedValue { last in
+            defer { last = (now, failure == nil) }
+            return last?.succeeded == false
+        }
+        if let failure, !failedBefore { logger.error("cannot save the history; a restart would lose it", metadata: ["reason": "\(failure)"]) }
     }
 
     /// `pgvigil_history_last_save_successful` and `pgvigil_history_last_save_timestamp_seconds` (none before the first save).
@@ -111,11 +130,13 @@ package final class HistoryFile: Sendable {
 struct HistorySaveService: Service {
     let file: HistoryFile
     let archive: SeriesArchive
+    /// How far each remote-write endpoint got, saved beside the history.
+    let marks: @Sendable () -> [String: ArchiveReadMark]
     let wallClock: @Sendable () -> Double
 
     func run() async {
         for await _ in AsyncTimerSequence(interval: HistoryFile.saveInterval, clock: ContinuousClock()).cancelOnGracefulShutdown() {
-            file.save(archive, now: wallClock())
+            await file.save(archive, marks: marks(), now: wallClock())
         }
     }
 }

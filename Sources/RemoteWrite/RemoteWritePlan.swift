@@ -106,44 +106,22 @@ package struct RemoteWritePlan: Sendable {
     private static func checkedTLS(_ config: RemoteWriteTLSConfig?, at path: [any CodingKey]) throws(ConfigProblem) -> WebClientTLS {
         typealias Key = RemoteWriteTLSConfig.CodingKeys
         let tls = WebClientTLS(caFile: config?.caFile, certificateFile: config?.certFile, keyFile: config?.keyFile)
-        if let caFile = tls.caFile {
-            do {
-                _ = try NIOSSLCertificate.fromPEMFile(caFile)
-            } catch {
-                throw ConfigProblem(path: path + [Key.caFile], message: "cannot read PEM certificates from it (\(error))")
-            }
-        }
         switch (tls.certificateFile, tls.keyFile) {
-        case (nil, nil):
-            return tls
-        case (nil, _):
-            throw ConfigProblem(path: path + [Key.keyFile], message: "needs cert_file, the certificate it belongs to")
-        case (_, nil):
-            throw ConfigProblem(path: path + [Key.certFile], message: "needs key_file, its private key")
-        case (let certificateFile?, let keyFile?):
-            let chain: [NIOSSLCertificate]
-            do {
-                chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
-            } catch {
-                throw ConfigProblem(path: path + [Key.certFile], message: "cannot read a PEM certificate from it (\(error))")
-            }
-            let key: NIOSSLPrivateKey
-            do {
-                key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
-            } catch {
-                throw ConfigProblem(path: path + [Key.keyFile], message: "cannot read a PEM private key from it (\(error))")
-            }
-            // A context with this pair (and a trust store that reads nothing) proves they match.
-            var pair = TLSConfiguration.makeClientConfiguration()
-            pair.trustRoots = .certificates(chain)
-            pair.certificateChain = chain.map { .certificate($0) }
-            pair.privateKey = .privateKey(key)
-            do {
-                _ = try NIOSSLContext(configuration: pair)
-            } catch {
-                throw ConfigProblem(path: path + [Key.keyFile], message: "is not the private key of cert_file (\(error))")
-            }
-            return tls
+        case (nil, _?): throw ConfigProblem(path: path + [Key.keyFile], message: "needs cert_file, the certificate it belongs to")
+        case (_?, nil): throw ConfigProblem(path: path + [Key.certFile], message: "needs key_file, its private key")
+        default: break
         }
+        do {
+            try tls.check()
+        } catch {
+            let field: Key =
+                switch error.file {
+                case .ca: .caFile
+                case .certificate: .certFile
+                case .key: .keyFile
+                }
+            throw ConfigProblem(path: path + [field], message: error.message)
+        }
+        return tls
     }
 }

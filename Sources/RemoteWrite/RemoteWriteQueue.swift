@@ -35,18 +35,22 @@ package final class RemoteWriteQueue: Sendable {
     private let logger: Logger
     private let wallClock: @Sendable () -> Double
     private let statistics = NIOLockedValueBox(Statistics())
-    /// Where sending starts: after what the archive held when the queue was made (a history
-    /// restored from disk was sent before the restart).
-    private let start: ArchiveReadMark
+    /// How far sending got: every cycle up to the mark was sent (or dropped, or lost). Saved with
+    /// the history, so a restart sends what the previous process had not.
+    private let sent: NIOLockedValueBox<ArchiveReadMark>
 
-    /// A queue for `endpoint` reading what `archive` records from now on, posting through `client`.
+    /// The mark up to which everything was sent.
+    package var sentMark: ArchiveReadMark { sent.withLockedValue { $0 } }
+
+    /// A queue for `endpoint` reading `archive` after `start` (nil: after what it holds now),
+    /// posting through `client`.
     package init(
-        endpoint: RemoteWriteEndpoint, archive: SeriesArchive, externalLabels: [Label], client: WebClient, logger: Logger,
-        wallClock: @escaping @Sendable () -> Double
+        endpoint: RemoteWriteEndpoint, archive: SeriesArchive, start: ArchiveReadMark? = nil, externalLabels: [Label], client: WebClient,
+        logger: Logger, wallClock: @escaping @Sendable () -> Double
     ) {
         self.endpoint = endpoint
         self.archive = archive
-        start = archive.markAfterEverything()
+        sent = NIOLockedValueBox(start ?? archive.markAfterEverything())
         self.externalLabels = externalLabels
         self.client = client
         var logger = logger
@@ -57,7 +61,7 @@ package final class RemoteWriteQueue: Sendable {
 
     /// Sends until cancelled, every `sendInterval` of `clock`.
     package func run<C: Clock>(on clock: C) async where C.Duration == Duration {
-        var mark = start
+        var mark = sentMark
         var failures = 0
         while !Task.isCancelled {
             let (series, next, lost) = archive.recorded(after: mark)
@@ -88,6 +92,7 @@ package final class RemoteWriteQueue: Sendable {
             }
             guard !Task.isCancelled else { return }
             mark = next
+            sent.withLockedValue { $0 = next }
             try? await clock.sleep(for: endpoint.sendInterval)
         }
     }

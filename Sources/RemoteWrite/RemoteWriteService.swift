@@ -11,11 +11,15 @@ package struct RemoteWriteService: Service {
     /// One queue per endpoint, in config order.
     package let queues: [RemoteWriteQueue]
 
-    /// Queues for `plan`'s endpoints over `archive`, through `proxies`.
-    package init(plan: RemoteWritePlan, archive: SeriesArchive, proxies: ProxySettings, logger: Logger, wallClock: @escaping @Sendable () -> Double) {
+    /// Queues for `plan`'s endpoints over `archive`, through `proxies`; an endpoint with a mark in
+    /// `restored` (saved with the history, by name) sends from there, the others what is sampled from now on.
+    package init(
+        plan: RemoteWritePlan, archive: SeriesArchive, restored: [String: ArchiveReadMark] = [:], proxies: ProxySettings, logger: Logger,
+        wallClock: @escaping @Sendable () -> Double
+    ) {
         queues = plan.endpoints.map { endpoint in
             RemoteWriteQueue(
-                endpoint: endpoint, archive: archive, externalLabels: plan.externalLabels,
+                endpoint: endpoint, archive: archive, start: restored[endpoint.name], externalLabels: plan.externalLabels,
                 client: WebClient(proxies: proxies, tls: endpoint.tls), logger: logger,
                 wallClock: wallClock)
         }
@@ -32,6 +36,11 @@ package struct RemoteWriteService: Service {
                 }
             }
         }
+    }
+
+    /// How far each endpoint got, by name, to save with the history.
+    package var sentMarks: [String: ArchiveReadMark] {
+        Dictionary(queues.map { ($0.endpoint.name, $0.sentMark) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The self metrics of every queue (none without endpoints).

@@ -16,7 +16,7 @@
 /// newest `capacity`.
 struct CompressedSeries: Sendable {
     /// What decoding needs to go on from a point: its cycle, its value's bits and the XOR window.
-    private struct DecoderState: Sendable {
+    private struct DecoderState: Sendable, Equatable {
         var cycle: UInt64
         var value: UInt64
         var leading: UInt8 = 0
@@ -47,6 +47,17 @@ struct CompressedSeries: Sendable {
 
     /// The bits the stream uses (what the points cost, besides the series' fixed fields).
     var storedBits: Int { stream.count }
+
+    /// The cycle of the newest point, nil when empty.
+    var lastCycle: UInt64? { count > 0 ? last.cycle : nil }
+
+    /// The same points in a series keeping `capacity` (the config's history or interval changed
+    /// since they were saved): the newest `capacity` of them.
+    func resized(to capacity: Int) -> CompressedSeries {
+        var resized = CompressedSeries(capacity: capacity)
+        for (cycle, value) in decoded().suffix(capacity) { resized.append(cycle: cycle, value: value) }
+        return resized
+    }
 
     /// Appends `value` at `cycle`. Cycles only increase; an older one, or one more than 2^32
     /// cycles on (neither of which a source makes), starts the series anew rather than store
@@ -199,7 +210,8 @@ extension CompressedSeries {
     init(from reader: inout SnapshotReader) throws(ArchiveSnapshotError) {
         let capacity = try reader.readCount(limit: 1 << 24, of: "series capacity")
         self.init(capacity: capacity)
-        count = Int32(try reader.readCount(limit: Int(self.capacity + dropLength), of: "series point count"))
+        // A series holds fewer than capacity + dropLength points (it cuts when it reaches that).
+        count = Int32(try reader.readCount(limit: Int(self.capacity + dropLength) - 1, of: "series point count"))
         var states: [DecoderState] = []
         for _ in 0..<2 {
             var state = DecoderState(cycle: try reader.readUInt64(), value: try reader.readUInt64())
@@ -224,7 +236,7 @@ extension CompressedSeries {
         for _ in 0..<count {
             guard Self.decodePoint(from: &check, state: &state) else { throw ArchiveSnapshotError(message: "a series' points do not decode") }
         }
-        guard check.isAtEnd, state.cycle == last.cycle, state.value == last.value else {
+        guard check.isAtEnd, count == 0 ? base == last : state == last else {
             throw ArchiveSnapshotError(message: "a series' points do not end where its last point is")
         }
     }

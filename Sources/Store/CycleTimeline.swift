@@ -76,8 +76,11 @@ extension CycleTimeline {
         self.init(capacity: capacity)
         nextCycle = try reader.readUInt64()
         oldestHeld = try reader.readUInt64()
-        latestIsOpen = try reader.readBool()
-        guard oldestHeld <= nextCycle, nextCycle - oldestHeld <= UInt64(capacity) else {
+        // The derived families of a cycle open at the save never come: the cycle is complete.
+        _ = try reader.readBool()
+        latestIsOpen = false
+        // 2^48 cycles is millennia at any interval; more is damage (and would overflow).
+        guard nextCycle < 1 << 48, oldestHeld <= nextCycle, nextCycle - oldestHeld <= UInt64(capacity) else {
             throw ArchiveSnapshotError(message: "a timeline's cycles \(oldestHeld)..<\(nextCycle) do not fit its \(capacity) slots")
         }
         for index in 0..<capacity { instants[index] = try reader.readDouble() }

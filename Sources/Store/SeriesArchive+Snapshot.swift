@@ -7,7 +7,8 @@ import NIOConcurrencyHelpers
 ///   cycle held, whether the latest is open, one instant per slot), the sources (count; each:
 ///   target, collector, timeline index), the families (count; each: name and series; each
 ///   series: labels, timeline index, last update, retention, and its `CompressedSeries` with its
-///   stream's words);
+///   stream's words), and the remote-write read marks (count; each: the endpoint's name and its
+///   (timeline index, last cycle sent) pairs);
 /// - the FNV-1a 64 of all of that.
 ///
 /// Compressed as in memory (about 2 bytes a point), so saving and loading cost a copy, not an
@@ -16,9 +17,10 @@ extension SeriesArchive {
     private static let magic: [UInt8] = Array("PGVH".utf8)
     private static let version: UInt32 = 1
 
-    /// The archive as it is now, in the saved form. The lock is held only to take the
-    /// (copy-on-write) contents; the bytes are written outside it.
-    package func snapshot() -> [UInt8] {
+    /// The archive as it is now, with how far each remote-write endpoint got (`marks`, by name),
+    /// in the saved form. The lock is held only to take the (copy-on-write) contents; the bytes
+    /// are written outside it.
+    package func snapshot(marks: [String: ArchiveReadMark] = [:]) -> [UInt8] {
         let contents = contents.withLockedValue { $0 }
         var writer = SnapshotWriter()
         writer.append(Self.magic)
@@ -47,6 +49,15 @@ extension SeriesArchive {
                 stored.points.write(to: &writer)
             }
         }
+        writer.write(count: marks.count)
+        for (name, mark) in marks.sorted(by: { $0.key < $1.key }) {
+            writer.write(name)
+            writer.write(count: mark.cycles.count)
+            for (timeline, cycle) in mark.cycles.sorted(by: { $0.key < $1.key }) {
+                writer.write(count: timeline)
+                writer.write(cycle)
+            }
+        }
         var bytes = writer.bytes
         let checksum = snapshotChecksum(bytes[...])
         var trailer = SnapshotWriter()
@@ -55,9 +66,11 @@ extension SeriesArchive {
         return bytes
     }
 
-    /// Replaces the contents with a saved history (at start, before anything is appended).
-    /// Throws, leaving the archive as it was, when the bytes are not a whole, consistent save.
-    package func restore(_ bytes: [UInt8]) throws(ArchiveSnapshotError) {
+    /// Replaces the contents with a saved history (at start, before anything is appended) and
+    /// returns the remote-write marks saved with it. Throws, leaving the archive as it was, when
+    /// the bytes are not a whole, consistent save.
+    @discardableResult
+    package func restore(_ bytes: [UInt8]) throws(ArchiveSnapshotError) -> [String: ArchiveReadMark] {
         guard bytes.count >= Self.magic.count + 12, Array(bytes.prefix(Self.magic.count)) == Self.magic else {
             throw ArchiveSnapshotError(message: "not a pgvigil history file")
         }
@@ -91,12 +104,27 @@ extension SeriesArchive {
                 let lastUpdated = try reader.readDouble()
                 let retention = try reader.readDouble()
                 let points = try CompressedSeries(from: &reader)
+                // A series' points are of its timeline's cycles: none after the latest.
+                if let last = points.lastCycle, last >= restored.timelines[timeline].nextCycle {
+                    throw ArchiveSnapshotError(message: "series \(name) has a point after its timeline's latest cycle")
+                }
                 family[labels] = StoredSeries(points: points, timeline: timeline, lastUpdated: lastUpdated, retention: retention)
             }
             restored.families[name] = family
         }
+        var marks: [String: ArchiveReadMark] = [:]
+        for _ in 0..<(try reader.readCount(limit: limit, of: "mark count")) {
+            let name = try reader.readString()
+            var mark = ArchiveReadMark()
+            for _ in 0..<(try reader.readCount(limit: limit, of: "a mark's timeline count")) {
+                let timeline = try reader.readCount(limit: restored.timelines.count - 1, of: "a mark's timeline")
+                mark.cycles[timeline] = try reader.readUInt64()
+            }
+            marks[name] = mark
+        }
         guard reader.isAtEnd else { throw ArchiveSnapshotError(message: "\(limit - 8 - reader.position) bytes after the last family") }
         contents.withLockedValue { $0 = restored }
+        return marks
     }
 
     /// A read mark after everything recorded so far: where a reader starts that takes a

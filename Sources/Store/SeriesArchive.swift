@@ -163,10 +163,23 @@ private extension SeriesArchive.Contents {
 }
 
 private extension Dictionary where Key == [Label], Value == SeriesArchive.StoredSeries {
-    /// Appends each sample at `cycle` (at `timestamp`) to its series, made from `new` if it has none.
+    /// Appends each sample at `cycle` (at `timestamp`) to its series, made from `new` if it has
+    /// none; a series restored with another capacity or retention (the config changed across a
+    /// restart) takes `new`'s first.
     mutating func record(_ samples: [Sample], cycle: UInt64, at timestamp: Double, new: SeriesArchive.StoredSeries) {
         for sample in samples {
-            self[sample.labels, default: new].record(cycle: cycle, value: sample.value, at: timestamp)
+            // One hash of the labels for a known series: it is updated in place through its index.
+            guard let index = index(forKey: sample.labels) else {
+                var series = new
+                series.record(cycle: cycle, value: sample.value, at: timestamp)
+                self[sample.labels] = series
+                continue
+            }
+            if values[index].points.capacity != new.points.capacity || values[index].retention != new.retention {
+                values[index].points = values[index].points.resized(to: Int(new.points.capacity))
+                values[index].retention = new.retention
+            }
+            values[index].record(cycle: cycle, value: sample.value, at: timestamp)
         }
     }
 }

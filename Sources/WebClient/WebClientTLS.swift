@@ -25,17 +25,63 @@ package struct WebClientTLS: Sendable, Hashable {
         [caFile, certificateFile, keyFile].map { $0.flatMap(FileStamp.init(path:)) }
     }
 
-    /// A client configuration from the files as they are now (throws when one does not read or
-    /// the key does not belong to the certificate); `tunnelled` leaves the host name check to
-    /// `TunnelledIdentity`.
-    package func makeContext(tunnelled: Bool = false) throws -> NIOSSLContext {
+    /// Which file a problem is about.
+    package enum File: Sendable {
+        case ca, certificate, key
+    }
+
+    /// A file that does not read, or a key that does not belong to the certificate.
+    package struct Problem: Error, Sendable, CustomStringConvertible {
+        package var file: File
+        package var path: String
+        package var message: String
+        package var description: String { "\(path): \(message)" }
+    }
+
+    /// Reads every file and proves the key belongs to the certificate (with a trust store that
+    /// reads nothing, so no system store is loaded).
+    package func check() throws(Problem) {
+        let files = try loaded()
+        guard let (chain, key) = files.identity, let keyFile else { return }
+        var pair = TLSConfiguration.makeClientConfiguration()
+        pair.trustRoots = .certificates(chain)
+        pair.certificateChain = chain.map { .certificate($0) }
+        pair.privateKey = .privateKey(key)
+        do {
+            _ = try NIOSSLContext(configuration: pair)
+        } catch {
+            throw Problem(file: .key, path: keyFile, message: "is not the private key of the certificate (\(error))")
+        }
+    }
+
+    /// A client configuration from the files as they are now; `tunnelled` leaves the host name
+    /// check to `TunnelledIdentity`.
+    package func makeContext(tunnelled: Bool) throws -> NIOSSLContext {
+        let files = try loaded()
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = caFile.map { .file($0) } ?? .default
-        if let certificateFile, let keyFile {
-            configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
-            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+        configuration.trustRoots = files.authorities.map { .certificates($0) } ?? .default
+        if let (chain, key) = files.identity {
+            configuration.certificateChain = chain.map { .certificate($0) }
+            configuration.privateKey = .privateKey(key)
         }
         if tunnelled { configuration.certificateVerification = .noHostnameVerification }
         return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// The files' contents: the CAs (nil: the system's store) and the client's chain and key
+    /// (nil unless both are configured).
+    private func loaded() throws(Problem) -> (authorities: [NIOSSLCertificate]?, identity: ([NIOSSLCertificate], NIOSSLPrivateKey)?) {
+        func read<T>(_ file: File, _ path: String, _ what: String, _ reading: (String) throws -> T) throws(Problem) -> T {
+            do {
+                return try reading(path)
+            } catch {
+                throw Problem(file: file, path: path, message: "cannot read \(what) from it (\(error))")
+            }
+        }
+        let authorities = try caFile.map { path throws(Problem) in try read(.ca, path, "PEM certificates", NIOSSLCertificate.fromPEMFile) }
+        guard let certificateFile, let keyFile else { return (authorities, nil) }
+        let chain = try read(.certificate, certificateFile, "a PEM certificate", NIOSSLCertificate.fromPEMFile)
+        let key = try read(.key, keyFile, "a PEM private key") { try NIOSSLPrivateKey(file: $0, format: .pem) }
+        return (authorities, (chain, key))
     }
 }

@@ -11,12 +11,14 @@ struct DoctorCommand: AsyncParsableCommand {
         discussion: "Exit 0 when no target has a finding, 1 with findings, 2 on bad usage or config.")
 
     @OptionGroup var configOptions: ConfigOptions
+    @OptionGroup var loggingOptions: LoggingOptions
 
     @Option(help: "text or json.")
     var output: DoctorOutput = .text
 
     func run() async throws {
-        let examinations = try await AgentCommands.doctor(overrides: configOptions.overrides(), environment: ProcessInfo.processInfo.environment)
+        let examinations = try await AgentCommands.doctor(
+            overrides: configOptions.overrides(), environment: ProcessInfo.processInfo.environment, logger: loggingOptions.makeLogger())
         print(output == .json ? DoctorReport.json(examinations) : DoctorReport.text(examinations), terminator: "")
         let code = DoctorReport.exitCode(examinations)
         if code != 0 { throw ExitCode(code) }

@@ -71,6 +71,33 @@ import Testing
         #expect(recorded.series.map(\.points) == [[SeriesPoint(timestamp: 1_004_501, value: 7)]] && recorded.lost == 0)
     }
 
+    @Test func remoteWriteMarksAreSavedBesideTheHistorySoARestartSendsWhatWasNotSent() throws {
+        let archive = filledArchive()
+        // "mimir" got everything but the last cycle of each source; "local" nothing yet.
+        var behind = archive.markAfterEverything()
+        for (timeline, cycle) in behind.cycles { behind.cycles[timeline] = cycle - 1 }
+        let restored = SeriesArchive()
+        let marks = try restored.restore(archive.snapshot(marks: ["mimir": behind, "local": ArchiveReadMark()]))
+        #expect(marks == ["mimir": behind, "local": ArchiveReadMark()])
+        let unsent = restored.recorded(after: try #require(marks["mimir"]))
+        // The last cycle (299): the app series and pg_up (the rare series is written every third cycle).
+        #expect(unsent.series.map(\.points.count).reduce(0, +) == 2)
+        #expect(unsent.lost == 0)
+    }
+
+    @Test func aRestoredSeriesTakesTheCapacityTheConfigNowAsks() throws {
+        let restored = SeriesArchive()
+        try restored.restore(filledArchive().snapshot())
+        let key = SeriesKey(name: "pg_up", labels: [Label("target", "replica")])
+        #expect(restored.points(key, window: 1e9, now: 2_000_000).count == 240)
+        // history shortened across the restart: 100 points kept from now on.
+        restored.append(
+            [family("pg_up", [([Label("target", "replica")], 7)])], source: SeriesSource(target: "replica", collector: "up"),
+            timestamp: 1_004_501, capacity: 100, retention: 3600)
+        let points = restored.points(key, window: 1e9, now: 2_000_000)
+        #expect(points.count == 100 && points.last?.value == 7)
+    }
+
     @Test func aDamagedFileIsRefusedWholeAndTheArchiveKeptAsItWas() {
         let saved = filledArchive().snapshot()
         var flipped = saved

@@ -67,8 +67,14 @@ import Testing
 
     @Test func inactiveSlotsAreWarningsWithTheWALTheyHoldAndComeFirst() throws {
         let findings = DoctorRules.findings(
-            try setup(["log_lock_waits": "f"], slots: [Row(["slot_name": "old_replica", "retained": "3221225472"])]))
-        #expect(findings.map(\.check) == ["replication_slot", "log_lock_waits"])
+            try setup(
+                ["log_lock_waits": "f"],
+                slots: [
+                    Row(["slot_name": "old_replica", "lost": "f", "retained": "3221225472"]),
+                    Row(["slot_name": "gone", "lost": "t", "retained": "0"]),
+                ]))
+        #expect(findings.map(\.check) == ["replication_slot", "replication_slot", "log_lock_waits"])
+        #expect(findings[1].problem == "slot gone was invalidated (the WAL it needed is gone): its consumer can never resume from it")
         #expect(findings.first?.problem == "slot old_replica is inactive and holds back 3.0 GiB of WAL, which grows until the disk fills")
         #expect(findings.first?.fix == "if its consumer is gone for good: SELECT pg_drop_replication_slot('old_replica');")
     }

@@ -254,7 +254,7 @@ private let remoteProto = """
                 "remote_write[0].tls_config.key_file: cannot read a PEM private key from it"))
         #expect(
             tls("cert_file: \(certificate), key_file: \(certificates.path("other.key"))")
-                .hasPrefix("remote_write[0].tls_config.key_file: is not the private key of cert_file"))
+                .hasPrefix("remote_write[0].tls_config.key_file: is not the private key of the certificate"))
         #expect(tls("insecure_skip_verify: true").hasPrefix("remote_write[0].tls_config.insecure_skip_verify: unknown field"))
     }
 }

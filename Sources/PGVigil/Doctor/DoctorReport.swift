@@ -10,6 +10,7 @@ package enum DoctorReport {
 
     /// `{"findings": N, "targets": [{"target", "server", "findings": [{"check", "severity", "problem", "fix"}]}]}`.
     package static func json(_ examinations: [DoctorExamination]) -> String {
+        /// The whole report: the number of findings and each target's examination.
         struct Document: Encodable {
             var findings: Int
             var targets: [DoctorExamination]

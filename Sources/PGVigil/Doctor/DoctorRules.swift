@@ -12,8 +12,9 @@ package enum DoctorRules {
             found.append(
                 DoctorFinding(
                     check: "replication_slot", severity: .warning,
-                    problem:
-                        "slot \(slot.name) is inactive and holds back \(bytes(slot.retainedBytes)) of WAL, which grows until the disk fills",
+                    problem: slot.lost
+                        ? "slot \(slot.name) was invalidated (the WAL it needed is gone): its consumer can never resume from it"
+                        : "slot \(slot.name) is inactive and holds back \(bytes(slot.retainedBytes)) of WAL, which grows until the disk fills",
                     fix: "if its consumer is gone for good: SELECT pg_drop_replication_slot('\(slot.name)');"))  // [a-z0-9_] only
         }
         return found.filter { $0.severity == .warning } + found.filter { $0.severity == .advice }

@@ -24,8 +24,9 @@ package struct ServerSetup: Sendable {
     /// `log_min_duration_statement` in milliseconds (-1: off).
     package var logMinDurationStatement: Int
     package var logLockWaits: Bool
-    /// Replication slots nobody streams from, with the WAL each holds back.
-    package var inactiveSlots: [(name: String, retainedBytes: Double)]
+    /// Replication slots nobody streams from, with the WAL each holds back and whether it was
+    /// invalidated (its WAL removed: its consumer can never resume).
+    package var inactiveSlots: [(name: String, retainedBytes: Double, lost: Bool)]
 
     /// The roles `pg_monitor` holds: granting them too adds nothing.
     static let monitoringRoles: Set<String> = ["pg_monitor", "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables"]
@@ -34,7 +35,8 @@ package struct ServerSetup: Sendable {
     static let query = """
         SELECT quote_ident(r.rolname) AS role, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls,
                pg_has_role(r.oid, 'pg_monitor', 'MEMBER') AS has_pg_monitor,
-               (SELECT string_agg(quote_ident(g.rolname), ',' ORDER BY g.rolname) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+               (SELECT string_agg(DISTINCT quote_ident(g.rolname), ',' ORDER BY quote_ident(g.rolname))
+                FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                 WHERE m.member = r.oid AND g.rolname <> ALL($1::text[])) AS extra_roles,
                current_setting('shared_preload_libraries') AS preload,
                EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') AS statements_created,
@@ -46,12 +48,17 @@ package struct ServerSetup: Sendable {
         FROM pg_roles r WHERE r.rolname = current_user
         """
 
-    /// Inactive slots and the WAL they retain (from the replay position on a standby).
+    /// Inactive slots, the WAL they retain (from the replay position on a standby) and whether
+    /// their WAL is gone (`wal_status = 'lost'`: invalidated). Failover slots a standby keeps in
+    /// sync (17+: `synced`) are inactive by design and left out; the column is read through
+    /// `to_jsonb` so one statement serves every version.
     static let slotsQuery = """
-        SELECT slot_name,
+        SELECT s.slot_name, s.wal_status = 'lost' AS lost,
                coalesce(pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END,
-                                        restart_lsn), 0)::float8 AS retained
-        FROM pg_replication_slots WHERE NOT active ORDER BY slot_name
+                                        s.restart_lsn), 0)::float8 AS retained
+        FROM pg_replication_slots s
+        WHERE NOT s.active AND NOT coalesce((to_jsonb(s) ->> 'synced')::bool, false)
+        ORDER BY s.slot_name
         """
 
     /// Reads the facts through `session`.
@@ -81,6 +88,6 @@ package struct ServerSetup: Sendable {
         computeQueryID = try row.string("compute_query_id")
         logMinDurationStatement = try row.int("log_min_duration_statement") ?? -1
         logLockWaits = try row.bool("log_lock_waits") ?? false
-        inactiveSlots = try slotRows.map { (try $0.string("slot_name") ?? "", try $0.double("retained") ?? 0) }
+        inactiveSlots = try slotRows.map { (try $0.string("slot_name") ?? "", try $0.double("retained") ?? 0, try $0.bool("lost") ?? false) }
     }
 }
