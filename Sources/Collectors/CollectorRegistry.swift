@@ -33,7 +33,9 @@ package enum CollectorRegistry {
         Entry(name: "table_sizes", extraOptions: [.limit]) { options, _ in TableSizesCollector(limit: options.limit ?? 50) },
         Entry(name: "database", extraOptions: []) { _, _ in DatabaseStatsCollector() },
         Entry(name: "locks", extraOptions: []) { _, _ in LocksCollector() },
-        Entry(name: "wraparound", extraOptions: []) { _, _ in WraparoundCollector() },
+        Entry(name: "wraparound", extraOptions: [.window]) { options, _ in
+            WraparoundCollector(window: options.window?.duration ?? .seconds(86_400))
+        },
         Entry(name: "checkpointer", extraOptions: []) { _, _ in CheckpointerCollector() },
         Entry(name: "wal", extraOptions: [.window]) { options, _ in WALCollector(window: options.window?.duration ?? .seconds(300)) },
         Entry(name: "io", extraOptions: []) { _, _ in IOCollector() },

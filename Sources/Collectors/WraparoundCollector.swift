@@ -5,13 +5,30 @@ import Store
 /// Reports how close each database is to transaction ID and multixact wraparound: the ages of
 /// `datfrozenxid` and `datminmxid`, the share of the 2^31 horizon they use (autovacuum must
 /// freeze before 1.0), and per connectable database the table holding the oldest `relfrozenxid`.
+///
+/// From the history it forecasts, per database, the seconds until its age reaches
+/// `autovacuum_freeze_max_age` (autovacuum then forces an aggressive, anti-wraparound vacuum;
+/// from the settings collector's `pg_settings_autovacuum_freeze_max_age`) and until the server's
+/// hard limit (2^31 − 3,000,000, where it stops assigning transaction IDs): the age's trend fitted
+/// by least squares over `window` (`LinearTrend`), from the current age. Absent while the history
+/// spans less than five points and five minutes (a quarter of a shorter window), or while the
+/// age is flat or falling.
 struct WraparoundCollector: Collector {
     package let name = "wraparound"
     let defaultInterval: Duration? = .seconds(60)
     package let minimumServerVersion = 130000
+    /// How far back the forecasts' trend is fitted (at most the history kept).
+    package let window: Duration
+
+    /// Creates the collector with the forecasts' window (default 24 hours).
+    package init(window: Duration = .seconds(86_400)) {
+        self.window = window
+    }
 
     /// The wraparound horizon: 2^31 transactions.
     static let horizon = 2_147_483_648.0
+    /// The age at which the server stops assigning transaction IDs (its 3,000,000 margin before the horizon).
+    static let hardLimit = horizon - 3_000_000
 
     /// Ages per database; template0 too, which cannot be connected to but can wrap around.
     static let databasesQuery = """
@@ -65,5 +82,30 @@ struct WraparoundCollector: Collector {
             }
         }
         return [xidAge, mxidAge, xidRatio, mxidRatio, oldest]
+    }
+
+    package func derive(from families: [MetricFamily], history: some SeriesHistory, now: Double) async -> [MetricFamily] {
+        guard let ages = families.first(where: { $0.name == "pg_database_xid_age" }) else { return [] }
+        let freezeMaxAge = await history.points(name: "pg_settings_autovacuum_freeze_max_age", labels: [], window: window, now: now).last?.value
+        var untilFreeze = MetricFamily(
+            name: "pg_database_xid_freeze_max_age_forecast_seconds",
+            help: "Seconds until the database's xid age reaches autovacuum_freeze_max_age at its trend (absent: too little history, or not rising).",
+            type: .gauge)
+        var untilLimit = MetricFamily(
+            name: "pg_database_xid_wraparound_forecast_seconds",
+            help:
+                "Seconds until the database's xid age reaches the server's hard limit (2^31 - 3,000,000) at its trend (absent: too little history, or not rising).",
+            type: .gauge)
+        for sample in ages.samples {
+            let points = await history.points(name: ages.name, labels: sample.labels, window: window, now: now)
+            guard let trend = LinearTrend.fit(points, minimumSpan: min(LinearTrend.minimumSpan, window.seconds / 4)) else { continue }
+            if let freezeMaxAge, let seconds = trend.secondsUntil(freezeMaxAge, current: sample.value) {
+                untilFreeze.samples.append(Sample(labels: sample.labels, value: seconds))
+            }
+            if let seconds = trend.secondsUntil(Self.hardLimit, current: sample.value) {
+                untilLimit.samples.append(Sample(labels: sample.labels, value: seconds))
+            }
+        }
+        return [untilFreeze, untilLimit]
     }
 }

@@ -1,0 +1,68 @@
+// Least-squares trends and the forecasts made from them.
+
+import Testing
+
+@testable import Collectors
+@testable import Postgres
+@testable import Store
+
+@Suite struct ForecastTests {
+    @Test func pointsOnALineGiveThatLineAndNoiseAveragesOut() throws {
+        let line = (0..<20).map { SeriesPoint(timestamp: 1000 + Double($0) * 60, value: 500 + 2 * Double($0) * 60) }
+        let trend = try #require(LinearTrend.fit(line))
+        #expect(abs(trend.slope - 2) < 1e-9 && abs(trend.value(at: 1000) - 500) < 1e-6)
+        // ±50 alternating around the same line: the same slope within a few percent.
+        let noisy = line.enumerated().map { SeriesPoint(timestamp: $1.timestamp, value: $1.value + ($0 % 2 == 0 ? 50 : -50)) }
+        #expect(abs(try #require(LinearTrend.fit(noisy)).slope - 2) < 0.1)
+    }
+
+    @Test func tooLittleHistoryGivesNoTrend() {
+        let short = (0..<20).map { SeriesPoint(timestamp: Double($0) * 10, value: Double($0)) }  // 190 s
+        #expect(LinearTrend.fit(short) == nil)
+        let few = (0..<4).map { SeriesPoint(timestamp: Double($0) * 600, value: Double($0)) }
+        #expect(LinearTrend.fit(few) == nil)
+        let broken = (0..<10).map { SeriesPoint(timestamp: Double($0) * 60, value: $0 == 3 ? .nan : Double($0)) }
+        #expect(LinearTrend.fit(broken) == nil)
+    }
+
+    @Test func secondsUntilAThresholdAreFromTheCurrentValueAtTheSlope() {
+        let rising = LinearTrend(slope: 10, intercept: 0, origin: 0)
+        #expect(rising.secondsUntil(1000, current: 400) == 60)
+        #expect(rising.secondsUntil(1000, current: 1200) == 0)
+        #expect(LinearTrend(slope: 0, intercept: 5, origin: 0).secondsUntil(1000, current: 5) == nil)
+        #expect(LinearTrend(slope: -1, intercept: 5, origin: 0).secondsUntil(1000, current: 5) == nil)
+    }
+
+    @Test func wraparoundForecastsComeFromTheAgesHistoryAndTheFreezeSetting() async throws {
+        let store = SampleStore()
+        let target = [Label("target", "t")]
+        let history = TargetHistory(store: store, targetLabels: target)
+        let collector = WraparoundCollector(window: .seconds(3600))
+        let settings = [MetricFamily(name: "pg_settings_autovacuum_freeze_max_age", help: "", type: .gauge, samples: [Sample(value: 200_000_000)])]
+        await store.append(
+            settings.map { $0.prefixingLabels(target) }, source: SeriesSource(target: "t", collector: "settings"), timestamp: 0, capacity: 100,
+            retention: 7200)
+        var derived: [MetricFamily] = []
+        // 1,000 transactions a second on app; template1 frozen (its age does not move).
+        for minute in 0...10 {
+            let now = Double(minute) * 60
+            let families = try WraparoundCollector.families(
+                databaseRows: [
+                    Row(["datname": "app", "xid_age": "\(100_000_000 + 60_000 * minute)", "mxid_age": "1"]),
+                    Row(["datname": "template1", "xid_age": "5000", "mxid_age": "1"]),
+                ], oldestTables: [])
+            await store.append(
+                families.map { $0.prefixingLabels(target) }, source: SeriesSource(target: "t", collector: "wraparound"), timestamp: now,
+                capacity: 100, retention: 7200)
+            derived = await collector.derive(from: families, history: history, now: now)
+            if minute < 5 { #expect(derived.allSatisfy { $0.samples.isEmpty }, "minute \(minute): too little history") }
+        }
+        let app = [Label("datname", "app")]
+        let current = 100_000_000.0 + 600_000
+        let untilFreeze = try #require(derived.first { $0.name == "pg_database_xid_freeze_max_age_forecast_seconds" })
+        #expect(untilFreeze.samples.count == 1 && untilFreeze.samples[0].labels == app)
+        #expect(abs(untilFreeze.samples[0].value - (200_000_000 - current) / 1000) < 1)
+        let untilLimit = try #require(derived.first { $0.name == "pg_database_xid_wraparound_forecast_seconds" })
+        #expect(abs((untilLimit.samples.first?.value ?? 0) - (2_147_483_648 - 3_000_000 - current) / 1000) < 1)
+    }
+}
