@@ -26,7 +26,9 @@ package enum CollectorRegistry {
     /// All collectors, in the order they run within a cycle.
     package static let entries: [Entry] = [
         Entry(name: "activity", extraOptions: []) { _, _ in ActivityCollector() },
-        Entry(name: "replication", extraOptions: []) { _, _ in ReplicationCollector() },
+        Entry(name: "replication", extraOptions: [.window]) { options, _ in
+            ReplicationCollector(window: options.window?.duration ?? .seconds(3600))
+        },
         Entry(name: "cache_hit_ratio", extraOptions: [.window]) { options, _ in
             CacheHitCollector(window: options.window?.duration ?? .seconds(300))
         },

@@ -10,10 +10,21 @@ import Store
 /// more than it has replayed now (from the history of received positions). The first alone
 /// lies after an idle period: the first write after an hour of quiet would read as an hour of
 /// lag until replayed. The second bounds that by one sampling interval.
+///
+/// For each slot it also derives, from the history, the retained WAL's growth per second (a
+/// least-squares trend over `window`, `LinearTrend`) and, when `max_slot_wal_keep_size` is set
+/// (the settings collector's series), the seconds until the slot reaches it and is invalidated.
 struct ReplicationCollector: Collector {
     package let name = "replication"
     let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
+    /// How far back the slots' trends are fitted (at most the history kept).
+    package let window: Duration
+
+    /// Creates the collector with the slots' trend window (default 1 hour).
+    package init(window: Duration = .seconds(3600)) {
+        self.window = window
+    }
 
     /// Standby side: bytes received but not replayed, the received position, and the age of the
     /// last replayed commit (the classic "lag", which grows on an idle primary).
@@ -114,6 +125,35 @@ struct ReplicationCollector: Collector {
     }
 
     package func derive(from families: [MetricFamily], history: some SeriesHistory, now: Double) async -> [MetricFamily] {
+        await standbyLag(from: families, history: history, now: now) + slotTrends(from: families, history: history, now: now)
+    }
+
+    /// Each slot's retained-WAL growth and the seconds until `max_slot_wal_keep_size` (when set).
+    private func slotTrends(from families: [MetricFamily], history: some SeriesHistory, now: Double) async -> [MetricFamily] {
+        guard let slots = families.first(where: { $0.name == "pg_replication_slot_retained_bytes" }), !slots.samples.isEmpty else { return [] }
+        let keepSize = await history.points(name: "pg_settings_max_slot_wal_keep_size", labels: [], window: window, now: now).last?.value
+        var growth = MetricFamily(
+            name: "pg_replication_slot_retained_bytes_per_second",
+            help: "Growth of the WAL a slot holds back, bytes per second over the window (least squares; absent: too little history).",
+            type: .gauge)
+        var untilLimit = MetricFamily(
+            name: "pg_replication_slot_wal_keep_forecast_seconds",
+            help:
+                "Seconds until the slot holds max_slot_wal_keep_size and is invalidated, at its trend (absent: unlimited, too little history, or not rising).",
+            type: .gauge)
+        for sample in slots.samples {
+            let points = await history.points(name: slots.name, labels: sample.labels, window: window, now: now)
+            guard let trend = LinearTrend.fit(points, minimumSpan: min(LinearTrend.minimumSpan, window.seconds / 4)) else { continue }
+            growth.samples.append(Sample(labels: sample.labels, value: trend.slope))
+            if let keepSize, keepSize >= 0, let seconds = trend.secondsUntil(keepSize, current: sample.value) {
+                untilLimit.samples.append(Sample(labels: sample.labels, value: seconds))
+            }
+        }
+        return [growth, untilLimit]
+    }
+
+    /// The standby's `pg_replication_lag_seconds` (none on a primary).
+    private func standbyLag(from families: [MetricFamily], history: some SeriesHistory, now: Double) async -> [MetricFamily] {
         let value = { (name: String) in families.first { $0.name == name }?.samples.first?.value }
         guard let lagBytes = value(Self.lagBytesName) else { return [] }  // not a standby, or nothing received yet
         let receivedBefore = await history.points(name: Self.receiveLSNName, labels: [], window: .seconds(7 * 86400), now: now)

@@ -48,4 +48,49 @@ struct ForecastIntegrationTests {
             #expect(untilFreeze < untilLimit)
         }
     }
+
+    @Test func aSlotHeldByAPausedConsumerWhileWALIsWrittenIsForecastToHitMaxSlotWALKeepSize() async throws {
+        let admin = try TestCluster.adminPrimary()
+        let slot = TestCluster.uniqueName("paused_slot")
+        // A physical slot reserving WAL from now, its consumer never connected: it holds all that is written.
+        _ = try admin.query("SELECT pg_create_physical_replication_slot('\(slot)', true)", [])
+        defer { _ = try? admin.query("SELECT pg_drop_replication_slot('\(slot)')", []) }
+        _ = try admin.query("ALTER SYSTEM SET max_slot_wal_keep_size = '4GB'", [])
+        _ = try admin.query("SELECT pg_reload_conf()", [])
+        defer {
+            _ = try? admin.query("ALTER SYSTEM RESET max_slot_wal_keep_size", [])
+            _ = try? admin.query("SELECT pg_reload_conf()", [])
+        }
+        let table = TestCluster.uniqueName("wal_writer")
+        _ = try admin.query("CREATE TABLE \(table) (payload text)", [])
+        defer { _ = try? admin.query("DROP TABLE \(table)", []) }
+        var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN)])
+        config.collectors["replication"] = CollectorOptions(interval: ConfigDuration(.milliseconds(500)), window: ConfigDuration(.seconds(8)))
+        config.collectors["settings"] = CollectorOptions(interval: ConfigDuration(.milliseconds(500)))
+        try await RunningAgent.with(config) { agent in
+            let labels = [("target", "primary"), ("slot_name", slot), ("slot_type", "physical"), ("active", "false")]
+            var scrape: Scrape?
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(30) {
+                _ = try admin.query("INSERT INTO \(table) SELECT repeat('w', 1000) FROM generate_series(1, 2000)", [])  // about 2 MiB of WAL
+                let now = try await agent.get("/metrics")
+                if now.value("pg_replication_slot_wal_keep_forecast_seconds", labels) != nil {
+                    scrape = now
+                    break
+                }
+            }
+            let forecast = try #require(scrape, "no forecast within 30 s")
+            let growth = try #require(forecast.value("pg_replication_slot_retained_bytes_per_second", labels))
+            let retained = try #require(forecast.value("pg_replication_slot_retained_bytes", labels))
+            let seconds = try #require(forecast.value("pg_replication_slot_wal_keep_forecast_seconds", labels))
+            #expect(growth > 100_000, "the slot grew \(growth) bytes/s")
+            // The forecast is the distance to 4 GiB at the fitted growth (from the retained bytes served with it).
+            #expect(abs(seconds - (4_294_967_296 - retained) / growth) / seconds < 0.05, "\(seconds) s at \(growth) bytes/s from \(retained)")
+            // The replica's slot, consumed as it is written, is forecast nowhere near it.
+            #expect(
+                forecast.value(
+                    "pg_replication_slot_wal_keep_forecast_seconds",
+                    [("target", "primary"), ("slot_name", "replica_slot"), ("slot_type", "physical"), ("active", "true")]) ?? .infinity > seconds)
+        }
+    }
 }

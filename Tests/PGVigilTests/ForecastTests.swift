@@ -65,4 +65,39 @@ import Testing
         let untilLimit = try #require(derived.first { $0.name == "pg_database_xid_wraparound_forecast_seconds" })
         #expect(abs((untilLimit.samples.first?.value ?? 0) - (2_147_483_648 - 3_000_000 - current) / 1000) < 1)
     }
+
+    @Test func aSlotsRetainedWALGrowthAndItsInvalidationAreForecast() async throws {
+        let store = SampleStore()
+        let target = [Label("target", "t")]
+        let history = TargetHistory(store: store, targetLabels: target)
+        let collector = ReplicationCollector(window: .seconds(3600))
+        let keep = [MetricFamily(name: "pg_settings_max_slot_wal_keep_size", help: "", type: .gauge, samples: [Sample(value: 1_073_741_824)])]
+        await store.append(
+            keep.map { $0.prefixingLabels(target) }, source: SeriesSource(target: "t", collector: "settings"), timestamp: 0, capacity: 100,
+            retention: 7200)
+        var derived: [MetricFamily] = []
+        // 1 MiB a minute held by a stalled slot; an active one that keeps up.
+        for minute in 0...10 {
+            let families = try ReplicationCollector.families(
+                standbyRows: [], standbysRows: [],
+                slotRows: [
+                    Row(["slot_name": "stalled", "slot_type": "logical", "active": "false", "retained_bytes": "\(1_048_576 * minute)"]),
+                    Row(["slot_name": "live", "slot_type": "physical", "active": "true", "retained_bytes": "0"]),
+                ])
+            await store.append(
+                families.map { $0.prefixingLabels(target) }, source: SeriesSource(target: "t", collector: "replication"),
+                timestamp: Double(minute) * 60, capacity: 100, retention: 7200)
+            derived = await collector.derive(from: families, history: history, now: Double(minute) * 60)
+        }
+        let stalled = [Label("slot_name", "stalled"), Label("slot_type", "logical"), Label("active", "false")]
+        let growth = try #require(derived.first { $0.name == "pg_replication_slot_retained_bytes_per_second" })
+        let stalledGrowth = growth.samples.first { $0.labels == stalled }?.value ?? 0
+        #expect(abs(stalledGrowth - 1_048_576.0 / 60) < 1)
+        #expect(growth.samples.count == 2)  // the live slot's growth is 0
+        let forecast = try #require(derived.first { $0.name == "pg_replication_slot_wal_keep_forecast_seconds" })
+        #expect(forecast.samples.map(\.labels) == [stalled])
+        let perSecond = 1_048_576.0 / 60
+        let expected = (1_073_741_824.0 - 10 * 1_048_576) / perSecond
+        #expect(abs((forecast.samples.first?.value ?? 0) - expected) < 1)
+    }
 }
