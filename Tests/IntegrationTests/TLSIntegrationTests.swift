@@ -151,7 +151,9 @@ struct TLSIntegrationTests {
         try FileManager.default.moveItem(atPath: certificates.path("renewed.crt"), toPath: certificates.path("server.crt"))
         try FileManager.default.removeItem(atPath: certificates.path("server.key"))
         try FileManager.default.moveItem(atPath: certificates.path("renewed.key"), toPath: certificates.path("server.key"))
-        #expect(try await waitUntil(timeout: .seconds(10)) { try TLSClientCommand.servedSerial(port: port) == "1002" })
+        // Files are compared at most once a second, on a pool thread: under the other suites' load
+        // that can take a while (10 s was once too short on a loaded machine).
+        #expect(try await waitUntil(timeout: .seconds(30)) { try TLSClientCommand.servedSerial(port: port) == "1002" })
 
         let loaded = #"pgvigil_tls_files_last_load_successful"#
         #expect(try await waitUntil(timeout: .seconds(10)) { try metric(loaded, port: port, certificates) == 1 })
