@@ -99,7 +99,12 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireChannelRead(wrapInboundOut(buffer))
                 return
             case .headEnds(let length):
-                context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: length)!))
+                // The meter measures within the readable bytes; were it not to, the rest goes on whole.
+                guard let head = buffer.readSlice(length: length) else {
+                    context.fireChannelRead(wrapInboundOut(buffer))
+                    return
+                }
+                context.fireChannelRead(wrapInboundOut(head))
             case .tooLarge:
                 phase = .lingering
                 arm(Self.lingerTime, for: nil, context: context)
