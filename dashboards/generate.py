@@ -196,8 +196,8 @@ def replication_capacity():
         (f"pg_connections_used_ratio{{{T}}}", "{{target}}"),
     ], "Client sessions / max_connections.", minimum=0, maximum=1), 8, 8)
     board.add(timeseries("Database growth per day", "bytes", [
-        (f"delta(pg_database_size_bytes{{{TD}}}[1d])", "{{target}} {{datname}}"),
-    ]), 8, 8)
+        (f"pg_database_size_growth_bytes_per_day{{{TD}}}", "{{target}} {{datname}}"),
+    ], "The agent's least-squares trend of the size over the table_sizes window (24h)."), 8, 8)
     board.add(timeseries("Temporary files written", "Bps", [
         (f"sum by (target, datname) (rate(pg_stat_database_temp_bytes_total{{{TD}}}[$__rate_interval]))", "{{target}} {{datname}}"),
     ], "Sorts and hashes that did not fit in work_mem.", minimum=0), 8, 8)
@@ -219,6 +219,25 @@ def replication_capacity():
         (f"pg_database_unused_indexes{{{TD}}} > 0", ""),
         (f"pg_database_invalid_indexes{{{TD}}} > 0", ""),
     ], ["target", "datname"], "Indexes never scanned since the statistics reset (not unique, not primary keys), and invalid ones."), 12, 10)
+
+    board.row("Forecasts")
+    board.add(timeseries("Time left (forecasts)", "s", [
+        (f"pg_database_xid_wraparound_forecast_seconds{{{TD}}}", "{{target}} {{datname}} xid limit"),
+        (f"pg_database_xid_freeze_max_age_forecast_seconds{{{TD}}}", "{{target}} {{datname}} forced anti-wraparound vacuum"),
+        (f"pg_replication_slot_wal_keep_forecast_seconds{{{T}}}", "{{target}} slot {{slot_name}} invalidated"),
+        (f"pg_replication_slot_budget_forecast_seconds{{{T}}}", "{{target}} slot {{slot_name}} budget"),
+        (f"pg_sequence_exhaustion_forecast_seconds{{{TD}}}", "{{target}} {{datname}} {{schemaname}}.{{sequencename}} exhausted"),
+        (f"pg_database_size_budget_forecast_seconds{{{TD}}}", "{{target}} {{datname}} size budget"),
+    ], "Seconds until each limit at the agent's fitted trend; a series is absent while there is too little history or the value is not rising (absent is no forecast, not safe).", minimum=0), 12, 8)
+    board.add(timeseries("Sequences: range used", "percentunit", [
+        (f"topk(10, pg_sequence_used_ratio{{{TD}}})", "{{target}} {{datname}} {{schemaname}}.{{sequencename}}"),
+    ], "Share of each sequence's range used, to its owning integer column's limit if that comes first.", minimum=0, maximum=1), 12, 8)
+    board.add(timeseries("Table growth per day (top 10)", "bytes", [
+        (f"topk(10, pg_stat_user_tables_total_size_growth_bytes_per_day{{{TD}}})", "{{target}} {{datname}} {{schemaname}}.{{relname}}"),
+    ], "The agent's least-squares trend of each reported table's total size over the table_sizes window (24h)."), 12, 8)
+    board.add(timeseries("Slot retained-WAL growth", "Bps", [
+        (f"pg_replication_slot_retained_bytes_per_second{{{T}}}", "{{target}} {{slot_name}} active={{active}}"),
+    ], "Growth of the WAL each slot holds back; negative while its consumer catches up."), 12, 8)
     return dashboard("pgvigil-replication-capacity", "PostgreSQL replication and capacity (pgvigil)",
                      "Replication on both sides, slots, archiving, and what runs out: connections, disk, XIDs, partitions.", board)
 

@@ -26,13 +26,16 @@ package enum CollectorRegistry {
     /// All collectors, in the order they run within a cycle.
     package static let entries: [Entry] = [
         Entry(name: "activity", extraOptions: []) { _, _ in ActivityCollector() },
-        Entry(name: "replication", extraOptions: [.window]) { options, _ in
-            ReplicationCollector(window: options.window?.duration ?? .seconds(3600))
+        Entry(name: "replication", extraOptions: [.window, .budgetBytes]) { options, _ in
+            ReplicationCollector(window: options.window?.duration ?? .seconds(3600), budget: options.budgetBytes.map(Double.init))
         },
         Entry(name: "cache_hit_ratio", extraOptions: [.window]) { options, _ in
             CacheHitCollector(window: options.window?.duration ?? .seconds(300))
         },
-        Entry(name: "table_sizes", extraOptions: [.limit]) { options, _ in TableSizesCollector(limit: options.limit ?? 50) },
+        Entry(name: "table_sizes", extraOptions: [.limit, .window, .budgetBytes]) { options, _ in
+            TableSizesCollector(
+                limit: options.limit ?? 50, window: options.window?.duration ?? .seconds(86_400), budget: options.budgetBytes.map(Double.init))
+        },
         Entry(name: "database", extraOptions: []) { _, _ in DatabaseStatsCollector() },
         Entry(name: "locks", extraOptions: []) { _, _ in LocksCollector() },
         Entry(name: "wraparound", extraOptions: [.window]) { options, _ in
@@ -46,6 +49,9 @@ package enum CollectorRegistry {
         },
         Entry(name: "vacuum", extraOptions: [.limit]) { options, _ in VacuumCollector(limit: options.limit ?? 50) },
         Entry(name: "indexes", extraOptions: [.limit]) { options, _ in IndexesCollector(limit: options.limit ?? 50) },
+        Entry(name: "sequences", extraOptions: [.limit, .window]) { options, _ in
+            SequencesCollector(limit: options.limit ?? 50, window: options.window?.duration ?? .seconds(86_400))
+        },
         Entry(name: "partitions", extraOptions: [.limit]) { options, _ in PartitionsCollector(limit: options.limit ?? 50) },
         Entry(name: "statements", extraOptions: [.limit], enabledByDefault: false) { options, context in
             StatementsCollector(limit: options.limit ?? 50, texts: context.sideResults.statementTexts, target: context.target)
@@ -58,7 +64,7 @@ package enum CollectorRegistry {
         "target", "collector", "version", "server_version_num", "datname", "usename", "state", "wait_event_type",
         "application_name", "client_addr", "slot_name", "slot_type", "active", "schemaname", "relname", "mode", "alert", "phase", "indexrelname",
         "queryid", "database", "user",
-        "receiver", "outcome", "backend_type", "object", "context", "older_than_seconds", "name",
+        "receiver", "outcome", "backend_type", "object", "context", "older_than_seconds", "name", "sequencename",
     ]
 
     /// The enabled collectors with their intervals, for `config` and targets of `kind`, made for the target of `context`.
@@ -99,6 +105,9 @@ package enum CollectorRegistry {
         }
         if options.window != nil, !entry.extraOptions.contains(.window) {
             throw ConfigProblem(path: path + [Key.window], message: "collector \(name) has no window option")
+        }
+        if options.budgetBytes != nil, !entry.extraOptions.contains(.budgetBytes) {
+            throw ConfigProblem(path: path + [Key.budgetBytes], message: "collector \(name) has no budget_bytes option")
         }
     }
 }

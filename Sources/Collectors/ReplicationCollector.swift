@@ -13,17 +13,21 @@ import Store
 ///
 /// For each slot it also derives, from the history, the retained WAL's growth per second (a
 /// least-squares trend over `window`, `LinearTrend`) and, when `max_slot_wal_keep_size` is set
-/// (the settings collector's series), the seconds until the slot reaches it and is invalidated.
+/// (the settings collector's series), the seconds until the slot reaches it and is invalidated;
+/// with a configured `budget` (bytes), the seconds until the slot holds that much.
 struct ReplicationCollector: Collector {
     package let name = "replication"
     let defaultInterval: Duration? = nil
     package let minimumServerVersion = 130000
     /// How far back the slots' trends are fitted (at most the history kept).
     package let window: Duration
+    /// The retained WAL, in bytes, a slot should stay under (the disk a team set aside for it); nil: none.
+    package let budget: Double?
 
-    /// Creates the collector with the slots' trend window (default 1 hour).
-    package init(window: Duration = .seconds(3600)) {
+    /// Creates the collector with the slots' trend window (default 1 hour) and byte budget (default none).
+    package init(window: Duration = .seconds(3600), budget: Double? = nil) {
         self.window = window
+        self.budget = budget
     }
 
     /// Standby side: bytes received but not replayed, the received position, and the age of the
@@ -128,7 +132,7 @@ struct ReplicationCollector: Collector {
         await standbyLag(from: families, history: history, now: now) + slotTrends(from: families, history: history, now: now)
     }
 
-    /// Each slot's retained-WAL growth and the seconds until `max_slot_wal_keep_size` (when set).
+    /// Each slot's retained-WAL growth and the seconds until `max_slot_wal_keep_size` and the budget (when set).
     private func slotTrends(from families: [MetricFamily], history: some SeriesHistory, now: Double) async -> [MetricFamily] {
         guard let slots = families.first(where: { $0.name == "pg_replication_slot_retained_bytes" }), !slots.samples.isEmpty else { return [] }
         let keepSize = await history.points(name: "pg_settings_max_slot_wal_keep_size", labels: [], window: window, now: now).last?.value
@@ -141,15 +145,21 @@ struct ReplicationCollector: Collector {
             help:
                 "Seconds until the slot holds max_slot_wal_keep_size and is invalidated, at its trend (absent: unlimited, too little history, or not rising).",
             type: .gauge)
+        var untilBudget = MetricFamily(
+            name: "pg_replication_slot_budget_forecast_seconds",
+            help: "Seconds until the slot holds the configured budget_bytes, at its trend (absent: no budget, too little history, or not rising).",
+            type: .gauge)
         for sample in slots.samples {
-            let points = await history.points(name: slots.name, labels: sample.labels, window: window, now: now)
-            guard let trend = LinearTrend.fit(points, minimumSpan: min(LinearTrend.minimumSpan, window.seconds / 4)) else { continue }
+            guard let trend = await history.trend(name: slots.name, labels: sample.labels, window: window, now: now) else { continue }
             growth.samples.append(Sample(labels: sample.labels, value: trend.slope))
             if let keepSize, keepSize >= 0, let seconds = trend.secondsUntil(keepSize, current: sample.value) {
                 untilLimit.samples.append(Sample(labels: sample.labels, value: seconds))
             }
+            if let budget, let seconds = trend.secondsUntil(budget, current: sample.value) {
+                untilBudget.samples.append(Sample(labels: sample.labels, value: seconds))
+            }
         }
-        return [growth, untilLimit]
+        return [growth, untilLimit, untilBudget]
     }
 
     /// The standby's `pg_replication_lag_seconds` (none on a primary).

@@ -6,16 +6,27 @@ import Store
 /// tables by total size (table, indexes, total, live tuples), the others summed into
 /// one series per database, plus each database's size and the listed databases that are missing.
 /// Only the largest tables by the catalog's estimate are measured (see `tablesQuery`).
+///
+/// From the history it derives each database's and each reported table's growth in bytes per
+/// day (the least-squares trend over `window`, `LinearTrend`) and, with a `budget`, the seconds
+/// until each database reaches it.
 struct TableSizesCollector: Collector {
     package let name = "table_sizes"
     let defaultInterval: Duration? = .seconds(300)
     package let minimumServerVersion = 130000
     /// How many tables per database are reported individually.
     package let limit: Int
+    /// How far back the growth trends are fitted (at most the history kept).
+    package let window: Duration
+    /// The size in bytes a database should stay under (its share of the disk); nil: none.
+    package let budget: Double?
 
-    /// Creates the collector reporting the `limit` largest tables per database (default 50).
-    package init(limit: Int = 50) {
+    /// Creates the collector reporting the `limit` largest tables per database (default 50),
+    /// fitting growth over `window` (default 24 hours) and counting down to `budget` (default none).
+    package init(limit: Int = 50, window: Duration = .seconds(86_400), budget: Double? = nil) {
         self.limit = limit
+        self.window = window
+        self.budget = budget
     }
 
     /// The top `$1` user tables by total size, and one row (schemaname NULL) summing the rest.
@@ -113,5 +124,33 @@ struct TableSizesCollector: Collector {
             }
         }
         return [databaseSize] + perTable.map(\.family) + [other]
+    }
+
+    package func derive(from families: [MetricFamily], history: some SeriesHistory, now: Double) async -> [MetricFamily] {
+        let sizes = { (name: String) in families.first { $0.name == name }?.samples ?? [] }
+        var databaseGrowth = MetricFamily(
+            name: "pg_database_size_growth_bytes_per_day",
+            help: "Growth of the database's size, bytes per day over the window (least squares; absent: too little history).", type: .gauge)
+        var untilBudget = MetricFamily(
+            name: "pg_database_size_budget_forecast_seconds",
+            help:
+                "Seconds until the database's size reaches the configured budget_bytes at its trend (absent: no budget, too little history, or not growing).",
+            type: .gauge)
+        for sample in sizes("pg_database_size_bytes") {
+            guard let trend = await history.trend(name: "pg_database_size_bytes", labels: sample.labels, window: window, now: now) else { continue }
+            databaseGrowth.samples.append(Sample(labels: sample.labels, value: trend.slope * 86_400))
+            if let budget, let seconds = trend.secondsUntil(budget, current: sample.value) {
+                untilBudget.samples.append(Sample(labels: sample.labels, value: seconds))
+            }
+        }
+        var tableGrowth = MetricFamily(
+            name: "pg_stat_user_tables_total_size_growth_bytes_per_day",
+            help: "Growth of the table's total size, bytes per day over the window (least squares; absent: too little history).", type: .gauge)
+        let tableSizes = "pg_stat_user_tables_total_size_bytes"
+        for sample in sizes(tableSizes) {
+            guard let trend = await history.trend(name: tableSizes, labels: sample.labels, window: window, now: now) else { continue }
+            tableGrowth.samples.append(Sample(labels: sample.labels, value: trend.slope * 86_400))
+        }
+        return [databaseGrowth, untilBudget, tableGrowth]
     }
 }

@@ -97,8 +97,7 @@ struct WraparoundCollector: Collector {
                 "Seconds until the database's xid age reaches the server's hard limit (2^31 - 3,000,000) at its trend (absent: too little history, or not rising).",
             type: .gauge)
         for sample in ages.samples {
-            let points = await history.points(name: ages.name, labels: sample.labels, window: window, now: now)
-            guard let trend = LinearTrend.fit(points, minimumSpan: min(LinearTrend.minimumSpan, window.seconds / 4)) else { continue }
+            guard let trend = await history.trend(name: ages.name, labels: sample.labels, window: window, now: now) else { continue }
             if let freezeMaxAge, let seconds = trend.secondsUntil(freezeMaxAge, current: sample.value) {
                 untilFreeze.samples.append(Sample(labels: sample.labels, value: seconds))
             }

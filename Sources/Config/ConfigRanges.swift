@@ -25,6 +25,8 @@ package enum ConfigRanges {
     package static let window = DurationRange(minimum: .milliseconds(1), maximum: .seconds(35 * 86_400))
     /// A collector's `limit`.
     package static let limit = 1...100_000
+    /// A collector's `budget_bytes`: a byte to an exbibyte.
+    package static let budgetBytes = 1...(1 << 60)
     /// `alerts.evaluation_interval`.
     package static let evaluationInterval = DurationRange(minimum: .milliseconds(100), maximum: .seconds(86_400))
     /// `alerts.repeat_interval`.
@@ -95,6 +97,7 @@ package enum ConfigRanges {
                     path: path + [Option.window], message: "\(collectorWindow) is longer than history (\(config.history)), which holds the points")
             }
             try check(options.limit, in: limit, at: path + [Option.limit])
+            try check(options.budgetBytes, in: budgetBytes, at: path + [Option.budgetBytes])
         }
         try check(config.alerts)
         try check(config.http)

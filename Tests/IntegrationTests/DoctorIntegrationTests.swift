@@ -58,22 +58,26 @@ struct DoctorIntegrationTests {
         #expect(good.status == 0, "\(good.output)")
         #expect(good.checks == ["primary": [], "replica": [], "bouncer": []])
 
-        // Badly: logging back at its defaults, a slot nobody reads, a superuser, a PgBouncer user
-        // outside stats_users.
+        // Badly: logging back at its defaults, a slot nobody reads, a sequence the role may not
+        // read, a superuser, a PgBouncer user outside stats_users.
         try await setLogging(good: false)
         let slot = TestCluster.uniqueName("doctor_slot")
         let admin = try TestCluster.adminPrimary()
         _ = try admin.query("SELECT pg_create_physical_replication_slot('\(slot)', true)", [])
         defer { _ = try? admin.query("SELECT pg_drop_replication_slot('\(slot)')", []) }
+        let sequence = TestCluster.uniqueName("doctor_sequence")
+        _ = try admin.query("CREATE SEQUENCE \(sequence)", [])
+        defer { _ = try? admin.query("DROP SEQUENCE \(sequence)", []) }
         let superuser = try #require(ProcessInfo.processInfo.environment["PGVIGIL_TEST_ADMIN_PRIMARY_DSN"])
         let bad = try doctor([
             "{ name: primary, dsn: \"\(TestCluster.primaryDSN)\" }", "{ name: admin, dsn: \"\(superuser)\" }",
             "{ name: bouncer, dsn: \"\(pgBouncer.replacingOccurrences(of: "user=pgvigil", with: "user=postgres"))\", type: pgbouncer }",
         ])
         #expect(bad.status == 1, "\(bad.output)")
-        #expect(bad.checks["primary"] == ["replication_slot", "log_min_duration_statement", "log_lock_waits"])
+        #expect(bad.checks["primary"] == ["replication_slot", "log_min_duration_statement", "log_lock_waits", "sequences"])
         #expect(bad.checks["admin"] == ["role", "replication_slot", "log_min_duration_statement", "log_lock_waits"])
         #expect(bad.checks["bouncer"] == ["stats_users"])
         #expect(bad.output.contains("pg_drop_replication_slot('\(slot)')"))
+        #expect(bad.output.contains("GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO pgvigil;"))
     }
 }

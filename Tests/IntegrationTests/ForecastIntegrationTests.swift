@@ -1,5 +1,6 @@
-// Forecasts against a real server in the state they warn about: transaction IDs consumed fast
-// give a wraparound forecast of the right order, from the agent's own history.
+// Forecasts against a real server in the state they warn about, from the agent's own history:
+// transaction IDs consumed fast, a slot held by a paused consumer, a sequence near its maximum,
+// a table growing under load.
 
 import Foundation
 import TestSupport
@@ -93,6 +94,88 @@ struct ForecastIntegrationTests {
                 forecast.value(
                     "pg_replication_slot_wal_keep_forecast_seconds",
                     [("target", "primary"), ("slot_name", "replica_slot"), ("slot_type", "physical"), ("active", "true")]) ?? .infinity > seconds)
+        }
+    }
+
+    @Test func aSequenceNearItsMaximumIsSeenUsedAndForecastToRunOut() async throws {
+        let admin = try TestCluster.adminPrimary()
+        let table = TestCluster.uniqueName("keyed")
+        // A serial key (an integer sequence) 500,000 short of 2^31 - 1, and a bigint sequence owned
+        // by an integer column: its range ends at the column's limit, half used.
+        _ = try admin.query("CREATE TABLE \(table) (id serial PRIMARY KEY, narrow int)", [])
+        _ = try admin.query("CREATE SEQUENCE \(table)_wide AS bigint OWNED BY \(table).narrow", [])
+        defer { _ = try? admin.query("DROP TABLE \(table)", []) }
+        _ = try admin.query("SELECT setval('\(table)_id_seq', 2147483647 - 500000), setval('\(table)_wide', 1073741824)", [])
+        _ = try admin.query("GRANT SELECT ON SEQUENCE \(table)_id_seq, \(table)_wide TO pgvigil", [])
+        var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN, databases: .list(["postgres"]))])
+        config.collectors["sequences"] = CollectorOptions(interval: ConfigDuration(.milliseconds(500)), window: ConfigDuration(.seconds(8)))
+        try await RunningAgent.with(config) { agent in
+            let key = [("target", "primary"), ("datname", "postgres"), ("schemaname", "public"), ("sequencename", "\(table)_id_seq")]
+            let started = ContinuousClock.now
+            var scrape: Scrape?
+            while ContinuousClock.now - started < .seconds(30) {
+                _ = try admin.query("INSERT INTO \(table) (narrow) SELECT 0 FROM generate_series(1, 2000)", [])
+                let now = try await agent.get("/metrics")
+                if now.value("pg_sequence_exhaustion_forecast_seconds", key) != nil {
+                    scrape = now
+                    break
+                }
+            }
+            let forecast = try #require(scrape, "no forecast within 30 s")
+            let elapsed = (ContinuousClock.now - started).seconds + 1
+            let used = try #require(forecast.value("pg_sequence_used_ratio", key))
+            let lastValue = try #require(forecast.value("pg_sequence_last_value", key))
+            #expect(abs(used - (lastValue - 1) / (2_147_483_647 - 1)) < 1e-9)
+            #expect(lastValue > 2_147_483_647 - 500_000)
+            // No sooner than the rate the test made implies at 4 times it, no later than at a twentieth.
+            let rate = (lastValue - (2_147_483_647 - 500_000)) / elapsed
+            let seconds = try #require(forecast.value("pg_sequence_exhaustion_forecast_seconds", key))
+            #expect(
+                seconds > (2_147_483_647 - lastValue) / rate / 4 && seconds < (2_147_483_647 - lastValue) / rate * 20, "\(seconds) s at \(rate)/s")
+            let wide = [("target", "primary"), ("datname", "postgres"), ("schemaname", "public"), ("sequencename", "\(table)_wide")]
+            #expect(abs((forecast.value("pg_sequence_used_ratio", wide) ?? 0) - 1_073_741_823.0 / 2_147_483_646) < 1e-9)
+        }
+    }
+
+    @Test func aTableGrowingUnderLoadHasItsGrowthPerDayAndItsDatabaseACountdownToTheBudget() async throws {
+        let admin = try TestCluster.adminPrimary()
+        let table = TestCluster.uniqueName("growing")
+        _ = try admin.query("CREATE TABLE \(table) (payload text)", [])
+        defer { _ = try? admin.query("DROP TABLE \(table)", []) }
+        let startSize = try #require(try admin.query("SELECT pg_database_size('postgres')::float8 AS size", []).rows.first?.double("size"))
+        var config = testConfig(targets: [TargetConfig(name: "primary", dsn: TestCluster.primaryDSN, databases: .list(["postgres"]))])
+        config.collectors["table_sizes"] = CollectorOptions(
+            interval: ConfigDuration(.milliseconds(500)), window: ConfigDuration(.seconds(8)), budgetBytes: Int(startSize) + 10_737_418_240)
+        try await RunningAgent.with(config) { agent in
+            let labels = [("target", "primary"), ("datname", "postgres"), ("schemaname", "public"), ("relname", table)]
+            let database = [("target", "primary"), ("datname", "postgres")]
+            let started = ContinuousClock.now
+            var scrape: Scrape?
+            while ContinuousClock.now - started < .seconds(30) {
+                // About 1 MiB a round, analyzed so the catalog's estimate ranks the table among those measured.
+                _ = try admin.query("INSERT INTO \(table) SELECT repeat('g', 1000) FROM generate_series(1, 1000)", [])
+                _ = try admin.query("ANALYZE \(table)", [])
+                let now = try await agent.get("/metrics")
+                if now.value("pg_stat_user_tables_total_size_growth_bytes_per_day", labels) != nil,
+                    now.value("pg_database_size_budget_forecast_seconds", database) != nil
+                {
+                    scrape = now
+                    break
+                }
+            }
+            let growth = try #require(scrape, "no growth figures within 30 s")
+            let elapsed = (ContinuousClock.now - started).seconds + 1
+            let size = try #require(try admin.query("SELECT pg_total_relation_size('\(table)')::float8 AS size", []).rows.first?.double("size"))
+            let perDay = size / elapsed * 86_400
+            let tableGrowth = try #require(growth.value("pg_stat_user_tables_total_size_growth_bytes_per_day", labels))
+            #expect(tableGrowth > perDay / 20 && tableGrowth < perDay * 4, "\(tableGrowth) bytes a day; the test wrote \(perDay)")
+            let databaseGrowth = try #require(growth.value("pg_database_size_growth_bytes_per_day", database))
+            #expect(databaseGrowth > 0)
+            // The countdown is the distance to the budget at the database's growth, from its size served with it.
+            let databaseSize = try #require(growth.value("pg_database_size_bytes", database))
+            let seconds = try #require(growth.value("pg_database_size_budget_forecast_seconds", database))
+            let expected = (startSize + 10_737_418_240 - databaseSize) / (databaseGrowth / 86_400)
+            #expect(abs(seconds - expected) / expected < 0.01, "\(seconds) s, \(expected) s expected")
         }
     }
 }

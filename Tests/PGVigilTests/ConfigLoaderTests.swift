@@ -45,12 +45,12 @@ import Testing
         #expect(
             schedule.map(\.collector.name) == [
                 "activity", "cache_hit_ratio", "table_sizes", "database", "locks", "wraparound", "checkpointer", "wal", "io", "settings",
-                "vacuum", "indexes", "partitions",
+                "vacuum", "indexes", "sequences", "partitions",
             ])
         #expect(
             schedule.map(\.interval) == [
                 .seconds(5), .seconds(5), .seconds(300), .seconds(5), .seconds(5), .seconds(60), .seconds(5), .seconds(5), .seconds(5),
-                .seconds(300), .seconds(60), .seconds(300), .seconds(300),
+                .seconds(300), .seconds(60), .seconds(300), .seconds(60), .seconds(300),
             ])
         #expect((schedule[2].collector as? TableSizesCollector)?.limit == 20)
     }
@@ -130,6 +130,8 @@ import Testing
     @Test func optionAColectorDoesNotHaveIsRejected() throws {
         let error = try #require(loadError("targets: [{ dsn: \"host=a\" }]\ncollectors:\n  activity: { limit: 3 }\n"))
         #expect(error.field == "collectors.activity.limit")
+        let budget = try #require(loadError("targets: [{ dsn: \"host=a\" }]\ncollectors:\n  wraparound: { budget_bytes: 3 }\n"))
+        #expect(budget.field == "collectors.wraparound.budget_bytes" && budget.message.contains("no budget_bytes option"))
     }
 
     @Test func reservedLabelNameIsRejected() throws {

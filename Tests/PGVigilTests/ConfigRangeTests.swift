@@ -14,6 +14,7 @@ import Testing
         ("history: 1y", 1, "history", "from 100ms to 5w"),
         ("collectors:\n  table_sizes: { limit: 0 }", 2, "collectors.table_sizes.limit", "from 1 to 100000"),
         ("collectors:\n  table_sizes: { limit: 99999999999999999999 }", 2, "collectors.table_sizes.limit", "expected an integer"),
+        ("collectors:\n  table_sizes: { budget_bytes: 0 }", 2, "collectors.table_sizes.budget_bytes", "from 1 to 1152921504606846976"),
         ("collectors:\n  activity: { interval: 10ms }", 2, "collectors.activity.interval", "from 100ms"),
         ("history: 10m\ncollectors:\n  cache_hit_ratio: { window: 1h }", 3, "collectors.cache_hit_ratio.window", "longer than history (10m)"),
         ("alerts:\n  repeat_interval: 500ms", 2, "alerts.repeat_interval", "from 1s to 5w"),

@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct DoctorRulesTests {
     /// A row of `ServerSetup.query` for a well set-up server, with `changes` applied.
-    private func setup(_ changes: [String: String?] = [:], slots: [Row] = []) throws -> ServerSetup {
+    private func setup(_ changes: [String: String?] = [:], slots: [Row] = [], sequences: [Row] = []) throws -> ServerSetup {
         var values: [String: String?] = [
             "role": "pgvigil", "rolsuper": "f", "rolcreaterole": "f", "rolcreatedb": "f", "rolreplication": "f", "rolbypassrls": "f",
             "has_pg_monitor": "t", "extra_roles": nil, "preload": "auto_explain, pg_stat_statements", "statements_created": "t",
@@ -17,13 +17,21 @@ import Testing
         ]
         values.merge(changes) { $1 }
         let columns = values.keys.sorted()
-        return try ServerSetup(row: Row(columns: columns, values: columns.map { values[$0] ?? nil }), slotRows: slots)
+        return try ServerSetup(row: Row(columns: columns, values: columns.map { values[$0] ?? nil }), slotRows: slots, sequenceRows: sequences)
     }
 
     private func checks(_ setup: ServerSetup) -> [String] { DoctorRules.findings(setup).map(\.check) }
 
     @Test func aWellSetUpServerHasNoFindings() throws {
         #expect(DoctorRules.findings(try setup()).isEmpty)
+    }
+
+    @Test func sequencesTheRoleMayNotReadAreAdvisedWithTheGrantPerSchema() throws {
+        let findings = DoctorRules.findings(
+            try setup(sequences: [Row(["schemaname": "billing", "unreadable": "2"]), Row(["schemaname": "public", "unreadable": "1"])]))
+        #expect(findings.map(\.check) == ["sequences"])
+        #expect(findings.first?.severity == .advice && findings.first?.problem.contains("3 sequences in billing, public") == true)
+        #expect(findings.first?.fix.hasPrefix("GRANT SELECT ON ALL SEQUENCES IN SCHEMA billing, public TO pgvigil;") == true)
     }
 
     @Test func aSuperuserIsOneFindingAndItsOtherRightsAreNotListed() throws {

@@ -70,7 +70,7 @@ import Testing
         let store = SampleStore()
         let target = [Label("target", "t")]
         let history = TargetHistory(store: store, targetLabels: target)
-        let collector = ReplicationCollector(window: .seconds(3600))
+        let collector = ReplicationCollector(window: .seconds(3600), budget: 536_870_912)
         let keep = [MetricFamily(name: "pg_settings_max_slot_wal_keep_size", help: "", type: .gauge, samples: [Sample(value: 1_073_741_824)])]
         await store.append(
             keep.map { $0.prefixingLabels(target) }, source: SeriesSource(target: "t", collector: "settings"), timestamp: 0, capacity: 100,
@@ -99,5 +99,87 @@ import Testing
         let perSecond = 1_048_576.0 / 60
         let expected = (1_073_741_824.0 - 10 * 1_048_576) / perSecond
         #expect(abs((forecast.samples.first?.value ?? 0) - expected) < 1)
+        let budget = try #require(derived.first { $0.name == "pg_replication_slot_budget_forecast_seconds" })
+        #expect(budget.samples.map(\.labels) == [stalled])
+        #expect(abs((budget.samples.first?.value ?? 0) - (536_870_912.0 - 10 * 1_048_576) / perSecond) < 1)
+    }
+
+    /// Stores `families` as `collector`'s run on target `t` at `now` and returns what `derive` makes of them.
+    private func run(_ collector: some Collector, _ families: [MetricFamily], store: SampleStore, at now: Double) async -> [MetricFamily] {
+        let target = [Label("target", "t")]
+        await store.append(
+            families.map { $0.prefixingLabels(target) }, source: SeriesSource(target: "t", collector: collector.name), timestamp: now,
+            capacity: 100, retention: 7200)
+        return await collector.derive(from: families, history: TargetHistory(store: store, targetLabels: target), now: now)
+    }
+
+    @Test func databaseAndTableGrowthPerDayAndTheDaysToABudgetAreForecast() async throws {
+        let store = SampleStore()
+        let collector = TableSizesCollector(limit: 5, window: .seconds(86_400), budget: 10_000_000_000)
+        var derived: [MetricFamily] = []
+        // app grows 1 MB a minute, all of it in one table; archive stays as it is.
+        for minute in 0...10 {
+            let families = try TableSizesCollector.families(
+                databaseRows: [
+                    Row(["datname": "app", "size_bytes": "\(5_000_000_000 + 1_000_000 * minute)"]),
+                    Row(["datname": "archive", "size_bytes": "7000000"]),
+                ],
+                tables: [
+                    (
+                        "app",
+                        [
+                            Row([
+                                "schemaname": "public", "relname": "events", "table_bytes": "\(1_000_000 * minute)", "index_bytes": "0",
+                                "total_bytes": "\(1_000_000 * minute)", "n_live_tup": "1",
+                            ])
+                        ]
+                    )
+                ])
+            derived = await run(collector, families, store: store, at: Double(minute) * 60)
+            if minute < 5 { #expect(derived.allSatisfy { $0.samples.isEmpty }, "minute \(minute): too little history") }
+        }
+        let perDay = 1_000_000.0 * 60 * 24
+        let databases = try #require(derived.first { $0.name == "pg_database_size_growth_bytes_per_day" })
+        #expect(abs((databases.samples.first { $0.labels == [Label("datname", "app")] }?.value ?? 0) - perDay) < 1)
+        #expect(databases.samples.first { $0.labels == [Label("datname", "archive")] }?.value == 0)
+        let tables = try #require(derived.first { $0.name == "pg_stat_user_tables_total_size_growth_bytes_per_day" })
+        #expect(tables.samples.map(\.labels) == [[Label("datname", "app"), Label("schemaname", "public"), Label("relname", "events")]])
+        #expect(abs((tables.samples.first?.value ?? 0) - perDay) < 1)
+        // The budget: only the growing database gets a countdown, from its current size.
+        let budget = try #require(derived.first { $0.name == "pg_database_size_budget_forecast_seconds" })
+        #expect(budget.samples.map(\.labels) == [[Label("datname", "app")]])
+        let secondsToBudget: Double = (10_000_000_000 - 5_010_000_000) / (1_000_000 / 60)
+        #expect(abs((budget.samples.first?.value ?? 0) - secondsToBudget) < 1)
+    }
+
+    @Test func aSequenceRunningOutIsForecastFromItsUsedShare() async throws {
+        let store = SampleStore()
+        let collector = SequencesCollector(limit: 5, window: .seconds(3600))
+        var derived: [MetricFamily] = []
+        // 1 % of the range a minute on orders_id_seq; a sequence at rest beside it.
+        for minute in 0...10 {
+            let families = try SequencesCollector.families(sequences: [
+                (
+                    "app",
+                    [
+                        Row([
+                            "schemaname": "public", "sequencename": "orders_id_seq", "last_value": "1",
+                            "used_ratio": "\(0.5 + 0.01 * Double(minute))", "unreadable": nil,
+                        ]),
+                        Row(["schemaname": "public", "sequencename": "idle_seq", "last_value": "9", "used_ratio": "0.9", "unreadable": nil]),
+                        Row(["schemaname": nil, "sequencename": nil, "last_value": nil, "used_ratio": nil, "unreadable": "3"]),
+                    ]
+                )
+            ])
+            derived = await run(collector, families, store: store, at: Double(minute) * 60)
+            if minute == 0 {
+                #expect(families.first { $0.name == "pg_sequences_unreadable" }?.samples == [Sample(labels: [Label("datname", "app")], value: 3)])
+                #expect(families.first { $0.name == "pg_sequence_used_ratio" }?.samples.count == 2)
+            }
+        }
+        let forecast = try #require(derived.first { $0.name == "pg_sequence_exhaustion_forecast_seconds" })
+        #expect(forecast.samples.map { $0.labels.last?.value } == ["orders_id_seq"])
+        // 40 % of the range left at 1 % a minute: 40 minutes.
+        #expect(abs((forecast.samples.first?.value ?? 0) - 2400) < 1)
     }
 }

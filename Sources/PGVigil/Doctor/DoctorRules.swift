@@ -7,7 +7,7 @@ package enum DoctorRules {
 
     /// The findings on a PostgreSQL server's setup, warnings first.
     package static func findings(_ setup: ServerSetup) -> [DoctorFinding] {
-        var found = roleFindings(setup) + statementsFindings(setup) + settingFindings(setup)
+        var found = roleFindings(setup) + statementsFindings(setup) + settingFindings(setup) + sequenceFindings(setup)
         for slot in setup.inactiveSlots {
             found.append(
                 DoctorFinding(
@@ -136,6 +136,19 @@ package enum DoctorRules {
                     fix: "ALTER SYSTEM SET log_lock_waits = on; SELECT pg_reload_conf();"))
         }
         return found
+    }
+
+    private static func sequenceFindings(_ setup: ServerSetup) -> [DoctorFinding] {
+        guard !setup.unreadableSequences.isEmpty else { return [] }
+        let count = setup.unreadableSequences.reduce(0) { $0 + $1.count }
+        let schemas = setup.unreadableSequences.map(\.schema).joined(separator: ", ")
+        return [
+            DoctorFinding(
+                check: "sequences", severity: .advice,
+                problem:
+                    "\(setup.role) may not read \(count) sequence\(count == 1 ? "" : "s") in \(schemas): nobody sees them run out (the sequences collector)",
+                fix: "GRANT SELECT ON ALL SEQUENCES IN SCHEMA \(schemas) TO \(setup.role); (in each database; ALTER DEFAULT PRIVILEGES for new ones)")
+        ]
     }
 
     /// `bytes` in the largest binary unit that keeps it at least 1.

@@ -27,6 +27,9 @@ package struct ServerSetup: Sendable {
     /// Replication slots nobody streams from, with the WAL each holds back and whether it was
     /// invalidated (its WAL removed: its consumer can never resume).
     package var inactiveSlots: [(name: String, retainedBytes: Double, lost: Bool)]
+    /// Per schema (of the database the DSN connects to), the sequences the role may not read
+    /// (no SELECT or USAGE): the sequences collector cannot watch them run out. Sorted by schema.
+    package var unreadableSequences: [(schema: String, count: Int)]
 
     /// The roles `pg_monitor` holds: granting them too adds nothing.
     static let monitoringRoles: Set<String> = ["pg_monitor", "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables"]
@@ -61,6 +64,16 @@ package struct ServerSetup: Sendable {
         ORDER BY s.slot_name
         """
 
+    /// The sequences the role may not read, counted per schema; as the sequences collector sees them.
+    static let sequencesQuery = """
+        SELECT quote_ident(n.nspname) AS schemaname, count(*)::int AS unreadable
+        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT s.seqcycle AND NOT pg_is_other_temp_schema(n.oid)
+            -- Guarded: the planner may call it on other relations, for which it raises an error.
+            AND NOT CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'SELECT,USAGE') END
+        GROUP BY n.nspname ORDER BY n.nspname
+        """
+
     /// Reads the facts through `session`.
     package static func read(_ session: DatabaseSession) async throws -> ServerSetup {
         let monitoring = "{" + monitoringRoles.sorted().joined(separator: ",") + "}"
@@ -68,11 +81,12 @@ package struct ServerSetup: Sendable {
             throw PostgresError(kind: .decoding, message: "the role of the session is not in pg_roles")
         }
         let slots = try await session.query(slotsQuery).rows
-        return try ServerSetup(row: row, slotRows: slots)
+        let sequences = try await session.query(sequencesQuery).rows
+        return try ServerSetup(row: row, slotRows: slots, sequenceRows: sequences)
     }
 
-    /// Decodes the rows of `query` and `slotsQuery`.
-    package init(row: Row, slotRows: [Row]) throws {
+    /// Decodes the rows of `query`, `slotsQuery` and `sequencesQuery`.
+    package init(row: Row, slotRows: [Row], sequenceRows: [Row] = []) throws {
         role = try row.string("role") ?? ""
         isSuperuser = try row.bool("rolsuper") ?? false
         let attributes: [(column: String, name: String)] = [
@@ -89,5 +103,6 @@ package struct ServerSetup: Sendable {
         logMinDurationStatement = try row.int("log_min_duration_statement") ?? -1
         logLockWaits = try row.bool("log_lock_waits") ?? false
         inactiveSlots = try slotRows.map { (try $0.string("slot_name") ?? "", try $0.double("retained") ?? 0, try $0.bool("lost") ?? false) }
+        unreadableSequences = try sequenceRows.map { (try $0.string("schemaname") ?? "", try $0.int("unreadable") ?? 0) }
     }
 }
