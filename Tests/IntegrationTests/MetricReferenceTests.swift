@@ -63,6 +63,10 @@ struct MetricReferenceTests {
         ])
         // The optional parts too, so the README check below sees their families: statements and a PgBouncer.
         config.collectors["statements"] = CollectorOptions(enabled: true)
+        // Trends (growth figures) from a short window, so they exist within seconds.
+        for collector in ["replication", "table_sizes", "sequences", "wraparound"] {
+            config.collectors[collector] = CollectorOptions(interval: ConfigDuration(.milliseconds(500)), window: ConfigDuration(.seconds(2)))
+        }
         if let bouncer = ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] {
             var target = TargetConfig(name: "bouncer", dsn: bouncer)
             target.type = .pgbouncer
@@ -76,8 +80,8 @@ struct MetricReferenceTests {
         config.remoteWrite = [RemoteWriteConfig(url: receiver.url("/api/v1/write"))]
         try await RunningAgent.with(config) { agent in
             // Families that exist only in the state they report are not awaited: pg_settings_drift while
-            // settings differ (SettingsDriftIntegrationTests), a forecast once five minutes of history
-            // rise (ForecastIntegrationTests).
+            // settings differ (SettingsDriftIntegrationTests), a forecast while its value rises
+            // (ForecastIntegrationTests).
             let wanted = Set(referenced.keys.filter { $0 != "pg_settings_drift" && !$0.hasSuffix("_forecast_seconds") })
             let optional: Set<String> =
                 config.targets.count > 2
