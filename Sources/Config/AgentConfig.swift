@@ -8,6 +8,8 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package var interval = ConfigDuration(.seconds(15))
     /// How much history each series keeps.
     package var history = ConfigDuration(.seconds(3600))
+    /// The consolidated tiers each series keeps beyond `history`, finest first.
+    package var historyTiers = HistoryTierConfig.defaults
     /// Upper bound of each connect and each statement.
     package var timeout = ConfigDuration(.seconds(10))
     /// The monitored servers.
@@ -31,6 +33,10 @@ package struct AgentConfig: Sendable, Hashable, Codable {
     package var sharding: ShardingConfig?
     /// Targets read from files (Prometheus's file_sd format), besides `targets`.
     package var fileSD: [FileSDConfig] = []
+    /// How far back history reaches: `history`, or the longest tier's `keep`.
+    package var historyReach: ConfigDuration {
+        historyTiers.map(\.keep).max { $0.duration < $1.duration }.map { $0.duration > history.duration ? $0 : history } ?? history
+    }
     /// Where the agent keeps what outlives a restart: the saved history (and the spool, unless
     /// `alerts.spool` says otherwise). Nil: `defaultStateDirectory`, used only if it exists.
     package var stateDirectory: String?
@@ -48,6 +54,7 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         listen = try container.decodeIfPresent(String.self, forKey: .listen) ?? defaults.listen
         interval = try container.decodeIfPresent(ConfigDuration.self, forKey: .interval) ?? defaults.interval
         history = try container.decodeIfPresent(ConfigDuration.self, forKey: .history) ?? defaults.history
+        historyTiers = try container.decodeIfPresent([HistoryTierConfig].self, forKey: .historyTiers) ?? defaults.historyTiers
         timeout = try container.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? defaults.timeout
         targets = try container.decodeIfPresent([TargetConfig].self, forKey: .targets) ?? []
         collectors = try container.decodeIfPresent([String: CollectorOptions].self, forKey: .collectors) ?? [:]
@@ -67,6 +74,7 @@ package struct AgentConfig: Sendable, Hashable, Codable {
         case listen, interval, history, timeout, targets, collectors, alerts, auth, http, sharding
         case webConfigFile = "web_config_file"
         case stateDirectory = "state_directory"
+        case historyTiers = "history_tiers"
         case remoteWrite = "remote_write"
         case externalLabels = "external_labels"
         case fileSD = "file_sd"

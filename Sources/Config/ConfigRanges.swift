@@ -23,6 +23,12 @@ package enum ConfigRanges {
     static let maximumPointsPerSeries = 200_000
     /// A collector's `window` and a rule's `[range]`: at most the history, which holds the points.
     package static let window = DurationRange(minimum: .milliseconds(1), maximum: .seconds(35 * 86_400))
+    /// A history tier's `step`.
+    package static let tierStep = DurationRange(minimum: .seconds(1), maximum: .seconds(86_400))
+    /// A history tier's `keep`.
+    package static let tierKeep = DurationRange(minimum: .seconds(60), maximum: .seconds(400 * 86_400))
+    /// The most tiers `history_tiers` may list.
+    static let maximumTiers = 8
     /// A collector's `limit`.
     package static let limit = 1...100_000
     /// A collector's `budget_bytes`: a byte to an exbibyte.
@@ -84,6 +90,7 @@ package enum ConfigRanges {
             throw ConfigProblem(path: [Key.history], message: "must be at least the interval (\(config.interval))")
         }
         try checkPoints(history: config.history, interval: config.interval, at: [Key.interval])
+        try checkTiers(config)
         for (name, options) in config.collectors.sorted(by: { $0.key < $1.key }) {
             let path: [any CodingKey] = [Key.collectors, AnyCodingKey(stringValue: name)]
             typealias Option = CollectorOptions.CodingKeys
@@ -92,9 +99,10 @@ package enum ConfigRanges {
                 try checkPoints(history: config.history, interval: collectorInterval, at: path + [Option.interval])
             }
             try check(options.window, in: window, at: path + [Option.window])
-            if let collectorWindow = options.window, collectorWindow.duration > config.history.duration {
+            if let collectorWindow = options.window, collectorWindow.duration > config.historyReach.duration {
                 throw ConfigProblem(
-                    path: path + [Option.window], message: "\(collectorWindow) is longer than history (\(config.history)), which holds the points")
+                    path: path + [Option.window],
+                    message: "\(collectorWindow) is longer than history and its tiers reach (\(config.historyReach)), which hold the points")
             }
             try check(options.limit, in: limit, at: path + [Option.limit])
             try check(options.budgetBytes, in: budgetBytes, at: path + [Option.budgetBytes])
@@ -131,6 +139,41 @@ package enum ConfigRanges {
     }
 
     /// Throws if history / `interval` is more points than a series' history may hold.
+    /// Each tier in range, coarser and longer than the one before it, reaching beyond `history`.
+    private static func checkTiers(_ config: AgentConfig) throws(ConfigProblem) {
+        typealias Key = HistoryTierConfig.CodingKeys
+        let tiers = config.historyTiers
+        guard tiers.count <= maximumTiers else {
+            throw ConfigProblem(path: [AgentConfig.CodingKeys.historyTiers], message: "\(tiers.count) tiers; at most \(maximumTiers)")
+        }
+        for (index, tier) in tiers.enumerated() {
+            let path: [any CodingKey] = [AgentConfig.CodingKeys.historyTiers, AnyCodingKey(index: index)]
+            try check(tier.step, in: tierStep, at: path + [Key.step])
+            try check(tier.keep, in: tierKeep, at: path + [Key.keep])
+            let points = tier.keep.duration.seconds / tier.step.duration.seconds
+            guard points <= Double(maximumPointsPerSeries) else {
+                throw ConfigProblem(
+                    path: path + [Key.keep],
+                    message: "\(tier.keep) at a \(tier.step) step is \(Int(points)) points per series; at most \(maximumPointsPerSeries)")
+            }
+            guard tier.keep.duration > config.history.duration else {
+                throw ConfigProblem(
+                    path: path + [Key.keep], message: "\(tier.keep) is not longer than history (\(config.history)): the tier adds nothing")
+            }
+            guard tier.step.duration > config.interval.duration else {
+                throw ConfigProblem(
+                    path: path + [Key.step], message: "\(tier.step) is not longer than the interval (\(config.interval)): nothing to consolidate")
+            }
+            if index > 0 {
+                let finer = tiers[index - 1]
+                guard tier.step.duration > finer.step.duration, tier.keep.duration > finer.keep.duration else {
+                    throw ConfigProblem(
+                        path: path, message: "must have a longer step and keep than the tier before it (\(finer.step) for \(finer.keep))")
+                }
+            }
+        }
+    }
+
     private static func checkPoints(history: ConfigDuration, interval: ConfigDuration, at path: [any CodingKey]) throws(ConfigProblem) {
         let points = history.duration.seconds / interval.duration.seconds
         guard points <= Double(maximumPointsPerSeries) else {

@@ -1,4 +1,4 @@
-// GET /api/v1/series?match=SELECTOR&window=15m: stored history as Prometheus-style JSON.
+// GET /api/v1/series?match=SELECTOR&window=15m&consolidation=avg: stored history as Prometheus-style JSON.
 import Alerting
 import Config
 import Exposition
@@ -7,11 +7,13 @@ import Support
 
 /// Answers history queries from the `SeriesArchive`, in the shape of Prometheus's range query
 /// result (`resultType: matrix`, `[unix seconds, "value"]` pairs), so tools that read Prometheus's
-/// API read this too. Errors are Prometheus-style `bad_data` documents naming the parameter.
+/// API read this too. A window longer than the raw points reach goes on into the archive's tiers
+/// (`consolidation`: `min`, `avg` or `max` of each step). Errors are Prometheus-style `bad_data`
+/// documents naming the parameter.
 package struct SeriesHistoryAPI: Sendable {
     /// The history of every series.
     package let archive: SeriesArchive
-    /// How far back the buffers reach, in seconds: the default and the largest window.
+    /// How far back the raw buffers reach, in seconds: the default window.
     package let history: Double
 
     /// The longest `match` selector accepted, in bytes.
@@ -49,15 +51,24 @@ package struct SeriesHistoryAPI: Sendable {
             } catch {
                 return Self.badData("window: \(error)")
             }
-            guard duration > .zero, duration.seconds <= history else {
+            let reach = archive.reach(history: history)
+            guard duration > .zero, duration.seconds <= reach else {
                 return Self.badData(
-                    "window: \(text) is outside 1ms to \(ConfigDuration(.milliseconds(Int64(history * 1000)))), the history the agent keeps")
+                    "window: \(text) is outside 1ms to \(ConfigDuration(.milliseconds(Int64(reach * 1000)))), the history the agent keeps")
             }
             window = duration.seconds
         }
+        var consolidation = Consolidation.avg
+        if let text = query["consolidation"] {
+            guard let chosen = Consolidation(rawValue: text) else {
+                return Self.badData("consolidation: \(text) is not one of min, avg, max")
+            }
+            consolidation = chosen
+        }
         var budget = matchStepBudget
         do {
-            let entries = try archive.series(named: selector.metric, window: window, now: now) { labels throws(MatchBudgetExhausted) in
+            let entries = try archive.series(named: selector.metric, window: window, now: now, consolidation: consolidation) {
+                labels throws(MatchBudgetExhausted) in
                 guard let selected = selector.selects(labels: labels, budget: &budget) else { throw MatchBudgetExhausted() }
                 return selected
             }

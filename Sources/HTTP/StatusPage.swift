@@ -1,5 +1,6 @@
 // GET /: one self-contained HTML page for the person on call: targets, alerts, sparklines.
 import Alerting
+import Config
 import Exposition
 import Sampler
 import Store
@@ -28,8 +29,10 @@ package struct StatusPage: Sendable {
         self.clusterSettings = clusterSettings
     }
 
-    /// The page as of `now`, with the pending and firing `alerts`.
-    package func render(_ snapshot: ServedSnapshot, alerts: [ActiveAlert], now: Double) -> String {
+    /// The page as of `now`, with the pending and firing `alerts`, its sparklines over `window`
+    /// seconds (default `history`; longer ones read the archive's tiers).
+    package func render(_ snapshot: ServedSnapshot, alerts: [ActiveAlert], now: Double, window: Double? = nil) -> String {
+        let window = window ?? history
         let refresh = max(5, Int((snapshot.targets.map(\.interval).min() ?? 15).rounded(.up)))
         let down = snapshot.targets.filter { !$0.up }.count
         let firing = alerts.filter { $0.state == .firing }.count
@@ -43,10 +46,10 @@ package struct StatusPage: Sendable {
             <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
             <title>pgvigil: \(HTMLText.escaped(headline))</title><style>\(Self.style)</style></head>
             <body><header><h1>pgvigil</h1><p class="\(down + firing == 0 ? "ok" : "bad")" id="headline">\(HTMLText.escaped(headline))</p>
-            <p class="meta">version \(PGVigilVersion.current)\(shard.map { " · shard \(HTMLText.escaped($0))" } ?? "") · history \(ValueText.duration(history)) · refreshes every \(refresh)s ·
+            <p class="meta">version \(PGVigilVersion.current)\(shard.map { " · shard \(HTMLText.escaped($0))" } ?? "") · \(windowLinks(showing: window)) · refreshes every \(refresh)s ·
             <a href="/metrics">/metrics</a> · <a href="/readyz">/readyz</a> · <a href="/api/v1/alerts">/api/v1/alerts</a></p></header>
             \(alertsSection(alerts, now: now))
-            <main>\(snapshot.targets.map { targetSection($0, now: now) }.joined(separator: "\n"))</main>
+            <main>\(snapshot.targets.map { targetSection($0, now: now, window: window) }.joined(separator: "\n"))</main>
             </body></html>
             """
     }
@@ -67,8 +70,19 @@ package struct StatusPage: Sendable {
             """
     }
 
-    /// One target: health, role, version, failing collectors, sparklines.
-    private func targetSection(_ target: TargetStatus, now: Double) -> String {
+    /// The window shown, and links to the others the history holds: the raw history, then each tier's reach.
+    private func windowLinks(showing window: Double) -> String {
+        let windows = [history] + archive.tiers.map(\.keep).filter { $0 > history }
+        guard windows.count > 1 else { return "history \(ValueText.duration(history))" }
+        let links = windows.map { choice in
+            let text = ValueText.duration(choice)
+            return choice == window ? "<b>\(text)</b>" : "<a href=\"/?window=\(ConfigDuration(.milliseconds(Int64(choice * 1000))))\">\(text)</a>"
+        }
+        return "history " + links.joined(separator: " ")
+    }
+
+    /// One target: health, role, version, failing collectors, sparklines over `window`.
+    private func targetSection(_ target: TargetStatus, now: Double, window: Double) -> String {
         let role = target.server.map { $0.isPgBouncer ? "pgbouncer" : $0.isInRecovery ? "standby" : "primary" } ?? "unknown"
         let labels = target.labels.dropFirst().map { "\($0.name)=\($0.value)" }.joined(separator: " ")
         var facts = ["<span class=\"state \(target.up ? "up" : "down")\">\(target.up ? "up" : "down")</span>", "<span>\(role)</span>"]
@@ -91,7 +105,7 @@ package struct StatusPage: Sendable {
             problems += "<p class=\"drift\">settings differing within the cluster: \(settings.joined(separator: "; "))</p>"
         }
         let charts = KeySeries.allCases.map { series in
-            let points = series.points(in: archive, target: target.name, window: history, now: now)
+            let points = series.points(in: archive, target: target.name, window: window, now: now)
             let latest = points.last.map { ValueText.format($0.value, unit: series.unit) } ?? "–"
             var range = ""
             if let low = points.map(\.value).min(), let high = points.map(\.value).max() {
@@ -99,7 +113,7 @@ package struct StatusPage: Sendable {
             }
             return "<figure><figcaption>\(series.title) <b>\(latest)</b></figcaption>"
                 + sparkline.svg(
-                    points, start: max(now - history, points.first?.timestamp ?? now), end: now, scale: series.scale,
+                    points, start: max(now - window, points.first?.timestamp ?? now), end: now, scale: series.scale,
                     label: "\(target.name): \(series.title)")
                 + range + "</figure>"
         }

@@ -47,7 +47,8 @@ package final class Agent: Sendable {
         let discovered = discovery.refresh(now: wallClock()) ?? []
         self.discovery = config.fileSD.isEmpty ? nil : discovery
         let targets = try MonitoredTarget.all(from: config.with(discovered: discovered), sideResults: sideResults)
-        let store = SampleStore()
+        let store = SampleStore(
+            archive: SeriesArchive(tiers: config.historyTiers.map { HistoryTier(step: $0.step.duration.seconds, keep: $0.keep.duration.seconds) }))
         // Before anything samples or reads the archive (remote-write starts after what it holds).
         let historyFile = keepingHistory ? try HistoryFile.resolve(config, logger: logger) : nil
         let restoredMarks = historyFile?.load(into: store.archive, keeping: Set(targets.map(\.name))) ?? [:]

@@ -184,7 +184,7 @@ package actor ConfigReloader {
             (.timeout, old.timeout == new.timeout), (.collectors, old.collectors == new.collectors), (.http, old.http == new.http),
             (.remoteWrite, old.remoteWrite == new.remoteWrite), (.externalLabels, old.externalLabels == new.externalLabels),
             (.sharding, old.sharding == new.sharding), (.fileSD, old.fileSD == new.fileSD),
-            (.stateDirectory, old.stateDirectory == new.stateDirectory),
+            (.stateDirectory, old.stateDirectory == new.stateDirectory), (.historyTiers, old.historyTiers == new.historyTiers),
         ]
         return topLevel.map { (field: $0.0.stringValue, equal: $0.1) } + [(field: spoolField, equal: old.alerts.spool == new.alerts.spool)]
     }

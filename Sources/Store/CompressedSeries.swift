@@ -150,7 +150,7 @@ struct CompressedSeries: Sendable {
     }
 
     /// The newest `capacity` points as (cycle, value), oldest first.
-    private func decoded() -> ArraySlice<(cycle: UInt64, value: Double)> {
+    func decoded() -> ArraySlice<(cycle: UInt64, value: Double)> {
         var reader = BitReader(stream)
         var state = base
         var decoded: [(cycle: UInt64, value: Double)] = []

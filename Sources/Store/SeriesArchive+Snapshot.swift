@@ -1,21 +1,22 @@
 // The history saved to disk and read back: every series and timeline as they are in memory.
 import NIOConcurrencyHelpers
 
-/// The saved form (`PGVH`, version 1), integers little-endian:
+/// The saved form (`PGVH`, version 2), integers little-endian:
 ///
 /// - `PGVH`, the version (u32), then the timelines (count; each: capacity, next cycle, oldest
 ///   cycle held, whether the latest is open, one instant per slot), the sources (count; each:
 ///   target, collector, timeline index), the families (count; each: name and series; each
-///   series: labels, timeline index, last update, retention, and its `CompressedSeries` with its
-///   stream's words), and the remote-write read marks (count; each: the endpoint's name and its
-///   (timeline index, last cycle sent) pairs);
+///   series: labels, timeline index, last update, retention, its `CompressedSeries` with its
+///   stream's words, and its tiers: count, each a `ConsolidatedSeries`), and the remote-write
+///   read marks (count; each: the endpoint's name and its (timeline index, last cycle sent) pairs);
 /// - the FNV-1a 64 of all of that.
 ///
 /// Compressed as in memory (about 2 bytes a point), so saving and loading cost a copy, not an
-/// encoding; a file that is truncated, flipped or inconsistent is refused as a whole.
+/// encoding; a file that is truncated, flipped or inconsistent is refused as a whole. Version 1
+/// (before tiers: no tier count) is read too.
 extension SeriesArchive {
     private static let magic: [UInt8] = Array("PGVH".utf8)
-    private static let version: UInt32 = 1
+    private static let version: UInt32 = 2
 
     /// The archive as it is now, with how far each remote-write endpoint got (`marks`, by name),
     /// in the saved form. The lock is held only to take the (copy-on-write) contents; the bytes
@@ -47,6 +48,8 @@ extension SeriesArchive {
                 writer.write(stored.lastUpdated)
                 writer.write(stored.retention)
                 stored.points.write(to: &writer)
+                writer.write(count: stored.consolidated.count)
+                for tier in stored.consolidated { tier.write(to: &writer) }
             }
         }
         writer.write(count: marks.count)
@@ -81,7 +84,9 @@ extension SeriesArchive {
         var reader = SnapshotReader(Array(bytes.dropLast(8)))
         _ = try (0..<Self.magic.count).map { _ throws(ArchiveSnapshotError) in try reader.readUInt8() }
         let version = try reader.readUInt32()
-        guard version == Self.version else { throw ArchiveSnapshotError(message: "version \(version) (this pgvigil reads \(Self.version))") }
+        guard version == 1 || version == Self.version else {
+            throw ArchiveSnapshotError(message: "version \(version) (this pgvigil reads 1 and \(Self.version))")
+        }
         var restored = Contents()
         let limit = bytes.count
         for _ in 0..<(try reader.readCount(limit: limit, of: "timeline count")) {
@@ -108,7 +113,13 @@ extension SeriesArchive {
                 if let last = points.lastCycle, last >= restored.timelines[timeline].nextCycle {
                     throw ArchiveSnapshotError(message: "series \(name) has a point after its timeline's latest cycle")
                 }
-                family[labels] = StoredSeries(points: points, timeline: timeline, lastUpdated: lastUpdated, retention: retention)
+                var series = StoredSeries(points: points, timeline: timeline, lastUpdated: lastUpdated, retention: retention)
+                if version >= 2 {
+                    for _ in 0..<(try reader.readCount(limit: 16, of: "a series' tier count")) {
+                        series.consolidated.append(try ConsolidatedSeries(from: &reader))
+                    }
+                }
+                family[labels] = series
             }
             restored.families[name] = family
         }

@@ -2,7 +2,9 @@
 import NIOConcurrencyHelpers
 
 /// Every series' recent points, each series compressed (`CompressedSeries`) with its timestamps
-/// kept once per cycle of the source that writes it (`CycleTimeline`).
+/// kept once per cycle of the source that writes it (`CycleTimeline`), and its consolidated
+/// points in each configured `HistoryTier` (`ConsolidatedSeries`). Reads over a window longer
+/// than the raw points reach go on into the tiers: the finest first, each further back.
 ///
 /// Written by `SampleStore` after each collector run; read by window queries, `/api/v1/series`
 /// and the status page. The lock is held only for in-memory work (never across an await, and
@@ -15,10 +17,27 @@ package final class SeriesArchive: Sendable {
         var timeline: Int
         var lastUpdated: Double
         var retention: Double
+        /// One per tier, finest first.
+        var consolidated: [ConsolidatedSeries] = []
 
         mutating func record(cycle: UInt64, value: Double, at timestamp: Double) {
             points.append(cycle: cycle, value: value)
+            for index in consolidated.indices { consolidated[index].add(value, at: timestamp) }
             lastUpdated = timestamp
+        }
+
+        /// The points since `start`: the raw ones, then, where they do not reach back that far,
+        /// each tier's (as `consolidation` asks) before the oldest point found so far.
+        func points(on timeline: CycleTimeline, since start: Double, _ consolidation: Consolidation = .avg) -> [SeriesPoint] {
+            var found = points.points(on: timeline, since: start)
+            var end = found.first?.timestamp ?? lastUpdated
+            for tier in consolidated where end > start {
+                let older = tier.points(from: start, before: end, consolidation)
+                guard let oldest = older.first else { continue }
+                found = older + found
+                end = oldest.timestamp - tier.step / 2
+            }
+            return found
         }
     }
 
@@ -41,9 +60,18 @@ package final class SeriesArchive: Sendable {
     }
 
     let contents = NIOLockedValueBox(Contents())
+    /// The consolidated tiers every series keeps besides its raw points, finest first.
+    package let tiers: [HistoryTier]
 
-    /// Creates an empty archive.
-    package init() {}
+    /// Creates an empty archive whose series keep `tiers` (finest first) besides their raw points.
+    package init(tiers: [HistoryTier] = []) {
+        self.tiers = tiers.sorted { $0.step < $1.step }
+    }
+
+    /// How far back reads reach at most: the raw `history`, or the longest tier's.
+    package func reach(history: Double) -> Double {
+        max(history, tiers.map(\.keep).max() ?? 0)
+    }
 
     /// Appends each sample of `families`, written by `source` at `timestamp`, to its series, which
     /// keeps `capacity` points; a series not updated for `retention` seconds is eventually
@@ -58,8 +86,10 @@ package final class SeriesArchive: Sendable {
             contents.timelines[timeline].latestIsOpen = !completing
             let stored = StoredSeries(points: CompressedSeries(capacity: capacity), timeline: timeline, lastUpdated: timestamp, retention: retention)
             for family in families {
+                var new = stored
+                new.consolidated = tiers.map { ConsolidatedSeries(tier: $0, keepsExtremes: family.type != .counter) }
                 // One lookup per family and one per series, appended in place (no copy of the series).
-                contents.families[family.name, default: [:]].record(family.samples, cycle: cycle, at: timestamp, new: stored)
+                contents.families[family.name, default: [:]].record(family.samples, cycle: cycle, at: timestamp, new: new)
             }
             contents.appendsSinceSweep += 1
             if contents.appendsSinceSweep >= 64 {
@@ -75,27 +105,29 @@ package final class SeriesArchive: Sendable {
 
     /// The points of one series within the last `window` seconds before `now`, oldest first.
     package func points(_ key: SeriesKey, window: Double, now: Double) -> [SeriesPoint] {
-        let found = contents.withLockedValue { contents -> (CompressedSeries, CycleTimeline)? in
+        let found = contents.withLockedValue { contents -> (StoredSeries, CycleTimeline)? in
             guard let stored = contents.families[key.name]?[key.labels] else { return nil }
-            return (stored.points, contents.timelines[stored.timeline])
+            return (stored, contents.timelines[stored.timeline])
         }
         guard let (series, timeline) = found else { return [] }
         return series.points(on: timeline, since: now - window)
     }
 
     /// Every series named `name` whose labels satisfy `isIncluded`, with its points within the last
-    /// `window` seconds before `now`; series without points in the window are left out.
+    /// `window` seconds before `now` (from the tiers, as `consolidation` asks, where the raw
+    /// points do not reach back); series without points in the window are left out.
     ///
     /// Under the lock it only takes the family and the timelines (copy-on-write references);
     /// `isIncluded` (which may run a regular expression) and the decoding run outside it, so a
     /// costly selector never holds up the writers or other readers.
-    package func series(named name: String, window: Double, now: Double, where isIncluded: ([Label]) throws -> Bool) rethrows -> [SeriesHistoryEntry]
-    {
+    package func series(
+        named name: String, window: Double, now: Double, consolidation: Consolidation = .avg, where isIncluded: ([Label]) throws -> Bool
+    ) rethrows -> [SeriesHistoryEntry] {
         let start = now - window
         let (family, timelines) = contents.withLockedValue { ($0.families[name] ?? [:], $0.timelines) }
         return try family.compactMap { labels, stored in
             guard try isIncluded(labels) else { return nil }
-            let points = stored.points.points(on: timelines[stored.timeline], since: start)
+            let points = stored.points(on: timelines[stored.timeline], since: start, consolidation)
             return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
         }
     }
@@ -179,7 +211,26 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
                 values[index].points = values[index].points.resized(to: Int(new.points.capacity))
                 values[index].retention = new.retention
             }
+            if !values[index].consolidated.hasTiers(of: new.consolidated) {
+                values[index].consolidated = values[index].consolidated.reconciled(with: new.consolidated)
+            }
             values[index].record(cycle: cycle, value: sample.value, at: timestamp)
+        }
+    }
+}
+
+private extension [ConsolidatedSeries] {
+    /// Whether these are of the same tiers (steps and reach) as `configured`; compared without allocating, once per sample.
+    func hasTiers(of configured: [ConsolidatedSeries]) -> Bool {
+        count == configured.count && zip(self, configured).allSatisfy { $0.step == $1.step && $0.capacity == $1.capacity }
+    }
+
+    /// Restored tiers made to fit the configured ones (`configured`, empty): a tier whose step is
+    /// still configured keeps its points (resized to the configured reach); the others start empty.
+    func reconciled(with configured: [ConsolidatedSeries]) -> [ConsolidatedSeries] {
+        configured.map { empty in
+            guard let kept = first(where: { $0.step == empty.step && $0.keepsExtremes == empty.keepsExtremes }) else { return empty }
+            return kept.resized(toCapacity: empty.capacity)
         }
     }
 }

@@ -16,7 +16,16 @@ import Testing
         ("collectors:\n  table_sizes: { limit: 99999999999999999999 }", 2, "collectors.table_sizes.limit", "expected an integer"),
         ("collectors:\n  table_sizes: { budget_bytes: 0 }", 2, "collectors.table_sizes.budget_bytes", "from 1 to 1152921504606846976"),
         ("collectors:\n  activity: { interval: 10ms }", 2, "collectors.activity.interval", "from 100ms"),
-        ("history: 10m\ncollectors:\n  cache_hit_ratio: { window: 1h }", 3, "collectors.cache_hit_ratio.window", "longer than history (10m)"),
+        ("history: 10m\nhistory_tiers: []\ncollectors:\n  cache_hit_ratio: { window: 1h }", 4, "collectors.cache_hit_ratio.window", "reach (10m)"),
+        ("collectors:\n  wraparound: { window: 9d }", 2, "collectors.wraparound.window", "longer than history and its tiers reach (1w1d)"),
+        ("history_tiers:\n  - { step: 500ms, keep: 1d }", 2, "history_tiers[0].step", "from 1s to 1d"),
+        ("history_tiers:\n  - { step: 1s, keep: 30d }", 2, "history_tiers[0].keep", "2592000 points per series; at most 200000"),
+        ("history_tiers:\n  - { step: 5m, keep: 30m }", 2, "history_tiers[0].keep", "not longer than history (1h)"),
+        ("history_tiers:\n  - { step: 10s, keep: 1d }", 2, "history_tiers[0].step", "not longer than the interval (15s)"),
+        (
+            "history_tiers:\n  - { step: 1h, keep: 30d }\n  - { step: 5m, keep: 60d }", 3, "history_tiers[1]",
+            "longer step and keep than the tier before it (1h for 4w2d)"
+        ),
         ("alerts:\n  repeat_interval: 500ms", 2, "alerts.repeat_interval", "from 1s to 5w"),
         ("alerts:\n  rules:\n    - { alert: A, expr: 'rate(x[2h]) > 1' }", 3, "alerts.rules[0].expr", "the range [2h] is longer than history (1h)"),
         ("alerts:\n  rules:\n    - { alert: A, expr: 'x > 1', for: 60d }", 3, "alerts.rules[0].for", "from 0s to 5w"),

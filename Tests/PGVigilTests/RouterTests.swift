@@ -165,6 +165,36 @@ import Testing
         }
     }
 
+    @Test func longWindowsReadTheTiersOnTheAPIAndTheStatusPage() {
+        // 2 days of a minute-by-minute gauge; the raw hour of history, 5-minute steps kept 8 days.
+        let archive = SeriesArchive(tiers: [HistoryTier(step: 300, keep: 8 * 86_400)])
+        for minute in stride(from: 2 * 1440, through: 0, by: -1) {
+            archive.append(
+                [
+                    MetricFamily(
+                        name: "pg_connections", help: "", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: Double(minute % 7))])
+                ],
+                source: SeriesSource(target: "a", collector: "activity"), timestamp: now - 60 * Double(minute), capacity: 60, retention: 3600)
+        }
+        let router = router([status("a", lastSuccess: now)], archive: archive)
+        let day = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_connections&window=1d")).body)
+        // 23 hours of 5-minute steps, then the raw hour.
+        #expect(day.components(separatedBy: "],[").count > 23 * 12 + 60 - 3)
+        let maximums = String(buffer: router.respond(to: request(.GET, "/api/v1/series?match=pg_connections&window=1d&consolidation=max")).body)
+        // Each step's largest of 0…6 is 4 or more; averages are fractions.
+        #expect(maximums != day && maximums.contains(#","6"]"#) && day.contains(#","3"]"#))
+        let bad = router.respond(to: request(.GET, "/api/v1/series?match=pg_connections&consolidation=median"))
+        #expect(bad.status == .badRequest && String(buffer: bad.body).contains("consolidation: median is not one of min, avg, max"))
+        let tooLong = router.respond(to: request(.GET, "/api/v1/series?match=pg_connections&window=9d"))
+        #expect(tooLong.status == .badRequest && String(buffer: tooLong.body).contains("outside 1ms to 1w1d"))
+        // The status page links the tier's reach and draws from it when asked.
+        let page = String(buffer: router.respond(to: request(.GET, "/")).body)
+        #expect(page.contains(#"history <b>1h 0m</b> <a href="/?window=1w1d">8d 0h</a>"#))
+        let week = router.respond(to: request(.GET, "/?window=1w1d"))
+        #expect(week.status == .ok && String(buffer: week.body).contains(#"history <a href="/?window=1h">1h 0m</a> <b>8d 0h</b>"#))
+        #expect(router.respond(to: request(.GET, "/?window=1y")).status == .badRequest)
+    }
+
     @Test func overlongSelectorsAndCostlyRegexesAre400() {
         let archive = SeriesArchive()
         let samples = (0..<200).map {
