@@ -2,7 +2,9 @@
 # Benchmark of history memory: resident bytes per stored sample of the series archive, measured as
 # two processes holding the same series, one with a long history and one with 2 points, the RSS
 # difference divided by the samples the long one holds more. The series are shaped like a
-# target's (70 % never change, 20 % count up, 10 % wander), 15 s apart, filled twice over.
+# target's (70 % never change, 20 % count up, 10 % wander), 15 s apart, filled twice over. Then
+# the same for a consolidated tier (history_tiers): 1 h of raw points with and without a tier of
+# 2,304 points (8 days of 5-minute steps), the difference per series and per tier point.
 #
 #   benchmarks/history-memory.sh [SERIES]     (default 5463 series; builds in release mode; ~1 minute)
 set -euo pipefail
@@ -11,7 +13,7 @@ SERIES=${1:-5463}
 
 swift build -c release --product pgvigil-bench >/dev/null
 bench="$(swift build -c release --show-bin-path)/pgvigil-bench"
-rss() { "$bench" "$SERIES" "$1" | sed -n 's/.*rss_kib=\([0-9]*\).*/\1/p'; }
+rss() { "$bench" "$SERIES" "$@" | sed -n 's/.*rss_kib=\([0-9]*\).*/\1/p'; }
 
 short=$(rss 2)
 printf '%-28s %10s %14s\n' "history (points per series)" "RSS KiB" "bytes/sample"
@@ -21,3 +23,11 @@ for points in 240 1440 3600; do
   printf '%-28s %10s %14s\n' "$points" "$long" "$(awk -v l="$long" -v s="$short" -v n="$SERIES" -v p="$points" \
     'BEGIN { printf "%.2f", (l - s) * 1024 / (n * (p - 2)) }')"
 done
+
+raw=$(rss 240)
+tiered=$(rss 240 2304)
+printf '\n%-28s %10s %14s %14s\n' "tier (points per series)" "RSS KiB" "KiB/series" "bytes/point"
+printf '%-28s %10s %14s %14s\n' "none" "$raw" "-" "-"
+printf '%-28s %10s %14s %14s\n' "2304 (8d at 5m)" "$tiered" \
+  "$(awk -v l="$tiered" -v s="$raw" -v n="$SERIES" 'BEGIN { printf "%.1f", (l - s) / n }')" \
+  "$(awk -v l="$tiered" -v s="$raw" -v n="$SERIES" 'BEGIN { printf "%.2f", (l - s) * 1024 / (n * 2304) }')"

@@ -51,6 +51,9 @@ struct CompressedSeries: Sendable {
     /// The cycle of the newest point, nil when empty.
     var lastCycle: UInt64? { count > 0 ? last.cycle : nil }
 
+    /// The value of the newest point, nil when empty.
+    var lastValue: Double? { count > 0 ? Double(bitPattern: last.value) : nil }
+
     /// The same points in a series keeping `capacity` (the config's history or interval changed
     /// since they were saved): the newest `capacity` of them.
     func resized(to capacity: Int) -> CompressedSeries {

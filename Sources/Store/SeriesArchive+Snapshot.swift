@@ -119,6 +119,8 @@ extension SeriesArchive {
                         series.consolidated.append(try ConsolidatedSeries(from: &reader))
                     }
                 }
+                // Made to fit this agent's tiers now, so appends never compare them.
+                series.consolidated = series.consolidated.reconciled(with: tiers)
                 family[labels] = series
             }
             restored.families[name] = family

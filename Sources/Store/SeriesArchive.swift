@@ -86,10 +86,9 @@ package final class SeriesArchive: Sendable {
             contents.timelines[timeline].latestIsOpen = !completing
             let stored = StoredSeries(points: CompressedSeries(capacity: capacity), timeline: timeline, lastUpdated: timestamp, retention: retention)
             for family in families {
-                var new = stored
-                new.consolidated = tiers.map { ConsolidatedSeries(tier: $0, keepsExtremes: family.type != .counter) }
                 // One lookup per family and one per series, appended in place (no copy of the series).
-                contents.families[family.name, default: [:]].record(family.samples, cycle: cycle, at: timestamp, new: new)
+                contents.families[family.name, default: [:]].record(
+                    family.samples, cycle: cycle, at: timestamp, new: stored, tiers: tiers, keepsExtremes: family.type != .counter)
             }
             contents.appendsSinceSweep += 1
             if contents.appendsSinceSweep >= 64 {
@@ -129,6 +128,20 @@ package final class SeriesArchive: Sendable {
             guard try isIncluded(labels) else { return nil }
             let points = stored.points(on: timelines[stored.timeline], since: start, consolidation)
             return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
+        }
+    }
+
+    /// Every series named `name` whose labels satisfy `isIncluded` and that has a point in its
+    /// source's latest cycle, with that point: what the collector reported last time it ran (a
+    /// series it no longer reports, such as a forecast that went absent, is left out). Decodes nothing.
+    package func current(named name: String, where isIncluded: ([Label]) -> Bool) -> [(labels: [Label], point: SeriesPoint)] {
+        let (family, timelines) = contents.withLockedValue { ($0.families[name] ?? [:], $0.timelines) }
+        return family.compactMap { labels, stored in
+            let timeline = timelines[stored.timeline]
+            guard let cycle = stored.points.lastCycle, cycle == timeline.latestCycle, let value = stored.points.lastValue,
+                let timestamp = timeline.timestamp(of: cycle), isIncluded(labels)
+            else { return nil }
+            return (labels, SeriesPoint(timestamp: timestamp, value: value))
         }
     }
 
@@ -195,14 +208,17 @@ private extension SeriesArchive.Contents {
 }
 
 private extension Dictionary where Key == [Label], Value == SeriesArchive.StoredSeries {
-    /// Appends each sample at `cycle` (at `timestamp`) to its series, made from `new` if it has
-    /// none; a series restored with another capacity or retention (the config changed across a
-    /// restart) takes `new`'s first.
-    mutating func record(_ samples: [Sample], cycle: UInt64, at timestamp: Double, new: SeriesArchive.StoredSeries) {
+    /// Appends each sample at `cycle` (at `timestamp`) to its series, made from `new` with empty
+    /// `tiers` (keeping extremes or not) if it has none; a series restored with another capacity
+    /// or retention (the config changed across a restart) takes `new`'s first.
+    mutating func record(
+        _ samples: [Sample], cycle: UInt64, at timestamp: Double, new: SeriesArchive.StoredSeries, tiers: [HistoryTier], keepsExtremes: Bool
+    ) {
         for sample in samples {
             // One hash of the labels for a known series: it is updated in place through its index.
             guard let index = index(forKey: sample.labels) else {
                 var series = new
+                series.consolidated = tiers.map { ConsolidatedSeries(tier: $0, keepsExtremes: keepsExtremes) }
                 series.record(cycle: cycle, value: sample.value, at: timestamp)
                 self[sample.labels] = series
                 continue
@@ -211,26 +227,20 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
                 values[index].points = values[index].points.resized(to: Int(new.points.capacity))
                 values[index].retention = new.retention
             }
-            if !values[index].consolidated.hasTiers(of: new.consolidated) {
-                values[index].consolidated = values[index].consolidated.reconciled(with: new.consolidated)
-            }
             values[index].record(cycle: cycle, value: sample.value, at: timestamp)
         }
     }
 }
 
-private extension [ConsolidatedSeries] {
-    /// Whether these are of the same tiers (steps and reach) as `configured`; compared without allocating, once per sample.
-    func hasTiers(of configured: [ConsolidatedSeries]) -> Bool {
-        count == configured.count && zip(self, configured).allSatisfy { $0.step == $1.step && $0.capacity == $1.capacity }
-    }
-
-    /// Restored tiers made to fit the configured ones (`configured`, empty): a tier whose step is
-    /// still configured keeps its points (resized to the configured reach); the others start empty.
-    func reconciled(with configured: [ConsolidatedSeries]) -> [ConsolidatedSeries] {
-        configured.map { empty in
-            guard let kept = first(where: { $0.step == empty.step && $0.keepsExtremes == empty.keepsExtremes }) else { return empty }
-            return kept.resized(toCapacity: empty.capacity)
+extension [ConsolidatedSeries] {
+    /// Restored tiers made to fit `tiers`, the configured ones: a tier whose step is still
+    /// configured keeps its points (resized to the configured reach); the others start empty, of
+    /// the kind the restored ones were (a gauge's, when none were saved).
+    func reconciled(with tiers: [HistoryTier]) -> [ConsolidatedSeries] {
+        let keepsExtremes = first?.keepsExtremes ?? true
+        return tiers.map { tier in
+            guard let kept = first(where: { $0.step == tier.step }) else { return ConsolidatedSeries(tier: tier, keepsExtremes: keepsExtremes) }
+            return kept.resized(toCapacity: tier.capacity)
         }
     }
 }

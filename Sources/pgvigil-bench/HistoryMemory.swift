@@ -1,8 +1,10 @@
 // Fills a series archive as a target's sampling would and prints the process's resident memory:
 // `benchmarks/history-memory.sh` runs it with a long and an almost empty history and divides the
 // difference by the samples the long one holds more (the two-agents method, without PostgreSQL).
+// With TIER_POINTS, each series also keeps a consolidated tier of that many points, one per two
+// samples (a 30 s step, so the tier fills in minutes of simulated time, not days).
 //
-//   pgvigil-bench SERIES POINTS       e.g. 5463 240 (1 h at 15 s)
+//   pgvigil-bench SERIES POINTS [TIER_POINTS]    e.g. 5463 240 (1 h at 15 s), 5463 240 2304
 import Glibc
 import Store
 
@@ -35,15 +37,16 @@ func residentKiB() -> Int {
 }
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-guard arguments.count == 2, arguments[0] > 0, arguments[1] > 0 else {
-    print("usage: pgvigil-bench SERIES POINTS")
+guard arguments.count == 2 || arguments.count == 3, arguments.allSatisfy({ $0 > 0 }) else {
+    print("usage: pgvigil-bench SERIES POINTS [TIER_POINTS]")
     exit(2)
 }
 let (series, points) = (arguments[0], arguments[1])
-let archive = SeriesArchive()
+let tierPoints = arguments.count == 3 ? arguments[2] : 0
+let archive = SeriesArchive(tiers: tierPoints > 0 ? [HistoryTier(step: 30, keep: 30 * Double(tierPoints))] : [])
 let source = SeriesSource(target: "primary", collector: "bench")
-// Twice the history, so every series has wrapped around and dropped its oldest points.
-let cycles = max(points * 2, 8)
+// Twice the history (and the tier), so every series has wrapped around and dropped its oldest points.
+let cycles = max(points * 2, tierPoints * 4, 8)
 for cycle in 0..<cycles {
     archive.append(
         families(series: series, cycle: cycle), source: source, timestamp: 1_000_000 + 15 * Double(cycle) + Double(cycle % 3) / 1000,

@@ -27,20 +27,6 @@ struct ServerStatisticsIntegrationTests {
         families.first { $0.name == name }?.samples.first { $0.labels == labels }?.value
     }
 
-    /// A pool of its own for sessions that block, so other tests' pools are never starved.
-    private func withBlockingPool<T>(_ body: (NIOThreadPool) async throws -> T) async throws -> T {
-        let pool = NIOThreadPool(numberOfThreads: 3)
-        pool.start()
-        do {
-            let result = try await body(pool)
-            try await pool.shutdownGracefully()
-            return result
-        } catch {
-            try? await pool.shutdownGracefully()
-            throw error
-        }
-    }
-
     @Test func aProvokedDeadlockRaisesTheDeadlockCounter() async throws {
         let collector = DatabaseStatsCollector()
         let postgres = [Label("datname", "postgres")]
