@@ -3,7 +3,7 @@ import Store
 import Support
 
 /// A target-wide series derived from its stored series: what the person on call looks at first.
-enum KeySeries: CaseIterable, Sendable {
+enum KeySeries: Sendable {
     /// Client sessions (sum of `pg_stat_activity_count`).
     case connections
     /// Commits plus rollbacks per second between consecutive samples: each database's rate, summed.
@@ -14,6 +14,19 @@ enum KeySeries: CaseIterable, Sendable {
     case replicationLag
     /// Sum of `pg_database_size_bytes`.
     case databaseSize
+    /// PgBouncer: clients waiting for a server connection, over all pools.
+    case clientsWaiting
+    /// PgBouncer: server connections (active, idle, used), over all pools.
+    case serverConnections
+    /// PgBouncer: the longest wait of a client in any pool.
+    case longestClientWait
+
+    /// The series drawn for a PostgreSQL server, or for a PgBouncer.
+    static func shown(pgBouncer: Bool) -> [KeySeries] {
+        pgBouncer
+            ? [.clientsWaiting, .serverConnections, .longestClientWait]
+            : [.connections, .transactionsPerSecond, .cacheHitRatio, .replicationLag, .databaseSize]
+    }
 
     /// How a value of the series reads.
     enum Unit: Sendable {
@@ -28,6 +41,9 @@ enum KeySeries: CaseIterable, Sendable {
         case .cacheHitRatio: "Cache hit ratio"
         case .replicationLag: "Replication lag"
         case .databaseSize: "Database size"
+        case .clientsWaiting: "Clients waiting"
+        case .serverConnections: "Server connections"
+        case .longestClientWait: "Longest client wait"
         }
     }
 
@@ -39,6 +55,8 @@ enum KeySeries: CaseIterable, Sendable {
         case .cacheHitRatio: .ratio
         case .replicationLag: .seconds
         case .databaseSize: .bytes
+        case .clientsWaiting, .serverConnections: .count
+        case .longestClientWait: .seconds
         }
     }
 
@@ -50,14 +68,20 @@ enum KeySeries: CaseIterable, Sendable {
     /// The series' points for `target` within the last `window` seconds before `now`, oldest first.
     package func points(in archive: SeriesArchive, target: String, window: Double, now: Double) -> [SeriesPoint] {
         let series = { (name: String) in archive.series(named: name, window: window, now: now) { $0.first == Label("target", target) } }
-        let sum = { (name: String) in Self.merged(series(name).flatMap(\.points), by: +) }
+        let sum = { (names: [String]) in Self.merged(names.flatMap { series($0).flatMap(\.points) }, by: +) }
         switch self {
         case .connections:
-            return sum("pg_stat_activity_count")
+            return sum(["pg_stat_activity_count"])
         case .databaseSize:
-            return sum("pg_database_size_bytes")
+            return sum(["pg_database_size_bytes"])
         case .replicationLag:
             return Self.merged((series("pg_replication_lag_seconds") + series("pg_stat_replication_replay_lag_seconds")).flatMap(\.points), by: max)
+        case .clientsWaiting:
+            return sum(["pgbouncer_pools_client_waiting_connections"])
+        case .serverConnections:
+            return sum(["active", "idle", "used"].map { "pgbouncer_pools_server_\($0)_connections" })
+        case .longestClientWait:
+            return Self.merged(series("pgbouncer_pools_client_maxwait_seconds").flatMap(\.points), by: max)
         case .transactionsPerSecond:
             return Self.summedRates(
                 ["pg_stat_database_xact_commit_total", "pg_stat_database_xact_rollback_total"].flatMap { series($0) })

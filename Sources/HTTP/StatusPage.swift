@@ -20,6 +20,8 @@ package struct StatusPage: Sendable {
     /// The settings each target reported, for the settings that differ within a cluster.
     package let clusterSettings: ClusterSettingsBoard
     private let sparkline = Sparkline()
+    /// The deadlines listed at the top of the page.
+    static let deadlinesShown = 10
 
     /// Creates the page over `archive`, drawing `history` seconds, for the agent of `shard`.
     package init(archive: SeriesArchive, history: Double, shard: String? = nil, clusterSettings: ClusterSettingsBoard = ClusterSettingsBoard()) {
@@ -49,6 +51,7 @@ package struct StatusPage: Sendable {
             <p class="meta">version \(PGVigilVersion.current)\(shard.map { " · shard \(HTMLText.escaped($0))" } ?? "") · \(windowLinks(showing: window)) · refreshes every \(refresh)s ·
             <a href="/metrics">/metrics</a> · <a href="/readyz">/readyz</a> · <a href="/api/v1/alerts">/api/v1/alerts</a></p></header>
             \(alertsSection(alerts, now: now))
+            \(deadlinesSection())
             <main>\(snapshot.targets.map { targetSection($0, now: now, window: window) }.joined(separator: "\n"))</main>
             </body></html>
             """
@@ -81,7 +84,23 @@ package struct StatusPage: Sendable {
         return "history " + links.joined(separator: " ")
     }
 
-    /// One target: health, role, version, failing collectors, sparklines over `window`.
+    /// The nearest deadlines the forecasts see, soonest first.
+    private func deadlinesSection() -> String {
+        let nearest = Deadline.nearest(in: archive, limit: Self.deadlinesShown)
+        guard !nearest.isEmpty else {
+            return #"<section id="deadlines"><h2>Nearest deadlines</h2><p class="ok">No limit is forecast to be reached within a year.</p></section>"#
+        }
+        let rows = nearest.map { entry in
+            let left =
+                entry.seconds <= 0 ? (entry.seconds < 0 ? "overdue " + ValueText.duration(-entry.seconds) : "now") : ValueText.duration(entry.seconds)
+            return "<tr\(entry.seconds < 7 * 86_400 ? " class=\"soon\"" : "")><td>\(left)</td><td>\(HTMLText.escaped(entry.target))</td>"
+                + "<td>\(HTMLText.escaped(entry.event))</td><td>\(HTMLText.escaped(entry.object))</td></tr>"
+        }
+        return #"<section id="deadlines"><h2>Nearest deadlines</h2><table><thead><tr><th>in</th><th>target</th><th>what</th><th>of</th></tr></thead>"#
+            + "<tbody>\(rows.joined())</tbody></table></section>"
+    }
+
+    /// One target: health, role, version, failing collectors, on-call lists, sparklines over `window`.
     private func targetSection(_ target: TargetStatus, now: Double, window: Double) -> String {
         let role = target.server.map { $0.isPgBouncer ? "pgbouncer" : $0.isInRecovery ? "standby" : "primary" } ?? "unknown"
         let labels = target.labels.dropFirst().map { "\($0.name)=\($0.value)" }.joined(separator: " ")
@@ -104,7 +123,9 @@ package struct StatusPage: Sendable {
             }
             problems += "<p class=\"drift\">settings differing within the cluster: \(settings.joined(separator: "; "))</p>"
         }
-        let charts = KeySeries.allCases.map { series in
+        let pgBouncer = target.server?.isPgBouncer ?? false
+        let lists = target.server == nil ? "" : OnCallLists(archive: archive).html(target: target.name, pgBouncer: pgBouncer)
+        let charts = KeySeries.shown(pgBouncer: pgBouncer).map { series in
             let points = series.points(in: archive, target: target.name, window: window, now: now)
             let latest = points.last.map { ValueText.format($0.value, unit: series.unit) } ?? "–"
             var range = ""
@@ -120,7 +141,7 @@ package struct StatusPage: Sendable {
         return """
             <section class="target" id="target-\(HTMLText.escaped(target.name))"><h2>\(HTMLText.escaped(target.name))
             <small>\(HTMLText.escaped(labels))</small></h2><p class="facts">\(facts.joined(separator: " · "))</p>\(problems)
-            <div class="charts">\(charts.joined())</div></section>
+            \(lists)<div class="charts">\(charts.joined())</div></section>
             """
     }
 
@@ -137,5 +158,8 @@ package struct StatusPage: Sendable {
         figcaption{color:#5b6571}figcaption b{color:#1d232a}.range{display:block;color:#8a939d;font-size:11px}
         .sparkline{display:block;background:#f6f7f9;border-radius:3px}.sparkline path{fill:none;stroke:#1f6feb;stroke-width:1.5}
         .sparkline text{fill:#8a939d;font-size:11px}
+        tr.soon td:first-child{color:#c62828;font-weight:bold}h3{font-size:1em;margin:.2em 0;color:#5b6571}
+        .lists{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:.4em 1.5em;margin:.4em 0 .8em}
+        .lists ol{margin:0;padding-left:1.4em}.lists b{white-space:nowrap}.none{color:#8a939d;margin:0}.pools{margin:.4em 0 .8em}tr.waiting td{color:#b26a00;font-weight:bold}
         """
 }

@@ -34,8 +34,10 @@ enum ValueText {
         return decimal(scaled) + " PiB"
     }
 
-    /// Seconds as `850ms`, `12.5s`, `3m 20s`, `2h 5m`, `3d 4h`.
+    /// Seconds as `850ms`, `12.5s`, `3m 20s`, `2h 5m`, `3d 4h`; `over 100y` beyond a century
+    /// (a forecast at a slight slope) or when not finite.
     package static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, abs(seconds) < 100 * 365.25 * 86_400 else { return "over 100y" }
         if seconds < 1, seconds > 0 { return decimal(seconds * 1000) + "ms" }
         if seconds < 60 { return decimal(seconds) + "s" }
         let whole = Int(seconds.rounded())

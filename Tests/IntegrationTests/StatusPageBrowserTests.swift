@@ -32,6 +32,10 @@ struct StatusPageBrowserTests {
         defer { _ = try? admin.query("DROP DATABASE \(database) WITH (FORCE)", []) }
         let load = try TestCluster.adminPrimary(database: database)
         _ = try load.query("CREATE TABLE events (id serial PRIMARY KEY, payload text)", [])
+        // Its key 10 million short of 2^31 - 1 and readable by the monitoring role: the load below
+        // uses it up, so the page lists when it runs out.
+        _ = try load.query("SELECT setval('events_id_seq', 2147483647 - 10000000)", [])
+        _ = try load.query("GRANT SELECT ON SEQUENCE events_id_seq TO pgvigil", [])
 
         var config = testConfig(
             targets: [
@@ -40,7 +44,13 @@ struct StatusPageBrowserTests {
                 // Nothing listens on port 1 of loopback: a target that is down.
                 TargetConfig(name: "analytics", dsn: "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2"),
             ], interval: .seconds(1))
+        if let bouncer = ProcessInfo.processInfo.environment["PGVIGIL_TEST_PGBOUNCER_DSN"] {
+            var target = TargetConfig(name: "bouncer", dsn: bouncer)
+            target.type = .pgbouncer
+            config.targets.append(target)
+        }
         config.history = ConfigDuration(.seconds(120))
+        config.collectors["sequences"] = CollectorOptions(interval: ConfigDuration(.seconds(1)), window: ConfigDuration(.seconds(30)))
         config.alerts.evaluationInterval = ConfigDuration(.seconds(1))
         config.alerts.spool = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-spool-\(UUID().uuidString)").path
         config.alerts.rules = [
@@ -60,8 +70,9 @@ struct StatusPageBrowserTests {
                 _ = try load.query("INSERT INTO events (payload) SELECT repeat('x', 200) FROM generate_series(1, 500 + (random() * 1500)::int)", [])
                 html = try await agent.get("/").body
                 return html.contains("<td>firing</td><td>IdleInTransaction</td>") && sparklinePoints(html, target: "primary") >= 20
+                    && html.contains("<td>sequence runs out (inserts fail)</td><td>\(database) public.events_id_seq</td>")
             }
-            #expect(ready, "the page never showed the firing alert and 20 points of history")
+            #expect(ready, "the page never showed the firing alert, 20 points of history and the sequence's deadline")
             defer { _ = try? idle.query("ROLLBACK", []) }
 
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgvigil-chromium-\(UUID().uuidString)")
@@ -89,6 +100,14 @@ struct StatusPageBrowserTests {
             #expect(sparklinePoints(rendered, target: "replica") >= 2)
             #expect(rendered.contains("<td>IdleInTransaction</td>"))
             #expect(rendered.contains(#"<span class="state down">down</span>"#))
+            // What on call reads first: the deadline, the primary's largest table and longest transaction, the pools.
+            #expect(rendered.contains("<td>primary</td><td>sequence runs out (inserts fail)</td><td>\(database) public.events_id_seq</td>"))
+            #expect(rendered.contains("<h3>Largest tables</h3><ol><li>"))
+            #expect(rendered.contains("<h3>Longest transactions</h3><ol><li>"))
+            if config.targets.contains(where: { $0.name == "bouncer" }) {
+                let pgBouncer = rendered.components(separatedBy: #"id="target-bouncer""#).last ?? ""
+                #expect(pgBouncer.contains("<th>clients waiting</th>") && pgBouncer.contains("Clients waiting <b>"))
+            }
             // No console message at all (errors, failed loads such as a favicon, CSP violations).
             let console = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains(":CONSOLE") }
             #expect(console.isEmpty, "console: \(console)")

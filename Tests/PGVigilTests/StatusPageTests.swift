@@ -87,4 +87,85 @@ import Testing
         #expect(ValueText.format(0.25, unit: .seconds) == "250ms")
         #expect(ValueText.format(12.345, unit: .perSecond) == "12.3/s")
     }
+
+    @Test func onCallSeesTheNearestDeadlinesTablesTransactionsBlockersAndPools() {
+        let archive = SeriesArchive()
+        let primary = [Label("target", "primary")]
+        let bouncer = [Label("target", "bouncer")]
+        let gauge = { (name: String, samples: [([Label], Double)]) in
+            MetricFamily(name: name, help: "", type: .gauge, samples: samples.map { Sample(labels: $0.0, value: $0.1) })
+        }
+        let app = primary + [Label("datname", "app")]
+        let events = app + [Label("schemaname", "public"), Label("relname", "events")]
+        let users = app + [Label("schemaname", "public"), Label("relname", "users")]
+        // An older run reported a forecast that the latest run no longer makes: it is not listed.
+        archive.append(
+            [gauge("pg_database_size_budget_forecast_seconds", [(app, 60)])], source: SeriesSource(target: "primary", collector: "table_sizes"),
+            timestamp: now - 600, capacity: 10, retention: 3600)
+        archive.append(
+            [
+                gauge("pg_stat_user_tables_total_size_bytes", [(events, 5 * 1_073_741_824), (users, 1_048_576)]),
+                gauge("pg_stat_user_tables_total_size_growth_bytes_per_day", [(events, 2 * 1_048_576), (users, -1024)]),
+            ], source: SeriesSource(target: "primary", collector: "table_sizes"), timestamp: now - 60, capacity: 10, retention: 3600)
+        archive.append(
+            [
+                gauge("pg_database_xid_wraparound_forecast_seconds", [(app, 90 * 86_400)]),
+                gauge("pg_database_xid_freeze_max_age_forecast_seconds", [(app, 3 * 86_400 + 7200)]),
+            ], source: SeriesSource(target: "primary", collector: "wraparound"), timestamp: now - 30, capacity: 10, retention: 3600)
+        archive.append(
+            [
+                gauge(
+                    "pg_sequence_exhaustion_forecast_seconds",
+                    [(app + [Label("schemaname", "public"), Label("sequencename", "orders_id_seq")], 3600)]),
+                gauge("pg_stat_activity_max_tx_duration_seconds", [(app, 7500), (primary + [Label("datname", "idle")], 0)]),
+                gauge("pg_locks_blocking_sessions", [(app, 2)]), gauge("pg_locks_max_sessions_blocked_by_one", [(app, 7)]),
+                // Partitions made for a decade: beyond the deadlines' horizon of a year.
+                gauge("pg_partitioned_table_future_coverage_seconds", [(events, 10 * 365 * 86_400)]),
+            ], source: SeriesSource(target: "primary", collector: "misc"), timestamp: now - 10, capacity: 10, retention: 3600)
+        let pool = { (database: String) in bouncer + [Label("database", database), Label("user", "app")] }
+        archive.append(
+            [
+                gauge("pgbouncer_pools_client_active_connections", [(pool("app"), 20), (pool("reports"), 1)]),
+                gauge("pgbouncer_pools_client_waiting_connections", [(pool("app"), 0), (pool("reports"), 4)]),
+                gauge("pgbouncer_pools_server_active_connections", [(pool("app"), 10), (pool("reports"), 1)]),
+                gauge("pgbouncer_pools_server_idle_connections", [(pool("app"), 5), (pool("reports"), 0)]),
+                gauge("pgbouncer_pools_server_used_connections", [(pool("app"), 0), (pool("reports"), 0)]),
+                gauge("pgbouncer_pools_client_maxwait_seconds", [(pool("app"), 0), (pool("reports"), 12.5)]),
+            ], source: SeriesSource(target: "bouncer", collector: "pgbouncer"), timestamp: now - 5, capacity: 10, retention: 3600)
+        var (served, _) = snapshot()
+        var pgBouncer = TargetStatus(name: "bouncer", labels: bouncer, interval: 15)
+        pgBouncer.up = true
+        pgBouncer.server = ServerInfo(versionNumber: 0, version: "PgBouncer 1.18.0", isInRecovery: false)
+        pgBouncer.server?.isPgBouncer = true
+        served.targets.append(pgBouncer)
+        let html = StatusPage(archive: archive, history: 3600).render(served, alerts: [], now: now)
+
+        // Deadlines, soonest first; the one a later run dropped is gone; within a week is marked.
+        let deadlines = html.components(separatedBy: #"<section id="deadlines">"#).last?.components(separatedBy: "</section>").first ?? ""
+        #expect(
+            deadlines.contains(
+                #"<tr class="soon"><td>1h 0m</td><td>primary</td><td>sequence runs out (inserts fail)</td><td>app public.orders_id_seq</td></tr>"#
+                    + #"<tr class="soon"><td>3d 2h</td><td>primary</td><td>forced anti-wraparound vacuum</td><td>app</td></tr>"#
+                    + #"<tr><td>90d 0h</td><td>primary</td><td>transaction IDs run out (writes stop)</td><td>app</td></tr>"#))
+        #expect(!deadlines.contains("size budget") && !deadlines.contains("partitions"))
+        // The primary's lists: tables by size with their growth, the fastest-growing, transactions, blockers.
+        #expect(
+            html.contains(
+                "<h3>Largest tables</h3><ol><li>app public.events <b>5 GiB</b> +2 MiB/day</li><li>app public.users <b>1 MiB</b> −1 KiB/day</li></ol>")
+        )
+        #expect(html.contains("<h3>Fastest-growing tables</h3><ol><li>app public.events <b>+2 MiB/day</b></li></ol>"))
+        #expect(html.contains("<h3>Longest transactions</h3><ol><li>app <b>2h 5m</b></li></ol>"))
+        #expect(html.contains("<h3>Blocking sessions</h3><ol><li>app <b>2 root blockers</b>, up to 7 sessions waiting on one</li></ol>"))
+        // The PgBouncer: its pools, waiting ones first, and its own sparklines instead of PostgreSQL's.
+        let pgBouncerSection = html.components(separatedBy: #"id="target-bouncer""#).last ?? ""
+        #expect(
+            pgBouncerSection.contains(
+                #"<tr class="waiting"><td>reports</td><td>app</td><td>1</td><td>4</td><td>1</td><td>0</td><td>0</td><td>12.5s</td></tr>"#
+                    + "<tr><td>app</td><td>app</td><td>20</td><td>0</td><td>10</td><td>5</td><td>0</td><td>0s</td></tr>"))
+        #expect(pgBouncerSection.contains("Clients waiting <b>4</b>") && pgBouncerSection.contains("Server connections <b>16</b>"))
+        #expect(pgBouncerSection.contains("Longest client wait <b>12.5s</b>") && !pgBouncerSection.contains("Cache hit ratio"))
+        // A target that is down has no lists.
+        let replicaSection = html.components(separatedBy: #"id="target-replica""#).last?.components(separatedBy: "</section>").first ?? ""
+        #expect(!replicaSection.contains("Largest tables"))
+    }
 }
