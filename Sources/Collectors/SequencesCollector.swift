@@ -48,7 +48,8 @@ struct SequencesCollector: Collector {
                 AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
             LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
             LEFT JOIN pg_type t ON t.oid = a.atttypid
-            WHERE NOT s.seqcycle AND NOT pg_is_other_temp_schema(n.oid)
+            -- Unlogged sequences have no value on a standby (older minor releases raise an error).
+            WHERE NOT s.seqcycle AND NOT pg_is_other_temp_schema(n.oid) AND (c.relpersistence <> 'u' OR NOT pg_is_in_recovery())
         ), valued AS (
             SELECT *, CASE WHEN readable THEN pg_sequence_last_value(oid)::float8 END AS last_value FROM sequences
         ), used AS (

@@ -41,14 +41,16 @@ struct Deadline: Sendable {
     static let horizon = 365 * 86_400.0
 
     /// The `limit` nearest deadlines within `horizon` in `archive`'s current values (what the
-    /// collectors reported in their latest run: a forecast that went absent is not listed), soonest first.
-    static func nearest(in archive: SeriesArchive, limit: Int) -> [Entry] {
+    /// collectors reported in their latest run: a forecast that went absent is not listed), as of
+    /// `now` (a value computed a while ago has that much less left), soonest first.
+    static func nearest(in archive: SeriesArchive, now: Double, limit: Int) -> [Entry] {
         let entries = all.flatMap { deadline in
-            archive.current(named: deadline.metric) { _ in true }.filter { $0.point.value <= horizon }.map { labels, point in
-                Entry(
-                    seconds: point.value, target: labels.first { $0.name == "target" }?.value ?? "", event: deadline.event,
-                    object: deadline.object(labels))
-            }
+            archive.current(named: deadline.metric) { _ in true }.map { ($0.labels, $0.point.value - max(0, now - $0.point.timestamp)) }
+                .filter { $0.1 <= horizon }.map { labels, seconds in
+                    Entry(
+                        seconds: seconds, target: labels.first { $0.name == "target" }?.value ?? "", event: deadline.event,
+                        object: deadline.object(labels))
+                }
         }
         return Array(entries.sorted { ($0.seconds, $0.target, $0.object) < ($1.seconds, $1.target, $1.object) }.prefix(limit))
     }

@@ -51,7 +51,7 @@ package struct StatusPage: Sendable {
             <p class="meta">version \(PGVigilVersion.current)\(shard.map { " · shard \(HTMLText.escaped($0))" } ?? "") · \(windowLinks(showing: window)) · refreshes every \(refresh)s ·
             <a href="/metrics">/metrics</a> · <a href="/readyz">/readyz</a> · <a href="/api/v1/alerts">/api/v1/alerts</a></p></header>
             \(alertsSection(alerts, now: now))
-            \(deadlinesSection())
+            \(deadlinesSection(now: now))
             <main>\(snapshot.targets.map { targetSection($0, now: now, window: window) }.joined(separator: "\n"))</main>
             </body></html>
             """
@@ -85,8 +85,8 @@ package struct StatusPage: Sendable {
     }
 
     /// The nearest deadlines the forecasts see, soonest first.
-    private func deadlinesSection() -> String {
-        let nearest = Deadline.nearest(in: archive, limit: Self.deadlinesShown)
+    private func deadlinesSection(now: Double) -> String {
+        let nearest = Deadline.nearest(in: archive, now: now, limit: Self.deadlinesShown)
         guard !nearest.isEmpty else {
             return #"<section id="deadlines"><h2>Nearest deadlines</h2><p class="ok">No limit is forecast to be reached within a year.</p></section>"#
         }

@@ -42,12 +42,18 @@ struct ConsolidatedSeries: Sendable {
     /// How many points it holds at most.
     var capacity: Int { Int(averages.capacity) }
 
-    /// Adds a sample taken at `timestamp`. A sample of an earlier step than the open one (the
-    /// clock went back) is counted in the open step rather than rewrite closed ones.
+    /// How many closed steps it holds.
+    var closedSteps: Double { Double(averages.count) }
+
+    /// Adds a sample taken at `timestamp`. A sample of the step before the open one (the clock
+    /// stepped back a little) is counted in the open step. One further back (the clock was far
+    /// ahead and was corrected) drops the open step and starts again from the sample's: the
+    /// streams then start anew at its close, rather than every later sample being counted in a
+    /// step of the future until the clock gets there.
     mutating func add(_ value: Double, at timestamp: Double) {
         let number = UInt64(max(0, (timestamp / step).rounded(.down)))
-        guard var current = open, number <= current.number else {
-            close()
+        guard var current = open, number <= current.number, number + 1 >= current.number else {
+            if let current = open, number < current.number { open = nil } else { close() }
             open = OpenStep(number: number, minimum: value, maximum: value, sum: value, count: 1, last: value)
             return
         }
@@ -132,8 +138,15 @@ extension ConsolidatedSeries {
         averages = try CompressedSeries(from: &reader)
         minimums = keepsExtremes ? try CompressedSeries(from: &reader) : CompressedSeries(capacity: 1)
         maximums = keepsExtremes ? try CompressedSeries(from: &reader) : CompressedSeries(capacity: 1)
-        if let number = open?.number, let last = averages.lastCycle, last >= number {
-            throw ArchiveSnapshotError(message: "a tier's open step is not after its closed ones")
+        let streams = keepsExtremes ? [averages, minimums, maximums] : [averages]
+        guard streams.allSatisfy({ $0.capacity == averages.capacity && $0.lastCycle == averages.lastCycle }) else {
+            throw ArchiveSnapshotError(message: "a tier's minimums, averages and maximums do not match")
+        }
+        if let open {
+            guard open.count >= 1, open.count.isFinite else { throw ArchiveSnapshotError(message: "a tier's open step has no samples") }
+            if let last = averages.lastCycle, last >= open.number {
+                throw ArchiveSnapshotError(message: "a tier's open step is not after its closed ones")
+            }
         }
     }
 }

@@ -20,6 +20,17 @@ package final class SeriesArchive: Sendable {
         /// One per tier, finest first.
         var consolidated: [ConsolidatedSeries] = []
 
+        /// Whether the series is forgotten at `timestamp`: not updated for its `retention`, or,
+        /// once its first tier holds an hour of steps (a series that lived, not a passing one
+        /// such as a statement that left the top list), for `tierReach`, so an outage or a table
+        /// that left the top list for a while keeps its days of tiers.
+        func isExpired(at timestamp: Double, tierReach: Double) -> Bool {
+            let idle = timestamp - lastUpdated
+            guard idle > retention else { return false }
+            guard let first = consolidated.first, first.closedSteps * first.step >= 3600 else { return true }
+            return idle > tierReach
+        }
+
         mutating func record(cycle: UInt64, value: Double, at timestamp: Double) {
             points.append(cycle: cycle, value: value)
             for index in consolidated.indices { consolidated[index].add(value, at: timestamp) }
@@ -31,7 +42,9 @@ package final class SeriesArchive: Sendable {
         func points(on timeline: CycleTimeline, since start: Double, _ consolidation: Consolidation = .avg) -> [SeriesPoint] {
             var found = points.points(on: timeline, since: start)
             var end = found.first?.timestamp ?? lastUpdated
-            for tier in consolidated where end > start {
+            // A tier is decoded only when a whole step of it fits before the raw points: short
+            // windows (rules, derived series) read the raw points alone.
+            for tier in consolidated where end - start >= tier.step {
                 let older = tier.points(from: start, before: end, consolidation)
                 guard let oldest = older.first else { continue }
                 found = older + found
@@ -94,8 +107,9 @@ package final class SeriesArchive: Sendable {
             if contents.appendsSinceSweep >= 64 {
                 contents.appendsSinceSweep = 0
                 // Only the families that hold a forgotten series are rebuilt.
-                for (name, series) in contents.families where series.values.contains(where: { timestamp - $0.lastUpdated > $0.retention }) {
-                    let kept = series.filter { timestamp - $0.value.lastUpdated <= $0.value.retention }
+                let reach = reach(history: 0)
+                for (name, series) in contents.families where series.values.contains(where: { $0.isExpired(at: timestamp, tierReach: reach) }) {
+                    let kept = series.filter { !$0.value.isExpired(at: timestamp, tierReach: reach) }
                     contents.families[name] = kept.isEmpty ? nil : kept
                 }
             }
@@ -138,7 +152,9 @@ package final class SeriesArchive: Sendable {
         let (family, timelines) = contents.withLockedValue { ($0.families[name] ?? [:], $0.timelines) }
         return family.compactMap { labels, stored in
             let timeline = timelines[stored.timeline]
-            guard let cycle = stored.points.lastCycle, cycle == timeline.latestCycle, let value = stored.points.lastValue,
+            // While a cycle is open (its derived families not yet stored), the one before it is current too.
+            guard let cycle = stored.points.lastCycle, let latest = timeline.latestCycle,
+                cycle == latest || (timeline.latestIsOpen && cycle + 1 == latest), let value = stored.points.lastValue,
                 let timestamp = timeline.timestamp(of: cycle), isIncluded(labels)
             else { return nil }
             return (labels, SeriesPoint(timestamp: timestamp, value: value))
@@ -227,6 +243,10 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
                 values[index].points = values[index].points.resized(to: Int(new.points.capacity))
                 values[index].retention = new.retention
             }
+            if values[index].consolidated.count != tiers.count {
+                // Restored without tiers (a version 1 file, or tiers configured since): made now, when the kind is known.
+                values[index].consolidated = tiers.map { ConsolidatedSeries(tier: $0, keepsExtremes: keepsExtremes) }
+            }
             values[index].record(cycle: cycle, value: sample.value, at: timestamp)
         }
     }
@@ -235,9 +255,9 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
 extension [ConsolidatedSeries] {
     /// Restored tiers made to fit `tiers`, the configured ones: a tier whose step is still
     /// configured keeps its points (resized to the configured reach); the others start empty, of
-    /// the kind the restored ones were (a gauge's, when none were saved).
+    /// the kind the restored ones were. None when none were saved (made at the next record).
     func reconciled(with tiers: [HistoryTier]) -> [ConsolidatedSeries] {
-        let keepsExtremes = first?.keepsExtremes ?? true
+        guard let keepsExtremes = first?.keepsExtremes else { return [] }
         return tiers.map { tier in
             guard let kept = first(where: { $0.step == tier.step }) else { return ConsolidatedSeries(tier: tier, keepsExtremes: keepsExtremes) }
             return kept.resized(toCapacity: tier.capacity)

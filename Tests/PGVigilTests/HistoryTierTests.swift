@@ -117,4 +117,74 @@ import Testing
         // The 5-minute steps of the last day (the hourly tier starts empty).
         #expect(oldest > now - Self.day - 600 && oldest < now - Self.day + 600, "\(now - oldest) s back")
     }
+
+    @Test func aSeriesThatLivedKeepsItsTiersThroughAnOutageAndAPassingOneDoesNot() throws {
+        let (archive, now) = archive(days: 1)
+        // A statement that showed for ten minutes, then left the top list.
+        for offset in stride(from: 0.0, to: 600, by: 15) {
+            archive.append(
+                [MetricFamily(name: "passing", help: "", type: .gauge, samples: [Sample(labels: Self.labels, value: 1)])],
+                source: SeriesSource(target: "t", collector: "other"), timestamp: now - 3 * 3600 + offset, capacity: 240, retention: 7200)
+        }
+        // Two hours later (past the 2 h retention) only another source writes: the sweep runs.
+        for offset in stride(from: 0.0, to: 64 * 15, by: 15) {
+            archive.append(
+                [MetricFamily(name: "other", help: "", type: .gauge, samples: [Sample(labels: Self.labels, value: 1)])],
+                source: SeriesSource(target: "u", collector: "c"), timestamp: now + 2 * 3600 + offset, capacity: 240, retention: 7200)
+        }
+        let later = now + 2 * 3600 + 64 * 15
+        #expect(points(archive, "pg_database_size_bytes", window: Self.day, now: later).count > 250)
+        #expect(points(archive, "passing", window: Self.day, now: later).isEmpty)
+    }
+
+    @Test func aClockFarAheadThenCorrectedDoesNotFreezeTheTier() {
+        var tier = ConsolidatedSeries(tier: HistoryTier(step: 300, keep: Self.day), keepsExtremes: true)
+        let start = 1_700_000_000.0
+        tier.add(1, at: start)
+        tier.add(2, at: start + 300)
+        tier.add(99, at: start + 10 * 365 * Self.day)  // a wrong clock, then corrected
+        tier.add(3, at: start + 600)
+        tier.add(4, at: start + 900)
+        // The future step never closed (its one sample is dropped); the tier goes on from the corrected clock.
+        #expect(tier.points(from: 0, before: .infinity, .avg).map(\.value) == [1, 2, 3])
+        // A step back by less than a step is counted in the open step.
+        tier.add(5, at: start + 899)
+        tier.add(6, at: start + 1200)
+        #expect(tier.points(from: 0, before: .infinity, .avg).map(\.value) == [1, 2, 3, 4.5])
+    }
+
+    @Test func seriesRestoredWithoutTiersGetThemOfTheirKindAtTheirNextSample() throws {
+        let untiered = SeriesArchive()
+        let counter = { (value: Double) in
+            [MetricFamily(name: "pg_stat_database_xact_commit_total", help: "", type: .counter, samples: [Sample(labels: Self.labels, value: value)])]
+        }
+        untiered.append(counter(1), source: SeriesSource(target: "t", collector: "c"), timestamp: Self.start, capacity: 240, retention: 7200)
+        let restored = SeriesArchive(tiers: Self.tiers)
+        try restored.restore(untiered.snapshot())
+        for step in 1...40 {
+            restored.append(
+                counter(Double(step)), source: SeriesSource(target: "t", collector: "c"), timestamp: Self.start + 15 * Double(step), capacity: 240,
+                retention: 7200)
+        }
+        // A counter's tier keeps its last value: minimum and maximum read the same.
+        let minimums = points(restored, "pg_stat_database_xact_commit_total", window: Self.day, now: Self.start + 3000, .min)
+        let maximums = points(restored, "pg_stat_database_xact_commit_total", window: Self.day, now: Self.start + 3000, .max)
+        #expect(minimums == maximums && minimums.count == 41)
+    }
+
+    @Test func theCurrentValueOfADerivedSeriesHoldsWhileItsCycleIsOpen() {
+        let archive = SeriesArchive()
+        let source = SeriesSource(target: "t", collector: "c")
+        let forecast = [MetricFamily(name: "forecast_seconds", help: "", type: .gauge, samples: [Sample(labels: Self.labels, value: 60)])]
+        let base = [MetricFamily(name: "age", help: "", type: .gauge, samples: [Sample(labels: Self.labels, value: 1)])]
+        archive.append(base, source: source, timestamp: 100, capacity: 10, retention: 3600, completing: false)
+        archive.append(forecast, source: source, timestamp: 100, capacity: 10, retention: 3600)
+        // The next cycle's base families are stored, its derived ones not yet.
+        archive.append(base, source: source, timestamp: 115, capacity: 10, retention: 3600, completing: false)
+        #expect(archive.current(named: "forecast_seconds") { _ in true }.map(\.point) == [SeriesPoint(timestamp: 100, value: 60)])
+        // Once that cycle completes without the forecast, it is no longer current.
+        archive.append([], source: source, timestamp: 115, capacity: 10, retention: 3600)
+        archive.append(base, source: source, timestamp: 130, capacity: 10, retention: 3600)
+        #expect(archive.current(named: "forecast_seconds") { _ in true }.isEmpty)
+    }
 }

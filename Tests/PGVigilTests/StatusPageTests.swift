@@ -140,13 +140,14 @@ import Testing
         served.targets.append(pgBouncer)
         let html = StatusPage(archive: archive, history: 3600).render(served, alerts: [], now: now)
 
-        // Deadlines, soonest first; the one a later run dropped is gone; within a week is marked.
+        // Deadlines, soonest first, less the time since they were computed; the one a later run
+        // dropped is gone; within a week is marked.
         let deadlines = html.components(separatedBy: #"<section id="deadlines">"#).last?.components(separatedBy: "</section>").first ?? ""
         #expect(
             deadlines.contains(
-                #"<tr class="soon"><td>1h 0m</td><td>primary</td><td>sequence runs out (inserts fail)</td><td>app public.orders_id_seq</td></tr>"#
-                    + #"<tr class="soon"><td>3d 2h</td><td>primary</td><td>forced anti-wraparound vacuum</td><td>app</td></tr>"#
-                    + #"<tr><td>90d 0h</td><td>primary</td><td>transaction IDs run out (writes stop)</td><td>app</td></tr>"#))
+                #"<tr class="soon"><td>59m 50s</td><td>primary</td><td>sequence runs out (inserts fail)</td><td>app public.orders_id_seq</td></tr>"#
+                    + #"<tr class="soon"><td>3d 1h</td><td>primary</td><td>forced anti-wraparound vacuum</td><td>app</td></tr>"#
+                    + #"<tr><td>89d 23h</td><td>primary</td><td>transaction IDs run out (writes stop)</td><td>app</td></tr>"#))
         #expect(!deadlines.contains("size budget") && !deadlines.contains("partitions"))
         // The primary's lists: tables by size with their growth, the fastest-growing, transactions, blockers.
         #expect(
