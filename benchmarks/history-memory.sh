@@ -6,7 +6,8 @@
 # the same for a consolidated tier (history_tiers): 1 h of raw points with and without a tier of
 # 2,304 points (8 days of 5-minute steps), the difference per series and per tier point.
 #
-#   benchmarks/history-memory.sh [SERIES]     (default 5463 series; builds in release mode; ~1 minute)
+#   benchmarks/history-memory.sh [SERIES]     (default 5463 series; builds in release mode; ~4 minutes,
+#                                              most of it filling the tier twice at a step every 2 samples)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERIES=${1:-5463}
