@@ -29,10 +29,13 @@ struct OnCallLists: Sendable {
             .sorted { ($0.value, $1.labels.description) > ($1.value, $0.labels.description) }
     }
 
+    /// The current values of `name` on `target` by their labels.
+    private func byLabels(_ name: String, on target: String) -> [[Label]: Double] {
+        Dictionary(current(name, on: target).map { ($0.labels, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
     private func postgresLists(_ target: String) -> String {
-        let growth = Dictionary(
-            current("pg_stat_user_tables_total_size_growth_bytes_per_day", on: target).map { ($0.labels, $0.value) },
-            uniquingKeysWith: { first, _ in first })
+        let growth = byLabels("pg_stat_user_tables_total_size_growth_bytes_per_day", on: target)
         let largest = current("pg_stat_user_tables_total_size_bytes", on: target).prefix(Self.rows).map { table in
             Self.name(table.labels) + " <b>" + ValueText.bytes(table.value) + "</b>"
                 + (growth[table.labels].map { " " + Self.perDay($0) } ?? "")
@@ -43,8 +46,7 @@ struct OnCallLists: Sendable {
         let longest = current("pg_stat_activity_max_tx_duration_seconds", on: target).filter { $0.value > 0 }.prefix(Self.rows).map {
             Self.name($0.labels) + " <b>" + ValueText.duration($0.value) + "</b>"
         }
-        let heldByOne = Dictionary(
-            current("pg_locks_max_sessions_blocked_by_one", on: target).map { ($0.labels, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let heldByOne = byLabels("pg_locks_max_sessions_blocked_by_one", on: target)
         let blocking = current("pg_locks_blocking_sessions", on: target).filter { $0.value > 0 }.prefix(Self.rows).map { roots in
             Self.name(roots.labels) + " <b>" + ValueText.decimal(roots.value) + " root blocker" + (roots.value == 1 ? "" : "s") + "</b>"
                 + (heldByOne[roots.labels].map { ", up to " + ValueText.decimal($0) + " sessions waiting on one" } ?? "")

@@ -1,6 +1,5 @@
 // Maps a request to its response from the served snapshot; pure, so it is unit tested without sockets.
 import Alerting
-import Config
 import Exposition
 import NIOCore
 import NIOHTTP1
@@ -130,16 +129,12 @@ package struct Router: Sendable {
         case .series:
             return seriesHistory.respond(query: query, now: now)
         case .statusPage:
-            var window = statusPage.history
-            if let text = query["window"] {
-                let reach = statusPage.archive.reach(history: statusPage.history)
-                guard let duration = try? ConfigDuration(validating: text).duration, duration > .zero, duration.seconds <= reach else {
-                    return .text(
-                        .badRequest,
-                        "window: \(text) is not a duration from 1ms to \(ConfigDuration(.milliseconds(Int64(reach * 1000)))), the history the agent keeps"
-                    )
-                }
-                window = duration.seconds
+            let window: Double
+            do {
+                window = try HistoryWindow.seconds(
+                    query["window"], history: statusPage.history, reach: statusPage.archive.reach(history: statusPage.history))
+            } catch {
+                return .text(.badRequest, error.message)
             }
             return HTTPResponse(
                 status: .ok, contentType: "text/html; charset=utf-8",

@@ -43,20 +43,11 @@ package struct SeriesHistoryAPI: Sendable {
         } catch {
             return Self.badData("match: \(error)")
         }
-        var window = history
-        if let text = query["window"] {
-            let duration: Duration
-            do {
-                duration = try ConfigDuration(validating: text).duration
-            } catch {
-                return Self.badData("window: \(error)")
-            }
-            let reach = archive.reach(history: history)
-            guard duration > .zero, duration.seconds <= reach else {
-                return Self.badData(
-                    "window: \(text) is outside 1ms to \(ConfigDuration(.milliseconds(Int64(reach * 1000)))), the history the agent keeps")
-            }
-            window = duration.seconds
+        let window: Double
+        do {
+            window = try HistoryWindow.seconds(query["window"], history: history, reach: archive.reach(history: history))
+        } catch {
+            return Self.badData(error.message)
         }
         var consolidation = Consolidation.avg
         if let text = query["consolidation"] {

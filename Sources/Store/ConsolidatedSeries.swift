@@ -42,8 +42,8 @@ struct ConsolidatedSeries: Sendable {
     /// How many points it holds at most.
     var capacity: Int { Int(averages.capacity) }
 
-    /// How many closed steps it holds.
-    var closedSteps: Double { Double(averages.count) }
+    /// The seconds its closed steps cover.
+    var coveredSeconds: Double { Double(averages.count) * step }
 
     /// Adds a sample taken at `timestamp`. A sample of the step before the open one (the clock
     /// stepped back a little) is counted in the open step. One further back (the clock was far

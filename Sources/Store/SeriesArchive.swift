@@ -27,7 +27,7 @@ package final class SeriesArchive: Sendable {
         func isExpired(at timestamp: Double, tierReach: Double) -> Bool {
             let idle = timestamp - lastUpdated
             guard idle > retention else { return false }
-            guard let first = consolidated.first, first.closedSteps * first.step >= 3600 else { return true }
+            guard let first = consolidated.first, first.coveredSeconds >= 3600 else { return true }
             return idle > tierReach
         }
 
@@ -75,15 +75,18 @@ package final class SeriesArchive: Sendable {
     let contents = NIOLockedValueBox(Contents())
     /// The consolidated tiers every series keeps besides its raw points, finest first.
     package let tiers: [HistoryTier]
+    /// The longest tier's `keep` (0 without tiers).
+    let tierReach: Double
 
     /// Creates an empty archive whose series keep `tiers` (finest first) besides their raw points.
     package init(tiers: [HistoryTier] = []) {
         self.tiers = tiers.sorted { $0.step < $1.step }
+        tierReach = tiers.map(\.keep).max() ?? 0
     }
 
     /// How far back reads reach at most: the raw `history`, or the longest tier's.
     package func reach(history: Double) -> Double {
-        max(history, tiers.map(\.keep).max() ?? 0)
+        max(history, tierReach)
     }
 
     /// Appends each sample of `families`, written by `source` at `timestamp`, to its series, which
@@ -107,9 +110,8 @@ package final class SeriesArchive: Sendable {
             if contents.appendsSinceSweep >= 64 {
                 contents.appendsSinceSweep = 0
                 // Only the families that hold a forgotten series are rebuilt.
-                let reach = reach(history: 0)
-                for (name, series) in contents.families where series.values.contains(where: { $0.isExpired(at: timestamp, tierReach: reach) }) {
-                    let kept = series.filter { !$0.value.isExpired(at: timestamp, tierReach: reach) }
+                for (name, series) in contents.families where series.values.contains(where: { $0.isExpired(at: timestamp, tierReach: tierReach) }) {
+                    let kept = series.filter { !$0.value.isExpired(at: timestamp, tierReach: tierReach) }
                     contents.families[name] = kept.isEmpty ? nil : kept
                 }
             }

@@ -13,7 +13,7 @@ package enum Doctor {
         defer { pool.shutdownGracefully { _ in } }
         return await withTaskGroup(of: (Int, DoctorExamination).self) { group in
             for (index, target) in config.targets.enumerated() {
-                group.addTask {
+                group.addTask(priority: nil) {
                     (index, await examine(target, timeout: config.timeout.duration, lane: TargetLane(sharing: pool)))
                 }
             }
