@@ -12,8 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SERIES=${1:-5463}
 
-swift build -c release --product pgvigil-bench >/dev/null
-bench="$(swift build -c release --show-bin-path)/pgvigil-bench"
+bench=$(scripts/build-release.sh pgvigil-bench)
 rss() { "$bench" "$SERIES" "$@" | sed -n 's/.*rss_kib=\([0-9]*\).*/\1/p'; }
 
 short=$(rss 2)

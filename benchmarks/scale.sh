@@ -16,7 +16,7 @@ export PRIMARY_PORT=58432
 DATABASES=${DATABASES:-10}
 TABLES=${TABLES:-1000}
 
-swift build -c release --product pgvigil >/dev/null
+binary=$(scripts/build-release.sh)
 scripts/pg-cluster.sh stop 2>/dev/null || true
 scripts/pg-cluster.sh start >/dev/null
 agent_pid=""
@@ -44,7 +44,7 @@ run_agent() {
     for i in $(seq 1 "$1"); do echo "  - { name: t$i, dsn: \"$dsn\", databases: $3 }"; done
     [ -z "${4:-}" ] || echo "collectors: $4"
   } >"$config"
-  .build/release/pgvigil run --config "$config" --log-level error &
+  "$binary" run --config "$config" --log-level error &
   agent_pid=$!
 }
 

@@ -20,7 +20,7 @@ export PRIMARY_PORT=57432
 SCRAPES=${SCRAPES:-1000}
 TABLES=${TABLES:-1000}
 
-swift build -c release --product pgvigil >/dev/null
+binary=$(scripts/build-release.sh)
 scripts/pg-cluster.sh stop 2>/dev/null || true
 scripts/pg-cluster.sh start >/dev/null
 pids=()
@@ -51,7 +51,7 @@ history: ${HISTORY:-1h}
 targets: [{ name: bench, dsn: "$dsn", databases: [bench] }]
 collectors: { table_sizes: { interval: 15s, limit: $TABLES } }
 YAML
-.build/release/pgvigil run --config "$config" --log-level warning &
+"$binary" run --config "$config" --log-level warning &
 pids+=($!)
 pgvigil_pid=$!
 

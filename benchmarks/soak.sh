@@ -25,7 +25,7 @@ AGENT_PORT=57810
 RECEIVER_PORT=57811
 work=$(mktemp -d)
 
-swift build -c release --product pgvigil >/dev/null
+binary=$(scripts/build-release.sh)
 scripts/pg-cluster.sh stop 2>/dev/null || true
 scripts/pg-cluster.sh start >/dev/null
 pids=()
@@ -76,7 +76,7 @@ alerts:
     - { alert: PostgresDown, expr: "pg_up == 0" }
     - { alert: AlwaysFiring, expr: "pg_settings_max_connections > 0" }
 YAML
-.build/release/pgvigil run --config "$work/pgvigil.yaml" --log-level warning 2>"$work/agent.log" &
+"$binary" run --config "$work/pgvigil.yaml" --log-level warning 2>"$work/agent.log" &
 agent=$!
 pids+=("$agent")
 

@@ -12,8 +12,7 @@ packages=$(sed -n 's/^ARG RUNTIME_PACKAGES="\(.*\)"$/\1/p' Dockerfile)
 [ -n "$packages" ] || { echo "Dockerfile: no ARG RUNTIME_PACKAGES=\"...\" line" >&2; exit 1; }
 echo "runtime packages: $packages"
 
-swift build -c release --static-swift-stdlib --product pgvigil
-binary="$(swift build -c release --show-bin-path)/pgvigil"
+binary=$(scripts/build-release.sh)
 
 work=$(mktemp -d /tmp/pgvigil-runtime.XXXXXX)
 cleanup() {

@@ -16,7 +16,7 @@ REPLICA_PORT=$((PRIMARY_PORT + 1))
 LISTEN=${LISTEN:-:9432}
 
 echo "== building pgvigil (release)"
-swift build -c release --product pgvigil
+binary=$(scripts/build-release.sh)
 
 echo "== starting PostgreSQL primary and replica"
 scripts/pg-cluster.sh stop 2>/dev/null || true
@@ -66,4 +66,4 @@ pgvigil is starting. In another terminal:
 Ctrl-C stops pgvigil, the load and the servers.
 
 TEXT
-.build/release/pgvigil run --config "$config"
+"$binary" run --config "$config"

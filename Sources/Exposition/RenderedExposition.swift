@@ -23,8 +23,10 @@ package struct RenderedExposition: Sendable {
         var deflated: (head: DeflatedSegment, tail: DeflatedSegment)?
 
         init(head: ByteBuffer, tail: ByteBuffer) {
-            self.head = head
-            self.tail = tail
+            // Exact-size copies: appending doubled the capacity, up to twice the bytes, and these
+            // are held until the next render.
+            self.head = ByteBuffer(bytes: head.readableBytesView)
+            self.tail = ByteBuffer(bytes: tail.readableBytesView)
             deflated = try? (DeflatedSegment(head), DeflatedSegment(tail))
         }
     }
