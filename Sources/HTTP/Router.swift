@@ -121,7 +121,7 @@ package struct Router: Sendable {
                 let known = snapshot.targets.map(\.name).joined(separator: ", ")
                 return .text(.notFound, "unknown target \"\(name)\"; targets are: \(known)")
             }
-            return metrics(exposition, now: now, head: head)
+            return metrics(exposition.exposition, now: now, head: head)
         case .healthz:
             return .text(.ok, "ok")
         case .alerts:

@@ -94,7 +94,8 @@ package enum FuzzTargets {
             families: [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [labels[0]], value: 1)])],
             lastSuccess: [([labels[0]], 1_000_004)])
         return Router(
-            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: ["primary": exposition], targets: [status])), alerts: AlertBoard([]),
+            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: ["primary": LazyExposition(exposition)], targets: [status])),
+            alerts: AlertBoard([]),
             seriesHistory: SeriesHistoryAPI(archive: archive, history: 3600), statementTexts: StatementTextCatalog(),
             statusPage: StatusPage(archive: archive, history: 3600), wallClock: { 1_000_005 })
     }()

@@ -19,7 +19,7 @@ package actor ExpositionPublisher {
     private let state: ServedState
     private var targetOrder: [String]
     private var statuses: [String: TargetStatus]
-    private var perTarget: [String: RenderedExposition] = [:]
+    private var perTarget: [String: LazyExposition] = [:]
     private var perTargetEncoded: [String: EncodedFamilies] = [:]
     private var agentEncoded = EncodedFamilies([])
     private let buildInfo = EncodedFamilies([SelfMetrics.buildInfo])
@@ -47,7 +47,7 @@ package actor ExpositionPublisher {
         statuses[status.name] = status
         let encoded = EncodedFamilies(await store.snapshot(target: status.name))
         perTargetEncoded[status.name] = encoded
-        perTarget[status.name] = RenderedExposition(encoded: [encoded, buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
+        perTarget[status.name] = LazyExposition(encoded: [encoded, buildInfo], lastSuccess: [(status.labels, status.lastSuccess)])
         changed()
     }
 

@@ -6,14 +6,14 @@ import Support
 package struct ServedSnapshot: Sendable {
     /// Every target's families together (for /metrics).
     package var exposition: RenderedExposition
-    /// Each target's own families (for /probe?target=).
-    package var perTarget: [String: RenderedExposition]
+    /// Each target's own families (for /probe?target=), rendered at the first request.
+    package var perTarget: [String: LazyExposition]
     /// Each target's latest status, in config order (for /readyz, /probe, the status page and
     /// alerting's view of which targets are down).
     package var targets: [TargetStatus]
 
     /// Creates a snapshot from its parts.
-    package init(exposition: RenderedExposition, perTarget: [String: RenderedExposition], targets: [TargetStatus]) {
+    package init(exposition: RenderedExposition, perTarget: [String: LazyExposition], targets: [TargetStatus]) {
         self.exposition = exposition
         self.perTarget = perTarget
         self.targets = targets

@@ -92,4 +92,23 @@ import Testing
 
                 """)
     }
+
+    @Test func aLazyExpositionServesWhatRenderingAtOnceWould() throws {
+        let families = EncodedFamilies([
+            MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: 1)]),
+            MetricFamily(name: "pg_a_total", help: "a", type: .counter, samples: [Sample(labels: [Label("target", "a")], value: 2)]),
+        ])
+        let lastSuccess: [(labels: [Label], timestamp: Double?)] = [([Label("target", "a")], 90)]
+        let eager = RenderedExposition(encoded: [families], lastSuccess: lastSuccess)
+        let lazy = LazyExposition(encoded: [families], lastSuccess: lastSuccess)
+        for format in [ExpositionFormat.prometheusText, .openMetrics] {
+            let expected = String(buffer: eager.body(now: 100, format: format))
+            #expect(expected.contains("pgvigil_last_sample_age_seconds{target=\"a\"} 10\n"))
+            // The first request renders, the second is served what it rendered.
+            #expect(String(buffer: lazy.exposition.body(now: 100, format: format)) == expected)
+            #expect(String(buffer: lazy.exposition.body(now: 100, format: format)) == expected)
+            let gzip = try #require(lazy.exposition.gzipBody(now: 100, format: format))
+            #expect(gzip == eager.gzipBody(now: 100, format: format))
+        }
+    }
 }

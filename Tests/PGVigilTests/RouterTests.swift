@@ -30,10 +30,12 @@ import Testing
             MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: statuses.map { Sample(labels: $0.labels, value: $0.up ? 1 : 0) })
         ]
         let exposition = RenderedExposition(families: families, lastSuccess: statuses.map { ($0.labels, $0.lastSuccess) })
-        var perTarget: [String: RenderedExposition] = [:]
+        var perTarget: [String: LazyExposition] = [:]
         for status in statuses {
-            perTarget[status.name] = RenderedExposition(
-                families: [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: status.labels, value: 1)])],
+            perTarget[status.name] = LazyExposition(
+                encoded: [
+                    EncodedFamilies([MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: status.labels, value: 1)])])
+                ],
                 lastSuccess: [(status.labels, status.lastSuccess)])
         }
         let now = self.now
