@@ -51,6 +51,7 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
         .target(
             name: "Support",
@@ -130,7 +131,9 @@ let package = Package(
             swiftSettings: layer),
         .executableTarget(
             name: "pgvigil",
-            dependencies: ["PGVigil", "Config", "Support", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "PGVigil", "Config", "Support", "CMalloc", logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: layer, linkerSettings: releaseLink
         ),
         // Benchmarks measured in process (benchmarks/ has the ones against real servers and peers).

@@ -3,6 +3,11 @@ import ArgumentParser
 import Config
 import PGVigil
 
+#if canImport(Glibc)
+import CMalloc
+import Glibc
+#endif
+
 /// The root command.
 @main
 struct PGVigilCommand: AsyncParsableCommand {
@@ -13,6 +18,7 @@ struct PGVigilCommand: AsyncParsableCommand {
 
     /// Parses and runs, mapping ArgumentParser's usage exit code (64) to 2.
     static func main() async {
+        limitMallocArenas()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -23,6 +29,16 @@ struct PGVigilCommand: AsyncParsableCommand {
         } catch {
             exitFor(error)
         }
+    }
+
+    /// Caps glibc's malloc arenas at two (unless `MALLOC_ARENA_MAX` says otherwise). By default
+    /// glibc gives threads up to eight arenas per core, and each target's lane thread kept the
+    /// freed pages of its own: 50 targets held 59.6 MiB with them, 57.0 with two (README
+    /// "Footprint"). The threads seldom allocate at once, so sharing costs no measurable time.
+    static func limitMallocArenas() {
+        #if canImport(Glibc)
+        if getenv("MALLOC_ARENA_MAX") == nil { mallopt(M_ARENA_MAX, 2) }
+        #endif
     }
 
     /// Prints `error` and exits with pgvigil's code for it.
