@@ -3,8 +3,9 @@
 # two processes holding the same series, one with a long history and one with 2 points, the RSS
 # difference divided by the samples the long one holds more. The series are shaped like a
 # target's (70 % never change, 20 % count up, 10 % wander), 15 s apart, filled twice over. Then
-# the same for a consolidated tier (history_tiers): 1 h of raw points with and without a tier of
-# 2,304 points (8 days of 5-minute steps), the difference per series and per tier point.
+# the same for the default consolidated tiers (history_tiers): 1 h of raw points with and without
+# tiers of 288 and 384 points (a day of 5-minute steps, 8 days of 30-minute ones), the difference
+# per series and per tier point.
 #
 #   benchmarks/history-memory.sh [SERIES]     (default 5463 series; builds in release mode; ~4 minutes,
 #                                              most of it filling the tier twice at a step every 2 samples)
@@ -25,9 +26,9 @@ for points in 240 1440 3600; do
 done
 
 raw=$(rss 240)
-tiered=$(rss 240 2304)
+tiered=$(rss 240 288 384)
 printf '\n%-28s %10s %14s %14s\n' "tier (points per series)" "RSS KiB" "KiB/series" "bytes/point"
 printf '%-28s %10s %14s %14s\n' "none" "$raw" "-" "-"
-printf '%-28s %10s %14s %14s\n' "2304 (8d at 5m)" "$tiered" \
+printf '%-28s %10s %14s %14s\n' "288 + 384 (1d 5m, 8d 30m)" "$tiered" \
   "$(awk -v l="$tiered" -v s="$raw" -v n="$SERIES" 'BEGIN { printf "%.1f", (l - s) / n }')" \
-  "$(awk -v l="$tiered" -v s="$raw" -v n="$SERIES" 'BEGIN { printf "%.2f", (l - s) * 1024 / (n * 2304) }')"
+  "$(awk -v l="$tiered" -v s="$raw" -v n="$SERIES" 'BEGIN { printf "%.2f", (l - s) * 1024 / (n * 672) }')"

@@ -8,8 +8,13 @@ package struct HistoryTierConfig: Sendable, Hashable, Codable {
     /// How long the points are kept.
     package var keep: ConfigDuration
 
-    /// The default tier: 5-minute points for 8 days (2,304 points a series).
-    package static let defaults = [HistoryTierConfig(step: ConfigDuration(.seconds(300)), keep: ConfigDuration(.seconds(8 * 86_400)))]
+    /// The default tiers, as RRD-style monitors keep them: 5-minute points for a day, then
+    /// 30-minute points for 8 days (288 + 384 points a series; one 5-minute tier for 8 days held
+    /// 2,304, three times the memory, for detail a week-long view does not show).
+    package static let defaults = [
+        HistoryTierConfig(step: ConfigDuration(.seconds(300)), keep: ConfigDuration(.seconds(86_400))),
+        HistoryTierConfig(step: ConfigDuration(.seconds(1_800)), keep: ConfigDuration(.seconds(8 * 86_400))),
+    ]
 
     /// Creates a value from its parts.
     package init(step: ConfigDuration, keep: ConfigDuration) {

@@ -1,10 +1,11 @@
 // Fills a series archive as a target's sampling would and prints the process's resident memory:
 // `benchmarks/history-memory.sh` runs it with a long and an almost empty history and divides the
 // difference by the samples the long one holds more (the two-agents method, without PostgreSQL).
-// With TIER_POINTS, each series also keeps a consolidated tier of that many points, one per two
-// samples (a 30 s step, so the tier fills in minutes of simulated time, not days).
+// With TIER_POINTS, each series also keeps consolidated tiers of those many points, the first one
+// per two samples (a 30 s step, so the tiers fill in minutes of simulated time, not days), each
+// further one six times as coarse (as 5 and 30 minutes are).
 //
-//   pgvigil-bench SERIES POINTS [TIER_POINTS]    e.g. 5463 240 (1 h at 15 s), 5463 240 2304
+//   pgvigil-bench SERIES POINTS [TIER_POINTS...]    e.g. 5463 240 (1 h at 15 s), 5463 240 288 384
 import Glibc
 import Store
 
@@ -37,16 +38,19 @@ func residentKiB() -> Int {
 }
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-guard arguments.count == 2 || arguments.count == 3, arguments.allSatisfy({ $0 > 0 }) else {
-    print("usage: pgvigil-bench SERIES POINTS [TIER_POINTS]")
+guard arguments.count >= 2, arguments.count == CommandLine.arguments.count - 1, arguments.allSatisfy({ $0 > 0 }) else {
+    print("usage: pgvigil-bench SERIES POINTS [TIER_POINTS...]")
     exit(2)
 }
 let (series, points) = (arguments[0], arguments[1])
-let tierPoints = arguments.count == 3 ? arguments[2] : 0
-let archive = SeriesArchive(tiers: tierPoints > 0 ? [HistoryTier(step: 30, keep: 30 * Double(tierPoints))] : [])
+let tiers = arguments.dropFirst(2).enumerated().map { index, tierPoints in
+    let step = 30 * pow(6, Double(index))
+    return HistoryTier(step: step, keep: step * Double(tierPoints))
+}
+let archive = SeriesArchive(tiers: tiers)
 let source = SeriesSource(target: "primary", collector: "bench")
-// Twice the history (and the tier), so every series has wrapped around and dropped its oldest points.
-let cycles = max(points * 2, tierPoints * 4, 8)
+// Twice the history (and the longest tier), so every series has wrapped around and dropped its oldest points.
+let cycles = max(points * 2, Int(2 * (tiers.map(\.keep).max() ?? 0) / 15), 8)
 for cycle in 0..<cycles {
     archive.append(
         families(series: series, cycle: cycle), source: source, timestamp: 1_000_000 + 15 * Double(cycle) + Double(cycle % 3) / 1000,
