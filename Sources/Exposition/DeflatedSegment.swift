@@ -26,9 +26,7 @@ struct DeflatedSegment: Sendable {
         let compressor = CompressionAlgorithm.deflate().compressor
         try compressor.startStream()
         defer { try? compressor.finishStream() }
-        // The compressor sizes its output for the worst case, about the input's size: keep a copy
-        // of only the deflated bytes, held until the next render.
-        deflated = ByteBuffer(bytes: try input.compressStream(with: compressor, flush: .sync).readableBytesView)
+        deflated = try input.compressStream(with: compressor, flush: .sync).exactCopy
     }
 
     /// One gzip member holding `segments` in order.

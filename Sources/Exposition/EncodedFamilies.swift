@@ -23,8 +23,7 @@ package struct EncodedFamilies: Sendable {
         for family in FamilyMerger.merge(families) {
             var lines = ByteBuffer()
             PrometheusTextEncoder.writeSamples(of: family, into: &lines)
-            // An exact-size copy: held until the target's next cycle, without the appends' slack.
-            encoded[family.name] = Family(help: family.help, type: family.type, lines: ByteBuffer(bytes: lines.readableBytesView))
+            encoded[family.name] = Family(help: family.help, type: family.type, lines: lines.exactCopy)
         }
         self.families = encoded
     }

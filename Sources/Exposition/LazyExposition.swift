@@ -17,13 +17,6 @@ package final class LazyExposition: Sendable {
         self.lastSuccess = lastSuccess
     }
 
-    /// An already rendered exposition (tests, fuzzing).
-    package init(_ exposition: RenderedExposition) {
-        encoded = []
-        lastSuccess = exposition.lastSuccess
-        rendered.withLockedValue { $0 = exposition }
-    }
-
     /// The rendered exposition: rendered by the first caller, shared by the rest.
     package var exposition: RenderedExposition {
         rendered.withLockedValue { cached in

@@ -23,10 +23,8 @@ package struct RenderedExposition: Sendable {
         var deflated: (head: DeflatedSegment, tail: DeflatedSegment)?
 
         init(head: ByteBuffer, tail: ByteBuffer) {
-            // Exact-size copies: appending doubled the capacity, up to twice the bytes, and these
-            // are held until the next render.
-            self.head = ByteBuffer(bytes: head.readableBytesView)
-            self.tail = ByteBuffer(bytes: tail.readableBytesView)
+            self.head = head.exactCopy
+            self.tail = tail.exactCopy
             deflated = try? (DeflatedSegment(head), DeflatedSegment(tail))
         }
     }

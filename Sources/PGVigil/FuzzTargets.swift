@@ -90,11 +90,14 @@ package enum FuzzTargets {
         var status = TargetStatus(name: "primary", labels: [labels[0]], interval: 15)
         status.up = true
         status.lastSuccess = 1_000_004
-        let exposition = RenderedExposition(
-            families: [MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [labels[0]], value: 1)])],
-            lastSuccess: [([labels[0]], 1_000_004)])
+        let encoded = EncodedFamilies([MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [labels[0]], value: 1)])])
+        let lastSuccess: [(labels: [Label], timestamp: Double?)] = [([labels[0]], 1_000_004)]
+        let exposition = RenderedExposition(encoded: [encoded], lastSuccess: lastSuccess)
         return Router(
-            state: ServedState(ServedSnapshot(exposition: exposition, perTarget: ["primary": LazyExposition(exposition)], targets: [status])),
+            state: ServedState(
+                ServedSnapshot(
+                    exposition: exposition, perTarget: ["primary": LazyExposition(encoded: [encoded], lastSuccess: lastSuccess)],
+                    targets: [status])),
             alerts: AlertBoard([]),
             seriesHistory: SeriesHistoryAPI(archive: archive, history: 3600), statementTexts: StatementTextCatalog(),
             statusPage: StatusPage(archive: archive, history: 3600), wallClock: { 1_000_005 })

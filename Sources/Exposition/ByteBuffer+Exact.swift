@@ -1,0 +1,9 @@
+// Rendered bytes kept between cycles without the room their building left.
+import NIOCore
+
+extension ByteBuffer {
+    /// A copy holding only the readable bytes, in storage of exactly that size. Buffers built by
+    /// appending double their capacity as they grow, and the compressor sizes its output for the
+    /// worst case (about its input's size): what is kept until the next render is copied first.
+    var exactCopy: ByteBuffer { ByteBuffer(bytes: readableBytesView) }
+}
