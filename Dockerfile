@@ -1,4 +1,4 @@
-# pgvigil in a container: the release build (scripts/build-release.sh) on the official Swift image, run on slim
+# pgvigil in a container: the release build (scripts/build-agent.sh) on the official Swift image, run on slim
 # Debian with only the C libraries it links (libpq, libyaml, libcrypt, libsnappy). scripts/check-runtime-image.sh builds
 # the same binary and proves it runs with only RUNTIME_PACKAGES' files (CI runs it; no Docker needed).
 #
@@ -16,8 +16,8 @@ WORKDIR /src
 COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
-COPY scripts/build-release.sh ./scripts/
-RUN install -D -m 0755 "$(scripts/build-release.sh)" /out/pgvigil
+COPY scripts/build-agent.sh ./scripts/
+RUN install -D -m 0755 "$(scripts/build-agent.sh)" /out/pgvigil
 
 FROM debian:bookworm-slim
 # The only packages the binary needs (ldd-checked by scripts/check-runtime-image.sh); curl is for HEALTHCHECK.

@@ -15,7 +15,7 @@ let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// postgres_exporter" has the figures): lld with packed relative relocations (RELR, a bitmap
 /// instead of 24 bytes for each of ~68,000 relocations read at every start), and no exported
 /// symbols (23,000 names that every library's symbol lookup searched first). The release build
-/// also links the Swift runtime in (`--static-swift-stdlib`, scripts/build-release.sh): a process
+/// also links the Swift runtime in (`--static-swift-stdlib`, scripts/build-agent.sh): a process
 /// then touches parts of one file instead of whole pages of five libraries.
 let releaseLink: [LinkerSetting] = [
     .unsafeFlags(

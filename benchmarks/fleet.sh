@@ -27,12 +27,7 @@ else
   targets=${FLEET_TARGETS:-200} minutes=${FLEET_MINUTES:-10} configuration=release
 fi
 interval=10
-if [ "$configuration" = release ]; then
-  binary=$(scripts/build-release.sh)
-else
-  swift build --product pgvigil >/dev/null
-  binary="$(swift build --show-bin-path)/pgvigil"
-fi
+binary=$(scripts/build-agent.sh "$configuration")
 
 work=$(mktemp -d /tmp/pgvigil-fleet-bench.XXXXXX)
 scripts/pg-cluster.sh stop 2>/dev/null || true

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SERIES=${1:-5463}
 
-bench=$(scripts/build-release.sh pgvigil-bench)
+bench=$(scripts/build-agent.sh release pgvigil-bench)
 rss() { "$bench" "$SERIES" "$@" | sed -n 's/.*rss_kib=\([0-9]*\).*/\1/p'; }
 
 short=$(rss 2)

@@ -34,12 +34,7 @@ if [ "$quick" = 1 ]; then
 else
   minutes=${PEER_MINUTES:-5} scrapes=200 wrk_seconds=10 full_points=240 configuration=release
 fi
-if [ "$configuration" = release ]; then
-  binary=$(scripts/build-release.sh)
-else
-  swift build --product pgvigil >/dev/null
-  binary="$(swift build --show-bin-path)/pgvigil"
-fi
+binary=$(scripts/build-agent.sh "$configuration")
 
 scripts/pg-cluster.sh stop 2>/dev/null || true
 scripts/pg-cluster.sh start >/dev/null

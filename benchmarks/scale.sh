@@ -16,7 +16,7 @@ export PRIMARY_PORT=58432
 DATABASES=${DATABASES:-10}
 TABLES=${TABLES:-1000}
 
-binary=$(scripts/build-release.sh)
+binary=$(scripts/build-agent.sh)
 scripts/pg-cluster.sh stop 2>/dev/null || true
 scripts/pg-cluster.sh start >/dev/null
 agent_pid=""

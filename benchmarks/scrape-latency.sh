@@ -20,7 +20,7 @@ export PRIMARY_PORT=57432
 SCRAPES=${SCRAPES:-1000}
 TABLES=${TABLES:-1000}
 
-binary=$(scripts/build-release.sh)
+binary=$(scripts/build-agent.sh)
 scripts/pg-cluster.sh stop 2>/dev/null || true
 scripts/pg-cluster.sh start >/dev/null
 pids=()

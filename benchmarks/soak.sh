@@ -25,7 +25,7 @@ AGENT_PORT=57810
 RECEIVER_PORT=57811
 work=$(mktemp -d)
 
-binary=$(scripts/build-release.sh)
+binary=$(scripts/build-agent.sh)
 scripts/pg-cluster.sh stop 2>/dev/null || true
 scripts/pg-cluster.sh start >/dev/null
 pids=()

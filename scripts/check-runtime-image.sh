@@ -12,7 +12,7 @@ packages=$(sed -n 's/^ARG RUNTIME_PACKAGES="\(.*\)"$/\1/p' Dockerfile)
 [ -n "$packages" ] || { echo "Dockerfile: no ARG RUNTIME_PACKAGES=\"...\" line" >&2; exit 1; }
 echo "runtime packages: $packages"
 
-binary=$(scripts/build-release.sh)
+binary=$(scripts/build-agent.sh)
 
 work=$(mktemp -d /tmp/pgvigil-runtime.XXXXXX)
 cleanup() {

@@ -16,7 +16,7 @@ REPLICA_PORT=$((PRIMARY_PORT + 1))
 LISTEN=${LISTEN:-:9432}
 
 echo "== building pgvigil (release)"
-binary=$(scripts/build-release.sh)
+binary=$(scripts/build-agent.sh)
 
 echo "== starting PostgreSQL primary and replica"
 scripts/pg-cluster.sh stop 2>/dev/null || true
