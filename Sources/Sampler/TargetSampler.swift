@@ -75,9 +75,8 @@ package actor TargetSampler {
             status.lastSuccess = wallClock()
             loop.cycleSucceeded()
         }
-        let selfFamilies = SelfMetrics.families(for: status)
-        await store.append(
-            selfFamilies, source: SeriesSource(target: target.name, collector: SelfMetrics.snapshotKey), timestamp: now,
+        let selfFamilies = await store.append(
+            SelfMetrics.families(for: status), source: SeriesSource(target: target.name, collector: SelfMetrics.snapshotKey), timestamp: now,
             capacity: capacity(for: target.baseInterval), retention: target.history.seconds)
         await store.setSnapshot(target: target.name, collector: SelfMetrics.snapshotKey, families: selfFamilies)
         await publisher.publish(status)
@@ -109,12 +108,15 @@ package actor TargetSampler {
             let start = ContinuousClock.now
             do {
                 let families = try await collector.collect(session, server: server)
-                let labelled = families.map { $0.prefixingLabels(target.labels) }
                 let capacity = capacity(for: scheduled.interval)
                 let source = SeriesSource(target: target.name, collector: collector.name)
-                await store.append(labelled, source: source, timestamp: now, capacity: capacity, retention: target.history.seconds, completing: false)
-                let derived = await collector.derive(from: families, history: history, now: now).map { $0.prefixingLabels(target.labels) }
-                await store.append(derived, source: source, timestamp: now, capacity: capacity, retention: target.history.seconds)
+                // The snapshot keeps the families as stored: with the archive's copy of their labels.
+                let labelled = await store.append(
+                    families.map { $0.prefixingLabels(target.labels) }, source: source, timestamp: now, capacity: capacity,
+                    retention: target.history.seconds, completing: false)
+                let derived = await store.append(
+                    collector.derive(from: families, history: history, now: now).map { $0.prefixingLabels(target.labels) }, source: source,
+                    timestamp: now, capacity: capacity, retention: target.history.seconds)
                 await store.setSnapshot(target: target.name, collector: collector.name, families: labelled + derived)
                 let series = (labelled + derived).reduce(0) { $0 + $1.samples.count }
                 status.collectors[collector.name] = .init(success: true, duration: (ContinuousClock.now - start).seconds, series: series)

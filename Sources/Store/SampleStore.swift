@@ -31,10 +31,12 @@ package actor SampleStore {
 
     /// Appends each sample of `families`, written by `source` at `timestamp`, to its series'
     /// history, which keeps `capacity` points; a series not updated for `retention` seconds is
-    /// eventually forgotten.
+    /// eventually forgotten. Returns `families` with the labels of the stored series (see
+    /// `SeriesArchive.append`), for the snapshot.
+    @discardableResult
     package func append(
         _ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double, completing: Bool = true
-    ) {
+    ) -> [MetricFamily] {
         archive.append(families, source: source, timestamp: timestamp, capacity: capacity, retention: retention, completing: completing)
     }
 

@@ -93,18 +93,23 @@ package final class SeriesArchive: Sendable {
     /// keeps `capacity` points; a series not updated for `retention` seconds is eventually
     /// forgotten. Unless `completing`, more of the same cycle follows (its derived families), and
     /// `recorded(after:)` leaves the cycle for later.
+    ///
+    /// Returns `families` with each sample's labels replaced by its series' stored labels (equal,
+    /// and the same storage): a snapshot kept from them holds no second copy of each label set.
+    @discardableResult
     package func append(
         _ families: [MetricFamily], source: SeriesSource, timestamp: Double, capacity: Int, retention: Double, completing: Bool = true
-    ) {
+    ) -> [MetricFamily] {
+        var families = families
         contents.withLockedValue { contents in
             let timeline = contents.timeline(of: source, capacity: capacity)
             let cycle = contents.timelines[timeline].cycle(at: timestamp)
             contents.timelines[timeline].latestIsOpen = !completing
             let stored = StoredSeries(points: CompressedSeries(capacity: capacity), timeline: timeline, lastUpdated: timestamp, retention: retention)
-            for family in families {
+            for index in families.indices {
                 // One lookup per family and one per series, appended in place (no copy of the series).
-                contents.families[family.name, default: [:]].record(
-                    family.samples, cycle: cycle, at: timestamp, new: stored, tiers: tiers, keepsExtremes: family.type != .counter)
+                contents.families[families[index].name, default: [:]].record(
+                    &families[index].samples, cycle: cycle, at: timestamp, new: stored, tiers: tiers, keepsExtremes: families[index].type != .counter)
             }
             contents.appendsSinceSweep += 1
             if contents.appendsSinceSweep >= 64 {
@@ -116,6 +121,7 @@ package final class SeriesArchive: Sendable {
                 }
             }
         }
+        return families
     }
 
     /// The points of one series within the last `window` seconds before `now`, oldest first.
@@ -228,11 +234,13 @@ private extension SeriesArchive.Contents {
 private extension Dictionary where Key == [Label], Value == SeriesArchive.StoredSeries {
     /// Appends each sample at `cycle` (at `timestamp`) to its series, made from `new` with empty
     /// `tiers` (keeping extremes or not) if it has none; a series restored with another capacity
-    /// or retention (the config changed across a restart) takes `new`'s first.
+    /// or retention (the config changed across a restart) takes `new`'s first. A sample of a
+    /// known series is given the series' stored labels.
     mutating func record(
-        _ samples: [Sample], cycle: UInt64, at timestamp: Double, new: SeriesArchive.StoredSeries, tiers: [HistoryTier], keepsExtremes: Bool
+        _ samples: inout [Sample], cycle: UInt64, at timestamp: Double, new: SeriesArchive.StoredSeries, tiers: [HistoryTier], keepsExtremes: Bool
     ) {
-        for sample in samples {
+        for position in samples.indices {
+            let sample = samples[position]
             // One hash of the labels for a known series: it is updated in place through its index.
             guard let index = index(forKey: sample.labels) else {
                 var series = new
@@ -241,6 +249,7 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
                 self[sample.labels] = series
                 continue
             }
+            samples[position].labels = keys[index]
             if values[index].points.capacity != new.points.capacity || values[index].retention != new.retention {
                 values[index].points = values[index].points.resized(to: Int(new.points.capacity))
                 values[index].retention = new.retention
