@@ -26,7 +26,7 @@ let releaseLink: [LinkerSetting] = [
 /// The tests reach every layer (each test file imports the ones it uses).
 let testDependencies: [Target.Dependency] = [
     "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support", "TestSupport",
-    "RemoteWrite", "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "CompressNIO", package: "compress-nio"),
+    "RemoteWrite", "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), "CZlib",
     nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
 ]
 
@@ -42,7 +42,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
-        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
@@ -65,7 +64,7 @@ let package = Package(
             name: "Exposition",
             dependencies: [
                 "CZlib", "Store", "Support",
-                nio("NIOCore"), nio("NIOConcurrencyHelpers"), .product(name: "CompressNIO", package: "compress-nio"),
+                nio("NIOCore"), nio("NIOConcurrencyHelpers"),
             ],
             swiftSettings: layer),
         .target(

@@ -3,7 +3,7 @@ import NIOCore
 
 extension ByteBuffer {
     /// A copy holding only the readable bytes, in storage of exactly that size. Buffers built by
-    /// appending double their capacity as they grow, and the compressor sizes its output for the
-    /// worst case (about its input's size): what is kept until the next render is copied first.
+    /// appending (a deflater's output too) double their capacity as they grow: what is kept until
+    /// the next render is copied first.
     var exactCopy: ByteBuffer { ByteBuffer(bytes: readableBytesView) }
 }

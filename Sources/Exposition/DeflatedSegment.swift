@@ -1,6 +1,5 @@
 // Pieces of a body compressed once and joined into one gzip stream: the fixed parts of /metrics.
 import CZlib
-import CompressNIO
 import NIOCore
 
 /// A piece of a body, raw-deflated on its own and ended with a sync flush (byte-aligned, no final
@@ -17,16 +16,24 @@ struct DeflatedSegment: Sendable {
     package var length: Int
 
     /// Deflates `bytes`.
-    package init(_ bytes: ByteBuffer) throws {
-        var input = bytes
-        crc = input.withUnsafeReadableBytes { bytes in
-            UInt32(truncatingIfNeeded: crc32_z(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), .init(bytes.count)))
+    package init(_ bytes: ByteBuffer, memory: Deflater.Memory = .large) throws {
+        try self.init(joining: [bytes], memory: memory)
+    }
+
+    /// Deflates the concatenation of `pieces` (slices of a rendered body), without joining them first.
+    init(joining pieces: [ByteBuffer], memory: Deflater.Memory = .large) throws {
+        let deflater = try Deflater(memory)
+        var output = ByteBuffer()
+        var crc: uLong = 0
+        for piece in pieces {
+            // CRC-32 goes on from the previous piece's.
+            crc = piece.withUnsafeReadableBytes { crc32_z(crc, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), .init($0.count)) }
+            try deflater.deflate(piece, flush: Z_NO_FLUSH, into: &output)
         }
-        length = input.readableBytes
-        let compressor = CompressionAlgorithm.deflate().compressor
-        try compressor.startStream()
-        defer { try? compressor.finishStream() }
-        deflated = try input.compressStream(with: compressor, flush: .sync).exactCopy
+        try deflater.deflate(ByteBuffer(), flush: Z_SYNC_FLUSH, into: &output)
+        deflated = output.exactCopy
+        self.crc = UInt32(truncatingIfNeeded: crc)
+        length = pieces.reduce(0) { $0 + $1.readableBytes }
     }
 
     /// One gzip member holding `segments` in order.

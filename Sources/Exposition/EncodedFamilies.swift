@@ -27,4 +27,16 @@ package struct EncodedFamilies: Sendable {
         }
         self.families = encoded
     }
+
+    private init(families: [String: Family]) {
+        self.families = families
+    }
+
+    /// The same families with their lines taken from `lines` (by family name): the same bytes
+    /// where a rendering keeps them, so this source's own copy can be freed.
+    func relocated(to lines: [String: ByteBuffer]) -> EncodedFamilies {
+        var relocated = families
+        for (name, bytes) in lines { relocated[name]?.lines = bytes }
+        return EncodedFamilies(families: relocated)
+    }
 }

@@ -4,35 +4,68 @@ import Store
 
 /// The exposition of a completed sampling cycle, rendered once and served as is.
 ///
+/// The sample lines of every family are kept once, in `lines`, for both formats: Prometheus text
+/// and OpenMetrics differ only in their HELP and TYPE lines (kept per family in `headers`) and
+/// OpenMetrics' closing `# EOF`. A plain scrape joins each family's header in its format with
+/// its lines. Each format is also deflated once, around the age family, so a gzip scrape only
+/// copies bytes and compresses that family.
+///
 /// `pgvigil_last_sample_age_seconds` must be true at the moment of the scrape, so it is not
-/// rendered here: the body is split where that family sorts, and the server writes the head,
-/// the age family, then the tail. Both formats are rendered (the sample lines twice, the
-/// headers per format) and deflated, so a scrape in either, plain or gzip, only copies bytes
-/// (and compresses the age family).
+/// rendered here: it is written where it sorts, between the families before it (the head) and
+/// after it (the tail).
 package struct RenderedExposition: Sendable {
     /// The name of the family rendered at scrape time.
     static let ageFamilyName = "pgvigil_last_sample_age_seconds"
 
-    /// One format's body around the age family, also deflated once for gzip-accepting scrapes.
-    private struct Halves: Sendable {
-        /// Families that sort before the age family.
-        var head: ByteBuffer
-        /// Families that sort after the age family (and OpenMetrics' `# EOF`).
-        var tail: ByteBuffer
-        /// `head` and `tail` deflated; nil if compressing failed (then gzip is not offered).
-        var deflated: (head: DeflatedSegment, tail: DeflatedSegment)?
+    /// Where each family's bytes are: its header in each format in `headers`, its sample lines
+    /// (of every source) in `lines`. Families in name order; those before `tailStart` sort
+    /// before the age family.
+    private struct Layout: Sendable {
+        struct Family: Sendable {
+            var textHeader: Range<Int>
+            var openMetricsHeader: Range<Int>
+            var lines: Range<Int>
+        }
 
-        init(head: ByteBuffer, tail: ByteBuffer) {
-            self.head = head.exactCopy
-            self.tail = tail.exactCopy
-            deflated = try? (DeflatedSegment(head), DeflatedSegment(tail))
+        var headers = ByteBuffer()
+        var lines = ByteBuffer()
+        var families: [Family] = []
+        var tailStart = 0
+
+        /// The pieces of `format`'s head or tail (headers and lines, as slices); the tail ends
+        /// with OpenMetrics' `# EOF`.
+        func pieces(tail: Bool, _ format: ExpositionFormat) -> [ByteBuffer] {
+            let range = tail ? tailStart..<families.count : 0..<tailStart
+            var pieces: [ByteBuffer] = []
+            pieces.reserveCapacity(2 * range.count + 1)
+            for family in families[range] {
+                let header = format == .openMetrics ? family.openMetricsHeader : family.textHeader
+                pieces.append(headers.getSlice(at: header.lowerBound, length: header.count) ?? ByteBuffer())
+                pieces.append(lines.getSlice(at: family.lines.lowerBound, length: family.lines.count) ?? ByteBuffer())
+            }
+            if format == .openMetrics, tail { pieces.append(ByteBuffer(staticString: "# EOF\n")) }
+            return pieces
+        }
+
+        /// `format`'s head and tail deflated, or nil if zlib failed.
+        func deflated(_ format: ExpositionFormat) -> (head: DeflatedSegment, tail: DeflatedSegment)? {
+            try? (
+                DeflatedSegment(joining: pieces(tail: false, format)),
+                DeflatedSegment(joining: pieces(tail: true, format))
+            )
         }
     }
 
-    private var text: Halves
-    private var openMetrics: Halves
+    private let layout: Layout
+    /// Each format's head and tail deflated; nil if compressing failed (then gzip is not offered).
+    private let deflatedText: (head: DeflatedSegment, tail: DeflatedSegment)?
+    private let deflatedOpenMetrics: (head: DeflatedSegment, tail: DeflatedSegment)?
+    /// The sources rendered, each family's lines now a slice of the rendered lines: a publisher
+    /// that keeps these for the next render (instead of the sources it passed) holds each
+    /// target's lines once.
+    package let sources: [EncodedFamilies]
     /// Per target: its labels and the wall-clock time of its last successful cycle, if any.
-    package var lastSuccess: [(labels: [Label], timestamp: Double?)]
+    package let lastSuccess: [(labels: [Label], timestamp: Double?)]
 
     /// An exposition with no families at all (before the first cycle).
     package static let empty = RenderedExposition(encoded: [], lastSuccess: [])
@@ -45,39 +78,48 @@ package struct RenderedExposition: Sendable {
     /// Renders already encoded sources: per family name, sorted, one header (from the first
     /// source that has it) and every source's lines in order.
     package init(encoded sources: [EncodedFamilies], lastSuccess: [(labels: [Label], timestamp: Double?)]) {
-        var text = (head: ByteBuffer(), tail: ByteBuffer())
-        var openMetrics = (head: ByteBuffer(), tail: ByteBuffer())
         let names = Set(sources.flatMap(\.families.keys)).sorted()
+        var layout = Layout()
+        // Exactly the lines' size: no room left over from doubling, no copy to shed it.
+        layout.lines.reserveCapacity(sources.reduce(0) { $0 + $1.families.values.reduce(0) { $0 + $1.lines.readableBytes } })
+        layout.families.reserveCapacity(names.count)
+        var ranges = [[String: Range<Int>]](repeating: [:], count: sources.count)
         for name in names {
-            let parts = sources.compactMap { $0.families[name] }
-            if name < Self.ageFamilyName {
-                Self.append(name, parts, format: .prometheusText, to: &text.head)
-                Self.append(name, parts, format: .openMetrics, to: &openMetrics.head)
-            } else {
-                Self.append(name, parts, format: .prometheusText, to: &text.tail)
-                Self.append(name, parts, format: .openMetrics, to: &openMetrics.tail)
+            let start = layout.lines.writerIndex
+            var first: EncodedFamilies.Family?
+            for (index, source) in sources.enumerated() {
+                guard var part = source.families[name] else { continue }
+                first = first ?? part
+                let partStart = layout.lines.writerIndex
+                layout.lines.writeBuffer(&part.lines)
+                ranges[index][name] = partStart..<layout.lines.writerIndex
             }
+            guard let first else { continue }
+            layout.families.append(
+                Layout.Family(
+                    textHeader: Self.header(name, first, .prometheusText, into: &layout.headers),
+                    openMetricsHeader: Self.header(name, first, .openMetrics, into: &layout.headers),
+                    lines: start..<layout.lines.writerIndex))
         }
-        openMetrics.tail.writeStaticString("# EOF\n")
-        self.init(
-            text: Halves(head: text.head, tail: text.tail), openMetrics: Halves(head: openMetrics.head, tail: openMetrics.tail),
-            lastSuccess: lastSuccess)
-    }
-
-    /// Writes one family: the header from the first part, then every part's lines.
-    private static func append(_ name: String, _ parts: [EncodedFamilies.Family], format: ExpositionFormat, to buffer: inout ByteBuffer) {
-        guard let first = parts.first else { return }
-        PrometheusTextEncoder.writeHeader(name: name, help: first.help, type: first.type, format: format, into: &buffer)
-        for part in parts {
-            var lines = part.lines
-            buffer.writeBuffer(&lines)
+        layout.headers = layout.headers.exactCopy
+        layout.tailStart = names.firstIndex { $0 >= Self.ageFamilyName } ?? names.count
+        let lines = layout.lines
+        self.sources = zip(sources, ranges).map { source, ranges in
+            source.relocated(to: ranges.mapValues { lines.getSlice(at: $0.lowerBound, length: $0.count) ?? ByteBuffer() })
         }
-    }
-
-    private init(text: Halves, openMetrics: Halves, lastSuccess: [(labels: [Label], timestamp: Double?)]) {
-        self.text = text
-        self.openMetrics = openMetrics
+        self.layout = layout
         self.lastSuccess = lastSuccess
+        deflatedText = layout.deflated(.prometheusText)
+        deflatedOpenMetrics = layout.deflated(.openMetrics)
+    }
+
+    /// Writes a family's HELP and TYPE lines in `format`; returns where they are.
+    private static func header(
+        _ name: String, _ family: EncodedFamilies.Family, _ format: ExpositionFormat, into headers: inout ByteBuffer
+    ) -> Range<Int> {
+        let start = headers.writerIndex
+        PrometheusTextEncoder.writeHeader(name: name, help: family.help, type: family.type, format: format, into: &headers)
+        return start..<headers.writerIndex
     }
 
     /// The age family as of `now`: one sample per target that has ever been sampled successfully.
@@ -93,23 +135,20 @@ package struct RenderedExposition: Sendable {
 
     /// The complete body in `format` as of `now`, in one buffer.
     package func body(now: Double, format: ExpositionFormat = .prometheusText) -> ByteBuffer {
-        let halves = format == .openMetrics ? openMetrics : text
+        let age = ageBytes(now: now, format: format)
+        let pieces = layout.pieces(tail: false, format) + [age] + layout.pieces(tail: true, format)
         var body = ByteBuffer()
-        body.reserveCapacity(halves.head.readableBytes + halves.tail.readableBytes + 128 * lastSuccess.count)
-        var head = halves.head
-        body.writeBuffer(&head)
-        var age = ageBytes(now: now, format: format)
-        body.writeBuffer(&age)
-        var tail = halves.tail
-        body.writeBuffer(&tail)
+        body.reserveCapacity(pieces.reduce(0) { $0 + $1.readableBytes })
+        for var piece in pieces { body.writeBuffer(&piece) }
         return body
     }
 
     /// The same body gzip-compressed: the head and tail were deflated at render time, only the
     /// age family is compressed now. Nil when compression failed at render time.
     package func gzipBody(now: Double, format: ExpositionFormat = .prometheusText) -> ByteBuffer? {
-        let halves = format == .openMetrics ? openMetrics : text
-        guard let deflated = halves.deflated, let age = try? DeflatedSegment(ageBytes(now: now, format: format)) else { return nil }
+        guard let deflated = format == .openMetrics ? deflatedOpenMetrics : deflatedText,
+            let age = try? DeflatedSegment(ageBytes(now: now, format: format), memory: .small)
+        else { return nil }
         return DeflatedSegment.gzip([deflated.head, age, deflated.tail])
     }
 

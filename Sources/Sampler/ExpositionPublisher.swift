@@ -108,14 +108,17 @@ package actor ExpositionPublisher {
         doorbell.ring()
     }
 
-    /// Renders /metrics from every target's latest families and the agent's own.
+    /// Renders /metrics from every target's latest families and the agent's own. Each target's
+    /// families are then kept as their slices of the rendering, so its lines are held once.
     private func render() {
         let ordered = targetOrder.compactMap { statuses[$0] }
-        let sources = targetOrder.compactMap { perTargetEncoded[$0] } + [agentEncoded, EncodedFamilies(agentFamilies()), buildInfo]
-        state.update(
-            ServedSnapshot(
-                exposition: RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) }),
-                perTarget: perTarget,
-                targets: ordered))
+        let encodedTargets = targetOrder.compactMap { name in perTargetEncoded[name].map { (name: name, encoded: $0) } }
+        let sources = encodedTargets.map(\.encoded) + [agentEncoded, EncodedFamilies(agentFamilies()), buildInfo]
+        let exposition = RenderedExposition(encoded: sources, lastSuccess: ordered.map { ($0.labels, $0.lastSuccess) })
+        for (target, relocated) in zip(encodedTargets, exposition.sources) {
+            perTargetEncoded[target.name] = relocated
+            perTarget[target.name]?.relocate([relocated, buildInfo])
+        }
+        state.update(ServedSnapshot(exposition: exposition, perTarget: perTarget, targets: ordered))
     }
 }

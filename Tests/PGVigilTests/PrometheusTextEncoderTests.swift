@@ -93,6 +93,28 @@ import Testing
                 """)
     }
 
+    @Test func renderedSourcesRenderTheSameBodyAgain() throws {
+        let a = EncodedFamilies([MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: 1)])])
+        let b = EncodedFamilies([
+            MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [Label("target", "b")], value: 0)]),
+            MetricFamily(name: "pg_a_total", help: "a", type: .counter, samples: [Sample(labels: [Label("target", "b")], value: 2)]),
+        ])
+        let lastSuccess: [(labels: [Label], timestamp: Double?)] = [([Label("target", "a")], 90)]
+        let first = RenderedExposition(encoded: [a, b], lastSuccess: lastSuccess)
+        // Each source keeps its own families, their lines now slices of the rendering.
+        #expect(first.sources.map { Set($0.families.keys) } == [["pg_up"], ["pg_up", "pg_a_total"]])
+        #expect(String(buffer: try #require(first.sources[1].families["pg_up"]).lines) == "pg_up{target=\"b\"} 0\n")
+        let second = RenderedExposition(encoded: first.sources, lastSuccess: lastSuccess)
+        let lazy = LazyExposition(encoded: [a], lastSuccess: lastSuccess)
+        lazy.relocate([first.sources[1]])
+        for format in [ExpositionFormat.prometheusText, .openMetrics] {
+            #expect(String(buffer: second.body(now: 100, format: format)) == String(buffer: first.body(now: 100, format: format)))
+            #expect(try #require(second.gzipBody(now: 100, format: format)).gunzipped() == first.body(now: 100, format: format))
+            // Not rendered yet: it renders what it was handed last.
+            #expect(String(buffer: lazy.exposition.body(now: 100, format: format)).contains("pg_a_total{target=\"b\"} 2\n"))
+        }
+    }
+
     @Test func aLazyExpositionServesWhatRenderingAtOnceWould() throws {
         let families = EncodedFamilies([
             MetricFamily(name: "pg_up", help: "up", type: .gauge, samples: [Sample(labels: [Label("target", "a")], value: 1)]),
