@@ -122,7 +122,8 @@ wrk_median() {  # URL -> median latency in ms
 pgvigil_wrk=$(wrk_median "$pgvigil_url")
 exporter_wrk=$(wrk_median "$exporter_url")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# Two decimals, or three significant digits for a ratio under 0.1 (the scrape's is about 0.01).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "-"; else if (a / b < 0.1) printf "%.3g", a / b; else printf "%.2f", a / b }'; }
 echo
 echo "$("$binary" version | head -1) ($configuration) beside $(prometheus-postgres-exporter --version 2>&1 | head -1 | cut -c1-40)"
 echo "on $("$PG_BIN/postgres" --version), $(nproc) cores, $(date -u +%Y-%m-%d); ${minutes} min at 15 s, ${scrapes} scrapes"

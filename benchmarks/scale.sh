@@ -2,17 +2,21 @@
 # Benchmark of scale: (1) one target with 10 databases x 1,000 tables, every collector every 30 s:
 # the first (cold) cycle's collector time, then the server time of a warm full cycle (from
 # pg_stat_statements over two cycles, execution and planning), the series count (bounded by the
-# limits) and RSS; (2) 1, 10 and 50 targets of the size most servers have (pgvigil's database list
-# limited to `postgres`) on one server: CPU per cycle and RSS, to show the cost per target stays flat.
+# limits) and RSS; (2) what a series costs besides its history: two agents keeping 30 s of
+# history on two of those databases, one with every table and index (limits 1,000), one without
+# the table and index collectors, the RSS difference per series; once with the default history
+# tiers (made, not yet filled) and once without; (3) 1, 10 and 50 targets of the
+# size most servers have (pgvigil's database list limited to `postgres`) on one server: CPU per
+# cycle and RSS, to show the cost per target stays flat.
 #
-#   benchmarks/scale.sh      (as root; builds pgvigil in release mode; ~7 minutes)
+#   benchmarks/scale.sh      (as root; builds pgvigil in release mode; ~10 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ "$(id -u)" = 0 ] && scripts/install-deps.sh
 export PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 export CLUSTER_DIR=/tmp/pgvigil-scale
-export PRIMARY_PORT=58432
+export PRIMARY_PORT=${PRIMARY_PORT:-58832}
 DATABASES=${DATABASES:-10}
 TABLES=${TABLES:-1000}
 
@@ -37,10 +41,11 @@ metrics() { curl -sf "http://127.0.0.1:59500/metrics"; }
 rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
-# run_agent TARGETS INTERVAL DATABASES [COLLECTORS]: starts pgvigil with TARGETS targets on the same server.
+# run_agent TARGETS INTERVAL DATABASES [COLLECTORS [HISTORY [TIERS]]]: starts pgvigil with TARGETS targets on the same server.
 run_agent() {
   local config="$CLUSTER_DIR/scale.yaml"
-  { echo "listen: \"127.0.0.1:59500\""; echo "interval: $2"; echo "targets:"
+  { echo "listen: \"127.0.0.1:59500\""; echo "interval: $2"; echo "history: ${5:-1h}"; [ -z "${6:-}" ] || echo "history_tiers: $6"
+    echo "targets:"
     for i in $(seq 1 "$1"); do echo "  - { name: t$i, dsn: \"$dsn\", databases: $3 }"; done
     [ -z "${4:-}" ] || echo "collectors: $4"
   } >"$config"
@@ -77,6 +82,24 @@ paste <(echo "$body" | sed -n 's/^pgvigil_series{target="[^"]*",collector="\([^"
       <(echo "$body" | sed -n 's/^pgvigil_collector_duration_seconds{target="[^"]*",collector="[^"]*"} \(.*\)/\1/p')
 echo "RSS: $(rss_mib $agent_pid) MiB"
 kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
+
+echo
+echo "== per series, besides history (history 30s, interval 5s, 60s of sampling; databases bench_1 and bench_2)"
+# rss_and_series COLLECTORS [TIERS]: the steady RSS (KiB) and series count of one agent.
+rss_and_series() {
+  run_agent 1 5s "[bench_1, bench_2]" "$1" 30s "${2:-}"
+  wait_for_cycles 1
+  sleep 60
+  echo "$(awk '/VmRSS/ { print $2 }' "/proc/$agent_pid/status") $(metrics | grep -vc '^#')"
+  kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
+}
+for tiers in "" "[]"; do
+  read -r full_kib full_series < <(rss_and_series "{ table_sizes: { limit: 1000 }, indexes: { limit: 1000 } }" "$tiers")
+  read -r few_kib few_series < <(rss_and_series "{ table_sizes: { enabled: false }, indexes: { enabled: false } }" "$tiers")
+  awk -v fk="$full_kib" -v fs="$full_series" -v k="$few_kib" -v s="$few_series" -v tiers="${tiers:-default}" 'BEGIN {
+    printf "history tiers %s: %d series: %.1f MiB; %d series: %.1f MiB; per series: %.0f bytes\n",
+      tiers, fs, fk / 1024, s, k / 1024, (fk - k) * 1024 / (fs - s) }'
+done
 
 echo
 echo "== targets on one server (interval 5s, 60s of sampling)"

@@ -1,4 +1,5 @@
 // The two text formats /metrics serves, and how a scraper's Accept header chooses between them.
+import Support
 
 /// Prometheus text 0.0.4 (the default) or OpenMetrics 1.0.0. For pgvigil's families they differ
 /// only in metadata: an OpenMetrics counter is named without its `_total` suffix on the HELP and
@@ -22,26 +23,20 @@ package enum ExpositionFormat: Sendable, CaseIterable {
     /// asks for OpenMetrics 1.0.0 first, so it gets OpenMetrics; curl (`*/*`) gets text.
     package static func negotiate(accept values: [String]) -> ExpositionFormat {
         var best: (format: ExpositionFormat, quality: Double)?
-        for value in values {
-            for range in value.split(separator: ",") {
-                let parts = range.split(separator: ";").map { $0.filter { $0 != " " && $0 != "\t" }.lowercased() }
-                var quality = 1.0
-                var version: String?
-                for parameter in parts.dropFirst() {
-                    let pair = parameter.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard pair.count == 2 else { continue }
-                    if pair[0] == "q" { quality = Double(pair[1]) ?? 0 }
-                    if pair[0] == "version" { version = pair[1] }
-                }
-                let format: ExpositionFormat?
-                switch parts.first ?? "" {
-                case "application/openmetrics-text": format = version == nil || version == "1.0.0" ? .openMetrics : nil
-                case "text/plain": format = version == nil || version == "0.0.4" ? .prometheusText : nil
-                case "text/*", "*/*": format = .prometheusText
-                default: format = nil
-                }
-                if let format, quality > 0, quality > (best?.quality ?? 0) { best = (format, quality) }
+        for range in HeaderList(values) {
+            let version = range.parameter("version")
+            let format: ExpositionFormat?
+            if range.hasValue("application/openmetrics-text") {
+                format = version == nil || version == "1.0.0" ? .openMetrics : nil
+            } else if range.hasValue("text/plain") {
+                format = version == nil || version == "0.0.4" ? .prometheusText : nil
+            } else if range.hasValue("text/*") || range.hasValue("*/*") {
+                format = .prometheusText
+            } else {
+                format = nil
             }
+            let quality = range.quality
+            if let format, quality > 0, quality > (best?.quality ?? 0) { best = (format, quality) }
         }
         return best?.format ?? .prometheusText
     }

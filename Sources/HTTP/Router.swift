@@ -193,13 +193,8 @@ package struct Router: Sendable {
 
     /// Whether the Accept-Encoding headers allow gzip (named or `*`, with a q-value above 0).
     static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
-        for value in headers["Accept-Encoding"] {
-            for coding in value.split(separator: ",") {
-                let parts = coding.split(separator: ";").map { $0.filter { $0 != " " }.lowercased() }
-                guard let name = parts.first, name == "gzip" || name == "*" else { continue }
-                let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-                return quality > 0
-            }
+        for coding in HeaderList(headers["Accept-Encoding"]) where coding.hasValue("gzip") || coding.hasValue("*") {
+            return coding.quality > 0
         }
         return false
     }
