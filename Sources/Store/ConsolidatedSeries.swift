@@ -3,9 +3,13 @@
 /// The consolidated points of one series in one `HistoryTier`: for each step (numbered from the
 /// Unix epoch, `timestamp / step` rounded down) that had samples, their minimum, average and
 /// maximum, or for a counter only its last value (a counter's average means nothing, and its
-/// last value is its minimum and maximum within a step unless it was reset). Each figure is a
-/// `CompressedSeries` whose cycles are step numbers, so a step without samples costs nothing and
-/// a steady value about two bits.
+/// last value is its minimum and maximum within a step unless it was reset). The figures are
+/// points of one `CompressedSeries` whose cycles count steps: a gauge's step `n` is three points,
+/// its minimum at cycle `3n`, average at `3n + 1` and maximum at `3n + 2` (in order of size, so
+/// each XOR with the point before is small); a counter's is its last
+/// value at cycle `n`. A step without samples costs nothing, a steady value about two bits a
+/// figure, and a tier one stream's fixed fields and words (three streams' made a gauge's empty
+/// tiers cost more than the rest of its series).
 ///
 /// The step being filled is held open (its running figures) and written when a sample of a
 /// later step arrives; reads return closed steps only, stamped at their middle (where a
@@ -25,25 +29,24 @@ struct ConsolidatedSeries: Sendable {
     /// Whether the minimum and maximum are kept (gauges), or only the last value (counters).
     let keepsExtremes: Bool
     private(set) var open: OpenStep?
-    /// The averages (a counter's last values).
-    private var averages: CompressedSeries
-    private var minimums: CompressedSeries
-    private var maximums: CompressedSeries
+    /// The closed steps' figures, as the type's comment lays them out.
+    private var figures: CompressedSeries
 
     /// An empty series in `tier`; `keepsExtremes` for a gauge.
     init(tier: HistoryTier, keepsExtremes: Bool) {
         step = tier.step
         self.keepsExtremes = keepsExtremes
-        averages = CompressedSeries(capacity: tier.capacity)
-        minimums = CompressedSeries(capacity: keepsExtremes ? tier.capacity : 1)
-        maximums = CompressedSeries(capacity: keepsExtremes ? tier.capacity : 1)
+        figures = CompressedSeries(capacity: tier.capacity * (keepsExtremes ? 3 : 1))
     }
 
+    /// How many figures a step has: average, minimum and maximum, or a counter's last value.
+    private var figuresPerStep: UInt64 { keepsExtremes ? 3 : 1 }
+
     /// How many points it holds at most.
-    var capacity: Int { Int(averages.capacity) }
+    var capacity: Int { Int(figures.capacity) / Int(figuresPerStep) }
 
     /// The seconds its closed steps cover.
-    var coveredSeconds: Double { Double(averages.count) * step }
+    var coveredSeconds: Double { Double(Int(figures.count) / Int(figuresPerStep)) * step }
 
     /// Adds a sample taken at `timestamp`. A sample of the step before the open one (the clock
     /// stepped back a little) is counted in the open step. One further back (the clock was far
@@ -69,11 +72,12 @@ struct ConsolidatedSeries: Sendable {
     private mutating func close() {
         guard let current = open else { return }
         if keepsExtremes {
-            averages.append(cycle: current.number, value: current.sum / current.count)
-            minimums.append(cycle: current.number, value: current.minimum)
-            maximums.append(cycle: current.number, value: current.maximum)
+            let first = current.number &* 3
+            figures.append(cycle: first, value: current.minimum)
+            figures.append(cycle: first + 1, value: current.sum / current.count)
+            figures.append(cycle: first + 2, value: current.maximum)
         } else {
-            averages.append(cycle: current.number, value: current.last)
+            figures.append(cycle: current.number, value: current.last)
         }
         open = nil
     }
@@ -81,14 +85,15 @@ struct ConsolidatedSeries: Sendable {
     /// The closed steps that lie wholly within `start ..< end`, as `consolidation` asks, stamped
     /// at each step's middle, oldest first.
     func points(from start: Double, before end: Double, _ consolidation: Consolidation) -> [SeriesPoint] {
-        let figures: CompressedSeries
+        let figure: UInt64
         switch consolidation {
-        case .min where keepsExtremes: figures = minimums
-        case .max where keepsExtremes: figures = maximums
-        default: figures = averages
+        case .min where keepsExtremes: figure = 0
+        case .max where keepsExtremes: figure = 2
+        default: figure = keepsExtremes ? 1 : 0
         }
-        return figures.decoded().compactMap { number, value in
-            let stepStart = Double(number) * step
+        return figures.decoded().compactMap { cycle, value in
+            guard cycle % figuresPerStep == figure else { return nil }
+            let stepStart = Double(cycle / figuresPerStep) * step
             guard stepStart >= start, stepStart + step <= end else { return nil }
             return SeriesPoint(timestamp: stepStart + step / 2, value: value)
         }
@@ -98,11 +103,7 @@ struct ConsolidatedSeries: Sendable {
     func resized(toCapacity capacity: Int) -> ConsolidatedSeries {
         guard capacity != self.capacity else { return self }
         var resized = self
-        resized.averages = averages.resized(to: capacity)
-        if keepsExtremes {
-            resized.minimums = minimums.resized(to: capacity)
-            resized.maximums = maximums.resized(to: capacity)
-        }
+        resized.figures = figures.resized(to: capacity * Int(figuresPerStep))
         return resized
     }
 }
@@ -117,15 +118,11 @@ extension ConsolidatedSeries {
             writer.write(open.number)
             for figure in [open.minimum, open.maximum, open.sum, open.count, open.last] { writer.write(figure) }
         }
-        averages.write(to: &writer)
-        if keepsExtremes {
-            minimums.write(to: &writer)
-            maximums.write(to: &writer)
-        }
+        figures.write(to: &writer)
     }
 
-    /// Reads a series `write` wrote.
-    init(from reader: inout SnapshotReader) throws(ArchiveSnapshotError) {
+    /// Reads a series `write` wrote, or one of a version 2 file (a stream per figure).
+    init(from reader: inout SnapshotReader, version: UInt32) throws(ArchiveSnapshotError) {
         step = try reader.readDouble()
         guard step.isFinite, step > 0 else { throw ArchiveSnapshotError(message: "a tier's step is \(step) seconds") }
         keepsExtremes = try reader.readBool()
@@ -135,18 +132,34 @@ extension ConsolidatedSeries {
                 number: number, minimum: try reader.readDouble(), maximum: try reader.readDouble(), sum: try reader.readDouble(),
                 count: try reader.readDouble(), last: try reader.readDouble())
         }
-        averages = try CompressedSeries(from: &reader)
-        minimums = keepsExtremes ? try CompressedSeries(from: &reader) : CompressedSeries(capacity: 1)
-        maximums = keepsExtremes ? try CompressedSeries(from: &reader) : CompressedSeries(capacity: 1)
-        let streams = keepsExtremes ? [averages, minimums, maximums] : [averages]
-        guard streams.allSatisfy({ $0.capacity == averages.capacity && $0.lastCycle == averages.lastCycle }) else {
-            throw ArchiveSnapshotError(message: "a tier's minimums, averages and maximums do not match")
+        figures = version >= 3 ? try CompressedSeries(from: &reader) : try Self.joinedFigures(from: &reader, keepsExtremes: keepsExtremes)
+        guard figures.capacity % Int32(figuresPerStep) == 0 else {
+            throw ArchiveSnapshotError(message: "a tier holds \(figures.capacity) figures, not \(figuresPerStep) a step")
         }
         if let open {
             guard open.count >= 1, open.count.isFinite else { throw ArchiveSnapshotError(message: "a tier's open step has no samples") }
-            if let last = averages.lastCycle, last >= open.number {
+            if let last = figures.lastCycle, last / figuresPerStep >= open.number {
                 throw ArchiveSnapshotError(message: "a tier's open step is not after its closed ones")
             }
         }
+    }
+
+    /// Reads a version 2 tier's streams (averages, then a gauge's minimums and maximums) into
+    /// one, as `close` lays them out.
+    private static func joinedFigures(from reader: inout SnapshotReader, keepsExtremes: Bool) throws(ArchiveSnapshotError) -> CompressedSeries {
+        let averages = try CompressedSeries(from: &reader)
+        guard keepsExtremes else { return averages }
+        let minimums = try CompressedSeries(from: &reader)
+        let maximums = try CompressedSeries(from: &reader)
+        guard [minimums, maximums].allSatisfy({ $0.capacity == averages.capacity && $0.lastCycle == averages.lastCycle }) else {
+            throw ArchiveSnapshotError(message: "a tier's minimums, averages and maximums do not match")
+        }
+        var figures = CompressedSeries(capacity: Int(averages.capacity) * 3)
+        for ((number, average), ((_, minimum), (_, maximum))) in zip(averages.decoded(), zip(minimums.decoded(), maximums.decoded())) {
+            figures.append(cycle: number &* 3, value: minimum)
+            figures.append(cycle: number &* 3 + 1, value: average)
+            figures.append(cycle: number &* 3 + 2, value: maximum)
+        }
+        return figures
     }
 }

@@ -1,7 +1,7 @@
 // The history saved to disk and read back: every series and timeline as they are in memory.
 import NIOConcurrencyHelpers
 
-/// The saved form (`PGVH`, version 2), integers little-endian:
+/// The saved form (`PGVH`, version 3), integers little-endian:
 ///
 /// - `PGVH`, the version (u32), then the timelines (count; each: capacity, next cycle, oldest
 ///   cycle held, whether the latest is open, one instant per slot), the sources (count; each:
@@ -13,10 +13,10 @@ import NIOConcurrencyHelpers
 ///
 /// Compressed as in memory (about 2 bytes a point), so saving and loading cost a copy, not an
 /// encoding; a file that is truncated, flipped or inconsistent is refused as a whole. Version 1
-/// (before tiers: no tier count) is read too.
+/// (before tiers: no tier count) and 2 (a stream per figure of a tier) are read too.
 extension SeriesArchive {
     private static let magic: [UInt8] = Array("PGVH".utf8)
-    private static let version: UInt32 = 2
+    private static let version: UInt32 = 3
 
     /// The archive as it is now, with how far each remote-write endpoint got (`marks`, by name),
     /// in the saved form. The lock is held only to take the (copy-on-write) contents; the bytes
@@ -84,8 +84,8 @@ extension SeriesArchive {
         var reader = SnapshotReader(Array(bytes.dropLast(8)))
         _ = try (0..<Self.magic.count).map { _ throws(ArchiveSnapshotError) in try reader.readUInt8() }
         let version = try reader.readUInt32()
-        guard version == 1 || version == Self.version else {
-            throw ArchiveSnapshotError(message: "version \(version) (this pgvigil reads 1 and \(Self.version))")
+        guard (1...Self.version).contains(version) else {
+            throw ArchiveSnapshotError(message: "version \(version) (this pgvigil reads 1 to \(Self.version))")
         }
         var restored = Contents()
         let limit = bytes.count
@@ -116,7 +116,7 @@ extension SeriesArchive {
                 var series = StoredSeries(points: points, timeline: timeline, lastUpdated: lastUpdated, retention: retention)
                 if version >= 2 {
                     for _ in 0..<(try reader.readCount(limit: 16, of: "a series' tier count")) {
-                        series.consolidated.append(try ConsolidatedSeries(from: &reader))
+                        series.consolidated.append(try ConsolidatedSeries(from: &reader, version: version))
                     }
                 }
                 // Made to fit this agent's tiers now, so appends never compare them.

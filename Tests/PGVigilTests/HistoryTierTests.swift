@@ -187,4 +187,28 @@ import Testing
         archive.append(base, source: source, timestamp: 130, capacity: 10, retention: 3600)
         #expect(archive.current(named: "forecast_seconds") { _ in true }.isEmpty)
     }
+
+    @Test func aVersion2TierWithAStreamPerFigureIsReadIntoOne() throws {
+        var writer = SnapshotWriter()
+        writer.write(300.0)  // step
+        writer.write(true)  // a gauge's tier
+        writer.write(false)  // no open step
+        // Averages, minimums and maximums of steps 1000…1003, each its own stream as version 2 saved them.
+        for offset in [0.0, -1.0, 1.0] {
+            var figure = CompressedSeries(capacity: 10)
+            for step in 0..<4 { figure.append(cycle: UInt64(1000 + step), value: Double(step) + offset) }
+            figure.write(to: &writer)
+        }
+        var reader = SnapshotReader(writer.bytes)
+        let tier = try ConsolidatedSeries(from: &reader, version: 2)
+        #expect(reader.isAtEnd)
+        #expect(tier.capacity == 10)
+        #expect(tier.coveredSeconds == 4 * 300)
+        let averages = tier.points(from: 0, before: .infinity, .avg)
+        let middles: [Double] = [300_150, 300_450, 300_750, 301_050]  // steps 1000…1003 of 300 s, at their middle
+        #expect(averages.map(\.timestamp) == middles)
+        #expect(averages.map(\.value) == [0, 1, 2, 3])
+        #expect(tier.points(from: 0, before: .infinity, .min).map(\.value) == [-1, 0, 1, 2])
+        #expect(tier.points(from: 0, before: .infinity, .max).map(\.value) == [1, 2, 3, 4])
+    }
 }
