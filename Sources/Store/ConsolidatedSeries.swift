@@ -6,10 +6,10 @@
 /// last value is its minimum and maximum within a step unless it was reset). The figures are
 /// points of one `CompressedSeries` whose cycles count steps: a gauge's step `n` is three points,
 /// its minimum at cycle `3n`, average at `3n + 1` and maximum at `3n + 2` (in order of size, so
-/// each XOR with the point before is small); a counter's is its last
-/// value at cycle `n`. A step without samples costs nothing, a steady value about two bits a
-/// figure, and a tier one stream's fixed fields and words (three streams' made a gauge's empty
-/// tiers cost more than the rest of its series).
+/// each XOR with the point before is small); a counter's is its last value at cycle `n`. A step
+/// without samples costs nothing, a steady value about two bits a figure, and a tier one
+/// stream's fixed fields and words (three streams' made a gauge's empty tiers cost more than the
+/// rest of its series).
 ///
 /// The step being filled is held open (its running figures) and written when a sample of a
 /// later step arrives; reads return closed steps only, stamped at their middle (where a
@@ -39,7 +39,7 @@ struct ConsolidatedSeries: Sendable {
         figures = CompressedSeries(capacity: tier.capacity * (keepsExtremes ? 3 : 1))
     }
 
-    /// How many figures a step has: average, minimum and maximum, or a counter's last value.
+    /// How many figures a step has: minimum, average and maximum, or a counter's last value.
     private var figuresPerStep: UInt64 { keepsExtremes ? 3 : 1 }
 
     /// How many points it holds at most.
@@ -72,14 +72,19 @@ struct ConsolidatedSeries: Sendable {
     private mutating func close() {
         guard let current = open else { return }
         if keepsExtremes {
-            let first = current.number &* 3
-            figures.append(cycle: first, value: current.minimum)
-            figures.append(cycle: first + 1, value: current.sum / current.count)
-            figures.append(cycle: first + 2, value: current.maximum)
+            Self.appendStep(current.number, minimum: current.minimum, average: current.sum / current.count, maximum: current.maximum, to: &figures)
         } else {
             figures.append(cycle: current.number, value: current.last)
         }
         open = nil
+    }
+
+    /// Appends a gauge's step `number` to `figures` as the type's comment lays it out.
+    private static func appendStep(_ number: UInt64, minimum: Double, average: Double, maximum: Double, to figures: inout CompressedSeries) {
+        let first = number &* 3
+        figures.append(cycle: first, value: minimum)
+        figures.append(cycle: first + 1, value: average)
+        figures.append(cycle: first + 2, value: maximum)
     }
 
     /// The closed steps that lie wholly within `start ..< end`, as `consolidation` asks, stamped
@@ -144,8 +149,7 @@ extension ConsolidatedSeries {
         }
     }
 
-    /// Reads a version 2 tier's streams (averages, then a gauge's minimums and maximums) into
-    /// one, as `close` lays them out.
+    /// Reads a version 2 tier's streams (averages, then a gauge's minimums and maximums) into one.
     private static func joinedFigures(from reader: inout SnapshotReader, keepsExtremes: Bool) throws(ArchiveSnapshotError) -> CompressedSeries {
         let averages = try CompressedSeries(from: &reader)
         guard keepsExtremes else { return averages }
@@ -156,9 +160,7 @@ extension ConsolidatedSeries {
         }
         var figures = CompressedSeries(capacity: Int(averages.capacity) * 3)
         for ((number, average), ((_, minimum), (_, maximum))) in zip(averages.decoded(), zip(minimums.decoded(), maximums.decoded())) {
-            figures.append(cycle: number &* 3, value: minimum)
-            figures.append(cycle: number &* 3 + 1, value: average)
-            figures.append(cycle: number &* 3 + 2, value: maximum)
+            appendStep(number, minimum: minimum, average: average, maximum: maximum, to: &figures)
         }
         return figures
     }
