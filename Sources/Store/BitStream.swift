@@ -3,12 +3,16 @@
 /// A growable sequence of bits. `append` adds the low `count` bits of a value, most significant
 /// first; `BitReader` reads them back in the same order. Storage grows by an eighth at a time, not
 /// by doubling: a series holds many small streams, and the spare words would cost more than the
-/// copies.
+/// copies. The bit count is kept in 32 bits (12 bytes a stream, not 16): a series' stream holds
+/// at most 2^24 + 256 points of at most 110 bits, under 2^31.
 struct BitStream: Sendable {
     /// The bits, packed from each word's most significant bit.
     private(set) var words: [UInt64] = []
     /// How many bits are used.
-    private(set) var count = 0
+    private var bitCount: UInt32 = 0
+
+    /// How many bits are used.
+    var count: Int { Int(bitCount) }
 
     /// An empty stream.
     init() {}
@@ -16,10 +20,10 @@ struct BitStream: Sendable {
     /// The stream of `count` bits packed in `words` (a saved one); nil when they do not fit
     /// or bits past the end are set.
     init?(words: [UInt64], count: Int) {
-        guard count >= 0, words.count == (count + 63) >> 6 else { return nil }
+        guard count >= 0, count <= Int(UInt32.max), words.count == (count + 63) >> 6 else { return nil }
         if count & 63 != 0, let last = words.last, last & ~(~0 << UInt64(64 - (count & 63))) != 0 { return nil }
         self.words = words
-        self.count = count
+        bitCount = UInt32(count)
     }
 
     /// Appends the low `width` bits of `value` (0…64).
@@ -38,7 +42,7 @@ struct BitStream: Sendable {
                 addWord(bits << UInt64(64 - (width - free)))
             }
         }
-        count += width
+        bitCount += UInt32(width)
     }
 
     /// Appends one bit.
@@ -66,7 +70,7 @@ struct BitStream: Sendable {
             words[index] = word
         }
         words.removeLast(words.count - wordsLeft)
-        count = remaining
+        self.bitCount = UInt32(remaining)
         // Bits past the end must be zero: `append` ORs into the last word.
         if remaining & 63 != 0 { words[wordsLeft - 1] &= ~0 << UInt64(64 - (remaining & 63)) }
     }

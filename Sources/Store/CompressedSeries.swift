@@ -14,45 +14,73 @@
 /// the decoder's state at the cut (cycle, value, XOR window) is kept as the stream's `base`, so a
 /// series holds between `capacity` and `capacity + dropLength` points, and reads return the
 /// newest `capacity`.
+///
+/// Every series and each of its history tiers has one, so its fixed fields are packed into 56
+/// bytes: the two decoder states' cycles and values first, their XOR windows (2 bytes each) last.
 struct CompressedSeries: Sendable {
+    /// A Gorilla XOR window: the leading and trailing zero bits of the last XOR written in full.
+    private struct XORWindow: Sendable, Equatable {
+        var leading: UInt8
+        var trailing: UInt8
+
+        /// No window yet (no value has changed): `leading` is never 255 otherwise (at most 31).
+        static let none = XORWindow(leading: .max, trailing: 0)
+
+        var isSet: Bool { leading != .max }
+    }
+
     /// What decoding needs to go on from a point: its cycle, its value's bits and the XOR window.
     private struct DecoderState: Sendable, Equatable {
         var cycle: UInt64
         var value: UInt64
-        var leading: UInt8 = 0
-        var trailing: UInt8 = 0
-        var hasWindow = false
+        var window = XORWindow.none
     }
 
+    // The state before the stream's first point (a point that is no longer held), and the state
+    // after the last point (for the next append), as `base` and `end` read and write them.
+    private var baseCycle: UInt64 = 0
+    private var baseValue: UInt64 = 0
+    private var endCycle: UInt64 = 0
+    private var endValue: UInt64 = 0
     private var stream = BitStream()
-    /// The state before the stream's first point (a point that is no longer held).
-    private var base = DecoderState(cycle: 0, value: 0)
-    /// The state after the last point, for the next append.
-    private var last = DecoderState(cycle: 0, value: 0)
     /// How many points the stream holds.
     private(set) var count: Int32 = 0
     /// How many points reads return at most.
     let capacity: Int32
-    /// How many points are cut off at a time.
-    let dropLength: Int32
+    private var baseWindow = XORWindow.none
+    private var endWindow = XORWindow.none
 
     /// An empty series keeping `capacity` points (at least one).
     init(capacity: Int) {
         // At most 2^24 points (config allows 200,000), so that the Int32 sums below cannot overflow.
         self.capacity = Int32(min(max(1, capacity), 1 << 24))
-        // A sixteenth of the capacity, 8…256 points: at most 6 % more points held than asked for,
-        // and a cut (a decode of those points and a shift of the words) only that often.
-        dropLength = min(256, max(8, self.capacity / 16))
+    }
+
+    /// How many points are cut off at a time: a sixteenth of the capacity, 8…256 points, so at
+    /// most 6 % more points are held than asked for, and a cut (a decode of those points and a
+    /// shift of the words) comes only that often.
+    var dropLength: Int32 { min(256, max(8, capacity / 16)) }
+
+    /// The state before the stream's first point.
+    private var base: DecoderState {
+        get { DecoderState(cycle: baseCycle, value: baseValue, window: baseWindow) }
+        set { (baseCycle, baseValue, baseWindow) = (newValue.cycle, newValue.value, newValue.window) }
+    }
+
+    /// The state after the last point.
+    private var end: DecoderState {
+        get { DecoderState(cycle: endCycle, value: endValue, window: endWindow) }
+        set { (endCycle, endValue, endWindow) = (newValue.cycle, newValue.value, newValue.window) }
     }
 
     /// The bits the stream uses (what the points cost, besides the series' fixed fields).
     var storedBits: Int { stream.count }
 
     /// The cycle of the newest point, nil when empty.
-    var lastCycle: UInt64? { count > 0 ? last.cycle : nil }
+    var lastCycle: UInt64? { count > 0 ? endCycle : nil }
 
     /// The value of the newest point, nil when empty.
-    var lastValue: Double? { count > 0 ? Double(bitPattern: last.value) : nil }
+    var lastValue: Double? { count > 0 ? Double(bitPattern: endValue) : nil }
 
     /// The same points in a series keeping `capacity` (the config's history or interval changed
     /// since they were saved): the newest `capacity` of them.
@@ -66,29 +94,29 @@ struct CompressedSeries: Sendable {
     /// cycles on (neither of which a source makes), starts the series anew rather than store
     /// points out of order.
     mutating func append(cycle: UInt64, value: Double) {
-        if count == 0 || cycle < last.cycle || cycle - last.cycle > UInt64(UInt32.max) {
+        if count == 0 || cycle < endCycle || cycle - endCycle > UInt64(UInt32.max) {
             // The first point follows an imaginary one at the cycle before, valued 0.
             self = CompressedSeries(capacity: Int(capacity))
             base = DecoderState(cycle: cycle &- 1, value: 0)
-            last = base
+            end = base
         }
-        let distance = cycle &- last.cycle
+        let distance = cycle &- endCycle
         if distance == 1 {
             stream.append(bit: false)
         } else {
             stream.append(bit: true)
             stream.append(distance, width: 32)
         }
-        Self.appendXOR(value.bitPattern ^ last.value, state: &last, to: &stream)
-        last.cycle = cycle
-        last.value = value.bitPattern
+        Self.appendXOR(value.bitPattern ^ endValue, window: &endWindow, to: &stream)
+        endCycle = cycle
+        endValue = value.bitPattern
         count += 1
         if count >= capacity + dropLength { dropOldest() }
     }
 
-    /// Appends `xor` (a value's bits XOR the previous value's) as Gorilla does, reusing the
-    /// window of `state` or replacing it.
-    private static func appendXOR(_ xor: UInt64, state: inout DecoderState, to stream: inout BitStream) {
+    /// Appends `xor` (a value's bits XOR the previous value's) as Gorilla does, reusing `window`
+    /// or replacing it.
+    private static func appendXOR(_ xor: UInt64, window: inout XORWindow, to stream: inout BitStream) {
         guard xor != 0 else {
             stream.append(bit: false)
             return
@@ -96,18 +124,16 @@ struct CompressedSeries: Sendable {
         stream.append(bit: true)
         let leading = min(xor.leadingZeroBitCount, 31)
         let trailing = xor.trailingZeroBitCount
-        if state.hasWindow, leading >= Int(state.leading), trailing >= Int(state.trailing) {
+        if window.isSet, leading >= Int(window.leading), trailing >= Int(window.trailing) {
             stream.append(bit: false)
-            stream.append(xor >> UInt64(state.trailing), width: 64 - Int(state.leading) - Int(state.trailing))
+            stream.append(xor >> UInt64(window.trailing), width: 64 - Int(window.leading) - Int(window.trailing))
         } else {
             let length = 64 - leading - trailing
             stream.append(bit: true)
             stream.append(UInt64(leading), width: 5)
             stream.append(UInt64(length & 63), width: 6)  // 64 is written as 0
             stream.append(xor >> UInt64(trailing), width: length)
-            state.leading = UInt8(leading)
-            state.trailing = UInt8(trailing)
-            state.hasWindow = true
+            window = XORWindow(leading: UInt8(leading), trailing: UInt8(trailing))
         }
     }
 
@@ -178,16 +204,15 @@ struct CompressedSeries: Sendable {
         guard let changed = reader.readBit() else { return false }
         guard changed else { return true }
         guard let newWindow = reader.readBit() else { return false }
-        if newWindow || !state.hasWindow {
+        if newWindow || !state.window.isSet {
             guard let leading = reader.read(width: 5), let length = reader.read(width: 6) else { return false }
             let width = length == 0 ? 64 : Int(length)
             guard Int(leading) + width <= 64 else { return false }
-            state.leading = UInt8(leading)
-            state.trailing = UInt8(64 - Int(leading) - width)
-            state.hasWindow = true
+            state.window = XORWindow(leading: UInt8(leading), trailing: UInt8(64 - Int(leading) - width))
         }
-        guard let significant = reader.read(width: 64 - Int(state.leading) - Int(state.trailing)) else { return false }
-        state.value ^= significant << UInt64(state.trailing)
+        let window = state.window
+        guard let significant = reader.read(width: 64 - Int(window.leading) - Int(window.trailing)) else { return false }
+        state.value ^= significant << UInt64(window.trailing)
         return true
     }
 }
@@ -197,12 +222,12 @@ extension CompressedSeries {
     func write(to writer: inout SnapshotWriter) {
         writer.write(count: Int(capacity))
         writer.write(count: Int(count))
-        for state in [base, last] {
+        for state in [base, end] {
             writer.write(state.cycle)
             writer.write(state.value)
-            writer.write(state.leading)
-            writer.write(state.trailing)
-            writer.write(state.hasWindow)
+            writer.write(state.window.isSet ? state.window.leading : 0)
+            writer.write(state.window.trailing)
+            writer.write(state.window.isSet)
         }
         writer.write(UInt64(stream.count))
         for word in stream.words { writer.write(word) }
@@ -218,14 +243,17 @@ extension CompressedSeries {
         var states: [DecoderState] = []
         for _ in 0..<2 {
             var state = DecoderState(cycle: try reader.readUInt64(), value: try reader.readUInt64())
-            state.leading = try reader.readUInt8()
-            state.trailing = try reader.readUInt8()
-            state.hasWindow = try reader.readBool()
-            guard Int(state.leading) + Int(state.trailing) <= 64 else { throw ArchiveSnapshotError(message: "a series' XOR window is out of range") }
+            let (leading, trailing) = (try reader.readUInt8(), try reader.readUInt8())
+            if try reader.readBool() {
+                guard leading < 32, Int(leading) + Int(trailing) <= 64 else {
+                    throw ArchiveSnapshotError(message: "a series' XOR window is out of range")
+                }
+                state.window = XORWindow(leading: leading, trailing: trailing)
+            }
             states.append(state)
         }
         base = states[0]
-        last = states[1]
+        end = states[1]
         let bits = try reader.readUInt64()
         guard bits <= UInt64(count) * 110 else { throw ArchiveSnapshotError(message: "a series holds more bits than its points can") }
         var words: [UInt64] = []
@@ -239,7 +267,7 @@ extension CompressedSeries {
         for _ in 0..<count {
             guard Self.decodePoint(from: &check, state: &state) else { throw ArchiveSnapshotError(message: "a series' points do not decode") }
         }
-        guard check.isAtEnd, count == 0 ? base == last : state == last else {
+        guard check.isAtEnd, count == 0 ? base == end : state == end else {
             throw ArchiveSnapshotError(message: "a series' points do not end where its last point is")
         }
     }

@@ -14,27 +14,33 @@
 /// The step being filled is held open (its running figures) and written when a sample of a
 /// later step arrives; reads return closed steps only, stamped at their middle (where a
 /// least-squares fit should place an average).
+///
+/// Every series holds one per tier, so it keeps no more than it must (96 bytes): the tier's step
+/// is the caller's (`SeriesArchive.tiers`), the open step's number 32 bits (steps are at least a
+/// second, so epoch seconds fit until 2106), and a counter's open step only its last value.
 struct ConsolidatedSeries: Sendable {
-    /// The running figures of the step being filled.
-    struct OpenStep: Sendable, Equatable {
-        var number: UInt64
-        var minimum: Double
-        var maximum: Double
-        var sum: Double
-        var count: Double
-        var last: Double
+    /// What the step being filled has gathered so far.
+    enum Running: Sendable, Equatable {
+        /// A gauge's smallest and largest sample, and the sum and count for its average.
+        case gauge(minimum: Double, maximum: Double, sum: Double, count: UInt32)
+        /// A counter's latest sample.
+        case counter(last: Double)
     }
 
-    let step: Double
-    /// Whether the minimum and maximum are kept (gauges), or only the last value (counters).
-    let keepsExtremes: Bool
-    private(set) var open: OpenStep?
+    /// The step being filled: its number and what it has gathered.
+    struct OpenStep: Sendable, Equatable {
+        var number: UInt32
+        var running: Running
+    }
+
     /// The closed steps' figures, as the type's comment lays them out.
     private var figures: CompressedSeries
+    private(set) var open: OpenStep?
+    /// Whether the minimum and maximum are kept (gauges), or only the last value (counters).
+    let keepsExtremes: Bool
 
     /// An empty series in `tier`; `keepsExtremes` for a gauge.
     init(tier: HistoryTier, keepsExtremes: Bool) {
-        step = tier.step
         self.keepsExtremes = keepsExtremes
         figures = CompressedSeries(capacity: tier.capacity * (keepsExtremes ? 3 : 1))
     }
@@ -45,36 +51,40 @@ struct ConsolidatedSeries: Sendable {
     /// How many points it holds at most.
     var capacity: Int { Int(figures.capacity) / Int(figuresPerStep) }
 
-    /// The seconds its closed steps cover.
-    var coveredSeconds: Double { Double(Int(figures.count) / Int(figuresPerStep)) * step }
+    /// How many closed steps it holds.
+    var closedSteps: Int { Int(figures.count) / Int(figuresPerStep) }
 
-    /// Adds a sample taken at `timestamp`. A sample of the step before the open one (the clock
-    /// stepped back a little) is counted in the open step. One further back (the clock was far
-    /// ahead and was corrected) drops the open step and starts again from the sample's: the
-    /// streams then start anew at its close, rather than every later sample being counted in a
-    /// step of the future until the clock gets there.
-    mutating func add(_ value: Double, at timestamp: Double) {
-        let number = UInt64(max(0, (timestamp / step).rounded(.down)))
-        guard var current = open, number <= current.number, number + 1 >= current.number else {
+    /// Adds a sample taken at `timestamp` to the tier of `step` seconds. A sample of the step
+    /// before the open one (the clock stepped back a little) is counted in the open step. One
+    /// further back (the clock was far ahead and was corrected) drops the open step and starts
+    /// again from the sample's: the streams then start anew at its close, rather than every
+    /// later sample being counted in a step of the future until the clock gets there.
+    mutating func add(_ value: Double, at timestamp: Double, step: Double) {
+        let steps = (timestamp / step).rounded(.down)
+        let number = steps >= Double(UInt32.max) ? UInt32.max : steps >= 0 ? UInt32(steps) : 0
+        guard var current = open, number <= current.number, UInt64(number) + 1 >= UInt64(current.number) else {
             if let current = open, number < current.number { open = nil } else { close() }
-            open = OpenStep(number: number, minimum: value, maximum: value, sum: value, count: 1, last: value)
+            open = OpenStep(
+                number: number, running: keepsExtremes ? .gauge(minimum: value, maximum: value, sum: value, count: 1) : .counter(last: value))
             return
         }
-        current.minimum = Swift.min(current.minimum, value)
-        current.maximum = Swift.max(current.maximum, value)
-        current.sum += value
-        current.count += 1
-        current.last = value
+        switch current.running {
+        case .gauge(let minimum, let maximum, let sum, let count):
+            current.running = .gauge(minimum: Swift.min(minimum, value), maximum: Swift.max(maximum, value), sum: sum + value, count: count &+ 1)
+        case .counter:
+            current.running = .counter(last: value)
+        }
         open = current
     }
 
-    /// Writes the open step's figures to the compressed streams.
+    /// Writes the open step's figures to the compressed stream.
     private mutating func close() {
         guard let current = open else { return }
-        if keepsExtremes {
-            Self.appendStep(current.number, minimum: current.minimum, average: current.sum / current.count, maximum: current.maximum, to: &figures)
-        } else {
-            figures.append(cycle: current.number, value: current.last)
+        switch current.running {
+        case .gauge(let minimum, let maximum, let sum, let count):
+            Self.appendStep(UInt64(current.number), minimum: minimum, average: sum / Double(count), maximum: maximum, to: &figures)
+        case .counter(let last):
+            figures.append(cycle: UInt64(current.number), value: last)
         }
         open = nil
     }
@@ -87,9 +97,9 @@ struct ConsolidatedSeries: Sendable {
         figures.append(cycle: first + 2, value: maximum)
     }
 
-    /// The closed steps that lie wholly within `start ..< end`, as `consolidation` asks, stamped
-    /// at each step's middle, oldest first.
-    func points(from start: Double, before end: Double, _ consolidation: Consolidation) -> [SeriesPoint] {
+    /// The closed steps of `step` seconds that lie wholly within `start ..< end`, as
+    /// `consolidation` asks, stamped at each step's middle, oldest first.
+    func points(from start: Double, before end: Double, step: Double, _ consolidation: Consolidation) -> [SeriesPoint] {
         let figure: UInt64
         switch consolidation {
         case .min where keepsExtremes: figure = 0
@@ -114,39 +124,72 @@ struct ConsolidatedSeries: Sendable {
 }
 
 extension ConsolidatedSeries {
-    /// Writes the series as it is in memory, for a saved history.
-    func write(to writer: inout SnapshotWriter) {
+    /// Writes the series, a tier of `step` seconds, as it is in memory, for a saved history: the
+    /// step, the kind, the open step (its number and a gauge's minimum, maximum, sum and count
+    /// or a counter's last value) and the figures.
+    func write(to writer: inout SnapshotWriter, step: Double) {
         writer.write(step)
         writer.write(keepsExtremes)
         writer.write(open != nil)
         if let open {
             writer.write(open.number)
-            for figure in [open.minimum, open.maximum, open.sum, open.count, open.last] { writer.write(figure) }
+            switch open.running {
+            case .gauge(let minimum, let maximum, let sum, let count):
+                for figure in [minimum, maximum, sum] { writer.write(figure) }
+                writer.write(count)
+            case .counter(let last):
+                writer.write(last)
+            }
         }
         figures.write(to: &writer)
     }
 
-    /// Reads a series `write` wrote, or one of a version 2 file (a stream per figure).
-    init(from reader: inout SnapshotReader, version: UInt32) throws(ArchiveSnapshotError) {
-        step = try reader.readDouble()
+    /// Reads a series `write` wrote, with its tier's step; or one of a version 3 file (an open
+    /// step of five figures and a 64-bit number) or of version 2 (a stream per figure too).
+    static func read(from reader: inout SnapshotReader, version: UInt32) throws(ArchiveSnapshotError) -> (step: Double, series: ConsolidatedSeries) {
+        let step = try reader.readDouble()
         guard step.isFinite, step > 0 else { throw ArchiveSnapshotError(message: "a tier's step is \(step) seconds") }
-        keepsExtremes = try reader.readBool()
-        if try reader.readBool() {
-            let number = try reader.readUInt64()
-            open = OpenStep(
-                number: number, minimum: try reader.readDouble(), maximum: try reader.readDouble(), sum: try reader.readDouble(),
-                count: try reader.readDouble(), last: try reader.readDouble())
+        let keepsExtremes = try reader.readBool()
+        let open = try reader.readBool() ? try readOpenStep(from: &reader, version: version, keepsExtremes: keepsExtremes) : nil
+        let figures = version >= 3 ? try CompressedSeries(from: &reader) : try joinedFigures(from: &reader, keepsExtremes: keepsExtremes)
+        let series = ConsolidatedSeries(figures: figures, open: open, keepsExtremes: keepsExtremes)
+        guard figures.capacity % Int32(series.figuresPerStep) == 0 else {
+            throw ArchiveSnapshotError(message: "a tier holds \(figures.capacity) figures, not \(series.figuresPerStep) a step")
         }
-        figures = version >= 3 ? try CompressedSeries(from: &reader) : try Self.joinedFigures(from: &reader, keepsExtremes: keepsExtremes)
-        guard figures.capacity % Int32(figuresPerStep) == 0 else {
-            throw ArchiveSnapshotError(message: "a tier holds \(figures.capacity) figures, not \(figuresPerStep) a step")
+        if let open, let last = figures.lastCycle, last / series.figuresPerStep >= UInt64(open.number) {
+            throw ArchiveSnapshotError(message: "a tier's open step is not after its closed ones")
         }
-        if let open {
-            guard open.count >= 1, open.count.isFinite else { throw ArchiveSnapshotError(message: "a tier's open step has no samples") }
-            if let last = figures.lastCycle, last / figuresPerStep >= open.number {
-                throw ArchiveSnapshotError(message: "a tier's open step is not after its closed ones")
-            }
+        return (step, series)
+    }
+
+    /// A restored series.
+    private init(figures: CompressedSeries, open: OpenStep?, keepsExtremes: Bool) {
+        self.figures = figures
+        self.open = open
+        self.keepsExtremes = keepsExtremes
+    }
+
+    /// Reads an open step as `write` wrote it, or as version 3 did (number as 64 bits, then
+    /// minimum, maximum, sum, count and last value, whatever the kind).
+    private static func readOpenStep(from reader: inout SnapshotReader, version: UInt32, keepsExtremes: Bool) throws(ArchiveSnapshotError) -> OpenStep
+    {
+        let wideNumber = version >= 4 ? UInt64(try reader.readUInt32()) : try reader.readUInt64()
+        guard let number = UInt32(exactly: wideNumber) else {
+            throw ArchiveSnapshotError(message: "a tier's open step \(wideNumber) is out of range")
         }
+        if version >= 4 {
+            guard keepsExtremes else { return OpenStep(number: number, running: .counter(last: try reader.readDouble())) }
+            let (minimum, maximum, sum) = (try reader.readDouble(), try reader.readDouble(), try reader.readDouble())
+            let count = try reader.readUInt32()
+            guard count >= 1 else { throw ArchiveSnapshotError(message: "a tier's open step has no samples") }
+            return OpenStep(number: number, running: .gauge(minimum: minimum, maximum: maximum, sum: sum, count: count))
+        }
+        let (minimum, maximum, sum, count, last) = (
+            try reader.readDouble(), try reader.readDouble(), try reader.readDouble(), try reader.readDouble(), try reader.readDouble()
+        )
+        guard count >= 1, let samples = UInt32(exactly: count) else { throw ArchiveSnapshotError(message: "a tier's open step has \(count) samples") }
+        let running: Running = keepsExtremes ? .gauge(minimum: minimum, maximum: maximum, sum: sum, count: samples) : .counter(last: last)
+        return OpenStep(number: number, running: running)
     }
 
     /// Reads a version 2 tier's streams (averages, then a gauge's minimums and maximums) into one.

@@ -1,7 +1,7 @@
 // The history saved to disk and read back: every series and timeline as they are in memory.
 import NIOConcurrencyHelpers
 
-/// The saved form (`PGVH`, version 3), integers little-endian:
+/// The saved form (`PGVH`, version 4), integers little-endian:
 ///
 /// - `PGVH`, the version (u32), then the timelines (count; each: capacity, next cycle, oldest
 ///   cycle held, whether the latest is open, one instant per slot), the sources (count; each:
@@ -13,10 +13,11 @@ import NIOConcurrencyHelpers
 ///
 /// Compressed as in memory (about 2 bytes a point), so saving and loading cost a copy, not an
 /// encoding; a file that is truncated, flipped or inconsistent is refused as a whole. Version 1
-/// (before tiers: no tier count) and 2 (a stream per figure of a tier) are read too.
+/// (before tiers: no tier count), 2 (a stream per figure of a tier) and 3 (a tier's open step
+/// with all five figures) are read too.
 extension SeriesArchive {
     private static let magic: [UInt8] = Array("PGVH".utf8)
-    private static let version: UInt32 = 3
+    private static let version: UInt32 = 4
 
     /// The archive as it is now, with how far each remote-write endpoint got (`marks`, by name),
     /// in the saved form. The lock is held only to take the (copy-on-write) contents; the bytes
@@ -49,7 +50,7 @@ extension SeriesArchive {
                 writer.write(stored.retention)
                 stored.points.write(to: &writer)
                 writer.write(count: stored.consolidated.count)
-                for tier in stored.consolidated { tier.write(to: &writer) }
+                for (series, tier) in zip(stored.consolidated, tiers) { series.write(to: &writer, step: tier.step) }
             }
         }
         writer.write(count: marks.count)
@@ -114,13 +115,14 @@ extension SeriesArchive {
                     throw ArchiveSnapshotError(message: "series \(name) has a point after its timeline's latest cycle")
                 }
                 var series = StoredSeries(points: points, timeline: timeline, lastUpdated: lastUpdated, retention: retention)
+                var saved: [(step: Double, series: ConsolidatedSeries)] = []
                 if version >= 2 {
                     for _ in 0..<(try reader.readCount(limit: 16, of: "a series' tier count")) {
-                        series.consolidated.append(try ConsolidatedSeries(from: &reader, version: version))
+                        saved.append(try ConsolidatedSeries.read(from: &reader, version: version))
                     }
                 }
                 // Made to fit this agent's tiers now, so appends never compare them.
-                series.consolidated = series.consolidated.reconciled(with: tiers)
+                series.consolidated = saved.reconciled(with: tiers)
                 family[labels] = series
             }
             restored.families[name] = family

@@ -17,38 +17,39 @@ package final class SeriesArchive: Sendable {
         var timeline: Int
         var lastUpdated: Double
         var retention: Double
-        /// One per tier, finest first.
+        /// One per tier of the archive's `tiers`, finest first (none until the first sample).
         var consolidated: [ConsolidatedSeries] = []
 
         /// Whether the series is forgotten at `timestamp`: not updated for its `retention`, or,
-        /// once its first tier holds an hour of steps (a series that lived, not a passing one
-        /// such as a statement that left the top list), for `tierReach`, so an outage or a table
-        /// that left the top list for a while keeps its days of tiers.
-        func isExpired(at timestamp: Double, tierReach: Double) -> Bool {
+        /// once its first tier (of `tiers`) holds an hour of steps (a series that lived, not a
+        /// passing one such as a statement that left the top list), for `tierReach`, so an outage
+        /// or a table that left the top list for a while keeps its days of tiers.
+        func isExpired(at timestamp: Double, tiers: [HistoryTier], tierReach: Double) -> Bool {
             let idle = timestamp - lastUpdated
             guard idle > retention else { return false }
-            guard let first = consolidated.first, first.coveredSeconds >= 3600 else { return true }
+            guard let first = consolidated.first, let step = tiers.first?.step, Double(first.closedSteps) * step >= 3600 else { return true }
             return idle > tierReach
         }
 
-        mutating func record(cycle: UInt64, value: Double, at timestamp: Double) {
+        /// Appends `value`, sampled at `timestamp` in `cycle`, to the raw points and to each of `tiers`.
+        mutating func record(cycle: UInt64, value: Double, at timestamp: Double, tiers: [HistoryTier]) {
             points.append(cycle: cycle, value: value)
-            for index in consolidated.indices { consolidated[index].add(value, at: timestamp) }
+            for (index, tier) in zip(consolidated.indices, tiers) { consolidated[index].add(value, at: timestamp, step: tier.step) }
             lastUpdated = timestamp
         }
 
         /// The points since `start`: the raw ones, then, where they do not reach back that far,
-        /// each tier's (as `consolidation` asks) before the oldest point found so far.
-        func points(on timeline: CycleTimeline, since start: Double, _ consolidation: Consolidation = .avg) -> [SeriesPoint] {
+        /// each of `tiers`' (as `consolidation` asks) before the oldest point found so far.
+        func points(on timeline: CycleTimeline, since start: Double, tiers: [HistoryTier], _ consolidation: Consolidation = .avg) -> [SeriesPoint] {
             var found = points.points(on: timeline, since: start)
             var end = found.first?.timestamp ?? lastUpdated
             // A tier is decoded only when a whole step of it fits before the raw points: short
             // windows (rules, derived series) read the raw points alone.
-            for tier in consolidated where end - start >= tier.step {
-                let older = tier.points(from: start, before: end, consolidation)
+            for (series, step) in zip(consolidated, tiers.map(\.step)) where end - start >= step {
+                let older = series.points(from: start, before: end, step: step, consolidation)
                 guard let oldest = older.first else { continue }
                 found = older + found
-                end = oldest.timestamp - tier.step / 2
+                end = oldest.timestamp - step / 2
             }
             return found
         }
@@ -115,8 +116,11 @@ package final class SeriesArchive: Sendable {
             if contents.appendsSinceSweep >= 64 {
                 contents.appendsSinceSweep = 0
                 // Only the families that hold a forgotten series are rebuilt.
-                for (name, series) in contents.families where series.values.contains(where: { $0.isExpired(at: timestamp, tierReach: tierReach) }) {
-                    let kept = series.filter { !$0.value.isExpired(at: timestamp, tierReach: tierReach) }
+                let tiers = tiers
+                let tierReach = tierReach
+                let expired = { (series: StoredSeries) in series.isExpired(at: timestamp, tiers: tiers, tierReach: tierReach) }
+                for (name, series) in contents.families where series.values.contains(where: expired) {
+                    let kept = series.filter { !expired($0.value) }
                     contents.families[name] = kept.isEmpty ? nil : kept
                 }
             }
@@ -131,7 +135,7 @@ package final class SeriesArchive: Sendable {
             return (stored, contents.timelines[stored.timeline])
         }
         guard let (series, timeline) = found else { return [] }
-        return series.points(on: timeline, since: now - window)
+        return series.points(on: timeline, since: now - window, tiers: tiers)
     }
 
     /// Every series named `name` whose labels satisfy `isIncluded`, with its points within the last
@@ -148,7 +152,7 @@ package final class SeriesArchive: Sendable {
         let (family, timelines) = contents.withLockedValue { ($0.families[name] ?? [:], $0.timelines) }
         return try family.compactMap { labels, stored in
             guard try isIncluded(labels) else { return nil }
-            let points = stored.points(on: timelines[stored.timeline], since: start, consolidation)
+            let points = stored.points(on: timelines[stored.timeline], since: start, tiers: tiers, consolidation)
             return points.isEmpty ? nil : SeriesHistoryEntry(labels: labels, points: points)
         }
     }
@@ -245,7 +249,7 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
             guard let index = index(forKey: sample.labels) else {
                 var series = new
                 series.consolidated = tiers.map { ConsolidatedSeries(tier: $0, keepsExtremes: keepsExtremes) }
-                series.record(cycle: cycle, value: sample.value, at: timestamp)
+                series.record(cycle: cycle, value: sample.value, at: timestamp, tiers: tiers)
                 self[sample.labels] = series
                 continue
             }
@@ -258,20 +262,21 @@ private extension Dictionary where Key == [Label], Value == SeriesArchive.Stored
                 // Restored without tiers (a version 1 file, or tiers configured since): made now, when the kind is known.
                 values[index].consolidated = tiers.map { ConsolidatedSeries(tier: $0, keepsExtremes: keepsExtremes) }
             }
-            values[index].record(cycle: cycle, value: sample.value, at: timestamp)
+            values[index].record(cycle: cycle, value: sample.value, at: timestamp, tiers: tiers)
         }
     }
 }
 
-extension [ConsolidatedSeries] {
-    /// Restored tiers made to fit `tiers`, the configured ones: a tier whose step is still
-    /// configured keeps its points (resized to the configured reach); the others start empty, of
-    /// the kind the restored ones were. None when none were saved (made at the next record).
+extension [(step: Double, series: ConsolidatedSeries)] {
+    /// Restored tiers (each with the step it was saved with) made to fit `tiers`, the configured
+    /// ones: a tier whose step is still configured keeps its points (resized to the configured
+    /// reach); the others start empty, of the kind the restored ones were. None when none were
+    /// saved (made at the next record).
     func reconciled(with tiers: [HistoryTier]) -> [ConsolidatedSeries] {
-        guard let keepsExtremes = first?.keepsExtremes else { return [] }
+        guard let keepsExtremes = first?.series.keepsExtremes else { return [] }
         return tiers.map { tier in
             guard let kept = first(where: { $0.step == tier.step }) else { return ConsolidatedSeries(tier: tier, keepsExtremes: keepsExtremes) }
-            return kept.resized(toCapacity: tier.capacity)
+            return kept.series.resized(toCapacity: tier.capacity)
         }
     }
 }

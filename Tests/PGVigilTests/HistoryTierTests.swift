@@ -140,17 +140,17 @@ import Testing
     @Test func aClockFarAheadThenCorrectedDoesNotFreezeTheTier() {
         var tier = ConsolidatedSeries(tier: HistoryTier(step: 300, keep: Self.day), keepsExtremes: true)
         let start = 1_700_000_000.0
-        tier.add(1, at: start)
-        tier.add(2, at: start + 300)
-        tier.add(99, at: start + 10 * 365 * Self.day)  // a wrong clock, then corrected
-        tier.add(3, at: start + 600)
-        tier.add(4, at: start + 900)
+        tier.add(1, at: start, step: 300)
+        tier.add(2, at: start + 300, step: 300)
+        tier.add(99, at: start + 10 * 365 * Self.day, step: 300)  // a wrong clock, then corrected
+        tier.add(3, at: start + 600, step: 300)
+        tier.add(4, at: start + 900, step: 300)
         // The future step never closed (its one sample is dropped); the tier goes on from the corrected clock.
-        #expect(tier.points(from: 0, before: .infinity, .avg).map(\.value) == [1, 2, 3])
+        #expect(tier.points(from: 0, before: .infinity, step: 300, .avg).map(\.value) == [1, 2, 3])
         // A step back by less than a step is counted in the open step.
-        tier.add(5, at: start + 899)
-        tier.add(6, at: start + 1200)
-        #expect(tier.points(from: 0, before: .infinity, .avg).map(\.value) == [1, 2, 3, 4.5])
+        tier.add(5, at: start + 899, step: 300)
+        tier.add(6, at: start + 1200, step: 300)
+        #expect(tier.points(from: 0, before: .infinity, step: 300, .avg).map(\.value) == [1, 2, 3, 4.5])
     }
 
     @Test func seriesRestoredWithoutTiersGetThemOfTheirKindAtTheirNextSample() throws {
@@ -200,15 +200,48 @@ import Testing
             figure.write(to: &writer)
         }
         var reader = SnapshotReader(writer.bytes)
-        let tier = try ConsolidatedSeries(from: &reader, version: 2)
+        let (step, tier) = try ConsolidatedSeries.read(from: &reader, version: 2)
         #expect(reader.isAtEnd)
-        #expect(tier.capacity == 10)
-        #expect(tier.coveredSeconds == 4 * 300)
-        let averages = tier.points(from: 0, before: .infinity, .avg)
+        #expect(step == 300 && tier.capacity == 10)
+        #expect(tier.closedSteps == 4)
+        let averages = tier.points(from: 0, before: .infinity, step: 300, .avg)
         let middles: [Double] = [300_150, 300_450, 300_750, 301_050]  // steps 1000…1003 of 300 s, at their middle
         #expect(averages.map(\.timestamp) == middles)
         #expect(averages.map(\.value) == [0, 1, 2, 3])
-        #expect(tier.points(from: 0, before: .infinity, .min).map(\.value) == [-1, 0, 1, 2])
-        #expect(tier.points(from: 0, before: .infinity, .max).map(\.value) == [1, 2, 3, 4])
+        #expect(tier.points(from: 0, before: .infinity, step: 300, .min).map(\.value) == [-1, 0, 1, 2])
+        #expect(tier.points(from: 0, before: .infinity, step: 300, .max).map(\.value) == [1, 2, 3, 4])
+    }
+
+    @Test(arguments: [true, false])
+    func aVersion3OpenStepIsReadAsItsKindKeepsItAndIsSavedBack(keepsExtremes: Bool) throws {
+        var writer = SnapshotWriter()
+        writer.write(300.0)  // step
+        writer.write(keepsExtremes)
+        writer.write(true)  // an open step, as version 3 saved it: a 64-bit number and five figures
+        writer.write(UInt64(5_700_000))
+        for figure in [1.0, 9.0, 20.0, 4.0, 7.0] { writer.write(figure) }  // minimum, maximum, sum, count, last
+        CompressedSeries(capacity: keepsExtremes ? 30 : 10).write(to: &writer)
+        var reader = SnapshotReader(writer.bytes)
+        let (step, tier) = try ConsolidatedSeries.read(from: &reader, version: 3)
+        #expect(reader.isAtEnd && step == 300)
+        let running: ConsolidatedSeries.Running = keepsExtremes ? .gauge(minimum: 1, maximum: 9, sum: 20, count: 4) : .counter(last: 7)
+        #expect(tier.open == ConsolidatedSeries.OpenStep(number: 5_700_000, running: running))
+        var saved = SnapshotWriter()
+        tier.write(to: &saved, step: 300)
+        var savedReader = SnapshotReader(saved.bytes)
+        let (_, restored) = try ConsolidatedSeries.read(from: &savedReader, version: 4)
+        #expect(savedReader.isAtEnd && restored.open == tier.open)
+        // The open step closes into the figures of its kind.
+        var closing = restored
+        closing.add(0, at: 5_700_001 * 300, step: 300)
+        let average = closing.points(from: 0, before: .infinity, step: 300, .avg).map(\.value)
+        #expect(average == [keepsExtremes ? 5 : 7])
+    }
+
+    /// Each series holds one per tier, and the raw one: their fixed fields are what a series costs
+    /// before any point, so they are kept packed (README, "Footprint beside postgres_exporter").
+    @Test func aSeriesAndItsTiersStayPacked() {
+        #expect(MemoryLayout<CompressedSeries>.size == 56)
+        #expect(MemoryLayout<ConsolidatedSeries>.stride == 96)
     }
 }
