@@ -16,7 +16,7 @@ WORKDIR /src
 COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
-COPY scripts/build-agent.sh ./scripts/
+COPY scripts/build-agent.sh scripts/link-order.txt ./scripts/
 RUN install -D -m 0755 "$(scripts/build-agent.sh)" /out/pgvigil
 
 FROM debian:bookworm-slim

@@ -4,9 +4,11 @@
 # database time apart. Prints one table of figures and ratios:
 #   - database time (execution + planning) and statements per minute at a 15 s cadence: pgvigil
 #     samples on its own 15 s timer, the exporter is scraped every 15 s (it queries when scraped);
-#   - RSS after 200 scrapes with Prometheus's headers; and the RSS of a second pgvigil (its own
-#     role, 1 s interval, 240 s of history) whose series hold 240 points each by the end, as the
-#     default 1 h at 15 s does;
+#   - RSS after 200 scrapes with Prometheus's headers, and of it the anonymous memory (heap,
+#     stacks, relocated data) and the pages of files (binaries and libraries, which the kernel
+#     maps in blocks around each page touched; the page cache is dropped first, so both start as
+#     after a boot); and the RSS of a second pgvigil (its own role, 1 s interval, 240 s of
+#     history) whose series hold 240 points each by the end, as the default 1 h at 15 s does;
 #   - the median scrape with Prometheus's headers over one keep-alive connection (wrk).
 #
 #   benchmarks/peer.sh                 (as root; release build; about 8 minutes; PEER_MINUTES=5)
@@ -60,6 +62,9 @@ END \$\$;
 ANALYZE;
 SQL
 
+# Both binaries are read from disk as at a first start (pages already cached would be mapped
+# around each page touched, and counted).
+[ "$quick" = 1 ] || { sync; echo 3 >/proc/sys/vm/drop_caches; }
 work=$(mktemp -d)
 dsn="host=127.0.0.1 port=$PRIMARY_PORT password=pgvigil-test-password dbname=postgres"
 printf 'listen: "127.0.0.1:57910"\ntargets: [{ name: primary, dsn: "%s user=pgvigil" }]\n' "$dsn" >"$work/pgvigil.yaml"
@@ -109,6 +114,9 @@ scrape() { python3 benchmarks/scrape_latency.py "$1" "$2" "$scrapes" "$3" --as-p
 pgvigil_scrape=$(scrape pgvigil "$pgvigil_url" "$pgvigil_pid")
 exporter_scrape=$(scrape postgres_exporter "$exporter_url" "$exporter_pid")
 rss_of() { sed -n 's/.*rss=\([0-9.]*\) MiB.*/\1/p' <<<"$1"; }
+resident() { awk -v field="$2:" '$1 == field { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }  # PID RssAnon|RssFile -> MiB
+pgvigil_anon=$(resident "$pgvigil_pid" RssAnon) pgvigil_file=$(resident "$pgvigil_pid" RssFile)
+exporter_anon=$(resident "$exporter_pid" RssAnon) exporter_file=$(resident "$exporter_pid" RssFile)
 full_rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$full_pid/status")
 cat >"$work/headers.lua" <<'LUA'
 wrk.headers["Accept"] = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
@@ -133,9 +141,11 @@ printf '%-52s %12s %18s %8s\n' "database time per minute (ms)" "$pgvigil_ms" "$e
 printf '%-52s %12s %18s %8s\n' "statements per minute" "$pgvigil_calls" "$exporter_calls" "$(ratio "$pgvigil_calls" "$exporter_calls")"
 printf '%-52s %12s %18s %8s\n' "RSS after the scrapes (MiB)" "$(rss_of "$pgvigil_scrape")" "$(rss_of "$exporter_scrape")" \
   "$(ratio "$(rss_of "$pgvigil_scrape")" "$(rss_of "$exporter_scrape")")"
+printf '%-52s %12s %18s %8s\n' "  of it anonymous (MiB)" "$pgvigil_anon" "$exporter_anon" "$(ratio "$pgvigil_anon" "$exporter_anon")"
+printf '%-52s %12s %18s %8s\n' "  of it pages of files (MiB)" "$pgvigil_file" "$exporter_file" "$(ratio "$pgvigil_file" "$exporter_file")"
 printf '%-52s %12s %18s %8s\n' "RSS with $full_points points of history a series (MiB)" "$full_rss" "$(rss_of "$exporter_scrape")" \
   "$(ratio "$full_rss" "$(rss_of "$exporter_scrape")")"
 printf '%-52s %12s %18s %8s\n' "median scrape as Prometheus makes it, wrk (ms)" "$pgvigil_wrk" "$exporter_wrk" "$(ratio "$pgvigil_wrk" "$exporter_wrk")"
-for figure in "$pgvigil_ms" "$exporter_ms" "$pgvigil_wrk" "$exporter_wrk" "$full_rss"; do
+for figure in "$pgvigil_ms" "$exporter_ms" "$pgvigil_wrk" "$exporter_wrk" "$full_rss" "$pgvigil_anon" "$exporter_file"; do
   [ -n "$figure" ] || { echo "FAIL: a figure is missing" >&2; exit 1; }
 done

@@ -3,7 +3,9 @@
 # stderr). The Dockerfile, the demo and every benchmark build through here, so each configuration
 # is compiled one way:
 #   - release (the default), as the agent ships: the Swift runtime linked in
-#     (--static-swift-stdlib); Package.swift adds lld, packed relocations and no exported symbols;
+#     (--static-swift-stdlib), every Swift function in a section of its own (so the link can place
+#     the functions scripts/link-order.txt lists together); Package.swift adds lld, that order,
+#     packed relocations and no exported symbols;
 #   - debug, as the tests use it (the benchmarks' quick runs, which check that they work).
 #
 #   scripts/build-agent.sh [release|debug] [PRODUCT]    (default: release pgvigil)
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 configuration=${1:-release}
 product=${2:-pgvigil}
 case "$configuration" in
-  release) flags=(-c release --static-swift-stdlib) ;;
+  release) flags=(-c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections) ;;
   debug) flags=(-c debug) ;;
   *) echo "build-agent.sh: configuration \"$configuration\": expected release or debug" >&2; exit 2 ;;
 esac

@@ -13,6 +13,8 @@ packages=$(sed -n 's/^ARG RUNTIME_PACKAGES="\(.*\)"$/\1/p' Dockerfile)
 echo "runtime packages: $packages"
 
 binary=$(scripts/build-agent.sh)
+# The release build lays out its code as scripts/link-order.txt asks (fewer resident pages).
+scripts/check-link-order.sh "$binary"
 
 work=$(mktemp -d /tmp/pgvigil-runtime.XXXXXX)
 cleanup() {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Writes scripts/link-order.txt: the functions a running agent executes, which the release link
+# places together at the start of the binary's code (lld --symbol-ordering-file; Package.swift).
+# The kernel maps a binary's pages in blocks around each page touched, so code run spread over the
+# whole 16 MiB text made most of it resident; gathered, what runs takes a few MiB.
+#
+# Runs the release agent under valgrind's callgrind (every function executed, not a sample) for
+# PROFILE_SECONDS against a throwaway primary, replica and PgBouncer on loopback, while it is
+# scraped as Prometheus does (text and OpenMetrics, gzip), its health checks, history, status
+# page and /probe are read; then stops it gracefully (saving its history). The names are written
+# as the linker knows them (mangled), most executed first.
+#
+#   scripts/link-order.sh     (as root; about 5 minutes; PROFILE_SECONDS=150)
+# Run it again after large changes: functions it does not list are placed after the listed ones,
+# as before, so a stale list costs resident pages, never correctness.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${PROFILE_SECONDS:-150}
+command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+binary=$(scripts/build-agent.sh release)
+
+export CLUSTER_DIR=/tmp/pgvigil-link-order PRIMARY_PORT=58632
+scripts/pg-cluster.sh stop 2>/dev/null || true
+scripts/pg-cluster.sh start >/dev/null
+work=$(mktemp -d)
+agent_pid=""
+cleanup() {
+  [ -z "$agent_pid" ] || kill "$agent_pid" 2>/dev/null || true
+  scripts/pg-cluster.sh stop >/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+dsn="host=127.0.0.1 user=pgvigil password=pgvigil-test-password dbname=postgres"
+cat >"$work/agent.yaml" <<YAML
+listen: "127.0.0.1:58640"
+interval: 5s
+state_directory: "$work/state"
+targets:
+  - { name: primary, dsn: "$dsn port=$PRIMARY_PORT" }
+  - { name: replica, dsn: "$dsn port=$((PRIMARY_PORT + 1))" }
+YAML
+# Valgrind 3.19 cannot read this toolchain's DWARF 5: it profiles a copy without debug
+# information (the symbol table, which names the functions, stays).
+objcopy --strip-debug "$binary" "$work/pgvigil"
+valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/callgrind.out" \
+  "$work/pgvigil" run --config "$work/agent.yaml" --log-level warning 2>"$work/valgrind.log" &
+agent_pid=$!
+url=http://127.0.0.1:58640
+deadline=$((SECONDS + 300))
+until curl -sf "$url/metrics" | grep -q '^pg_up{target="replica"} 1'; do
+  [ $SECONDS -lt $deadline ] || { echo "link-order.sh: the agent did not sample in time" >&2; cat "$work/valgrind.log" >&2; exit 1; }
+  sleep 2
+done
+openmetrics="Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+end=$((SECONDS + seconds))
+while [ $SECONDS -lt $end ]; do
+  curl -s -o /dev/null -H "$openmetrics" -H "Accept-Encoding: gzip" "$url/metrics"
+  curl -s -o /dev/null "$url/metrics"
+  curl -s -o /dev/null "$url/healthz"
+  curl -s -o /dev/null "$url/readyz"
+  curl -s -o /dev/null "$url/?window=1h"
+  curl -s -o /dev/null "$url/api/v1/series?match=pg_up&window=10m"
+  curl -s -o /dev/null -H "Accept-Encoding: gzip" "$url/probe?target=primary"
+  sleep 1
+done
+kill -TERM "$agent_pid"
+wait "$agent_pid" || true
+agent_pid=""
+# Instructions per function, most executed first, as callgrind's file has them: a function is
+# named once ("fn=(id) name", or "cfn=(id) name" where first called) and then by id; the cost
+# lines under "fn=" are "position instructions", and the line after "calls=" is a callee's cost.
+# Only the binary's own functions are kept (not libc's or libpq's, nor unnamed ones).
+nm "$binary" | awk '{ print $NF }' | sort -u >"$work/defined"
+python3 - "$work/callgrind.out" "$work/defined" >scripts/link-order.txt <<'PY'
+import re, sys
+defined = set(open(sys.argv[2]).read().split())
+names, cost, current, callee_line = {}, {}, None, False
+for line in open(sys.argv[1], errors="replace"):
+    named = re.match(r"^c?fn=\((\d+)\)(?: (.+))?$", line.rstrip("\n"))
+    if named and named.group(2):
+        names[named.group(1)] = named.group(2)
+    if line.startswith("fn="):
+        current = named.group(1) if named else None
+    elif line.startswith("calls="):
+        callee_line = True
+    elif line[:1] in "0123456789+-*" and current is not None:
+        if callee_line:
+            callee_line = False
+        else:
+            fields = line.split()
+            cost[current] = cost.get(current, 0) + (int(fields[1]) if len(fields) > 1 else 0)
+for id in sorted(cost, key=lambda id: -cost[id]):
+    if names.get(id) in defined:
+        print(names[id])
+PY
+echo "link-order.sh: $(wc -l <scripts/link-order.txt) functions written to scripts/link-order.txt"
