@@ -74,13 +74,33 @@ struct TableSizesCollector: Collector {
                NULL
         """
 
+    /// Each connectable database's size, as the server sums its files. That walks each database's
+    /// directory, the costliest statement of a cycle on a server with many tables, so it runs
+    /// here, at this collector's interval, and not in the discovery that every cycle with a
+    /// per-database collector shares.
+    static let databaseSizesQuery = """
+        SELECT datname, pg_database_size(oid)::float8 AS size_bytes
+        FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname
+        """
+
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
         let databases = try await session.databasesToVisit()
+        let sizes = try await Self.databaseSizes(session)
         let tables = try await session.forEachDatabase(databases.visit) { try await $0.query(Self.tablesQuery, [String(limit)]).rows }
         let visited = Set(databases.visit)
         return try Self.families(
-            databaseRows: try databases.discovered.filter { visited.contains(try $0.string("datname") ?? "") },
+            databaseRows: try sizes.filter { visited.contains(try $0.string("datname") ?? "") },
             tables: tables.map { ($0.database, $0.result) }) + [Self.missingFamily(databases.missing)]
+    }
+
+    /// The rows of `databaseSizesQuery`. A database dropped while it ran (`pg_database_size` then
+    /// fails with 3D000) costs one retry, not the run.
+    private static func databaseSizes(_ session: DatabaseSession) async throws -> [Row] {
+        do {
+            return try await session.query(databaseSizesQuery).rows
+        } catch let error as PostgresError where error.sqlState == "3D000" {
+            return try await session.query(databaseSizesQuery).rows
+        }
     }
 
     /// The databases the target's `databases:` list names that discovery does not find (absent,

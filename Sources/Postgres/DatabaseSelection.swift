@@ -8,11 +8,10 @@ package enum DatabaseSelection: Sendable, Hashable {
     /// Exactly these databases (those that do not exist are reported as missing).
     case list([String])
 
-    /// The discovery query: connectable non-template databases with their sizes.
-    static let discoveryQuery = """
-        SELECT datname, pg_database_size(oid)::float8 AS size_bytes
-        FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname
-        """
+    /// The discovery query: connectable non-template databases (their sizes are `table_sizes`'
+    /// to measure: `pg_database_size` walks each database's directory, the costliest statement of
+    /// a cycle, and every cycle with a per-database collector discovers).
+    static let discoveryQuery = "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname"
 
     /// The databases to visit among `discovered` (those whose whole name matches the regular
     /// expression `excluding` left out), and the configured ones that were not found.

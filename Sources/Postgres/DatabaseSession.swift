@@ -14,7 +14,7 @@ package actor DatabaseSession {
     private var connection: PostgresConnection?
     private var children: [String: DatabaseSession] = [:]
     /// The discovery of the current sampling cycle, shared by the per-database collectors.
-    private var discovery: (discovered: [Row], visit: [String], missing: [String])?
+    private var discovery: (visit: [String], missing: [String])?
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -48,23 +48,16 @@ package actor DatabaseSession {
         return child
     }
 
-    /// The databases per-database collectors visit in this cycle: the discovery query's rows
-    /// (every connectable non-template database, with its size), those of them selected, and the
-    /// configured ones that were not found. The query runs once per cycle (see `startCycle`), not
-    /// once per collector; child sessions of databases no longer visited close. A database
-    /// dropped while the query ran (`pg_database_size` then fails with 3D000) costs one retry,
-    /// not the cycle's per-database collectors.
-    package func databasesToVisit() async throws -> (discovered: [Row], visit: [String], missing: [String]) {
+    /// The databases per-database collectors visit in this cycle: those selected among the
+    /// discovery query's (every connectable non-template database), and the configured ones that
+    /// were not found. The query runs once per cycle (see `startCycle`), not once per collector;
+    /// child sessions of databases no longer visited close.
+    package func databasesToVisit() async throws -> (visit: [String], missing: [String]) {
         if let discovery { return discovery }
-        let rows: [Row]
-        do {
-            rows = try await query(DatabaseSelection.discoveryQuery).rows
-        } catch let error as PostgresError where error.sqlState == "3D000" {
-            rows = try await query(DatabaseSelection.discoveryQuery).rows
-        }
+        let rows = try await query(DatabaseSelection.discoveryQuery).rows
         let selection = settings.databases.select(from: try rows.compactMap { try $0.string("datname") }, excluding: settings.excludeDatabases)
         await retainChildren(Set(selection.visit))
-        let fresh = (rows, selection.visit, selection.missing)
+        let fresh = (selection.visit, selection.missing)
         discovery = fresh
         return fresh
     }
