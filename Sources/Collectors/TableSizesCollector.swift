@@ -29,7 +29,10 @@ struct TableSizesCollector: Collector {
         self.budget = budget
     }
 
-    /// The top `$1` user tables by total size, and one row (schemaname NULL) summing the rest.
+    /// The top `$1` user tables by total size, and one row (schemaname NULL) summing the rest,
+    /// which also carries the database's size (`database_bytes`): `pg_database_size` walks the
+    /// database's directory, so it is measured here, at this collector's interval, on the
+    /// connection already visiting the database, not by the discovery every cycle shares.
     ///
     /// Measuring a table's size reads the size of each of its files (table, TOAST, indexes,
     /// forks), so measuring them all is what makes this collector cost: 60 ms a run on 1,000
@@ -65,42 +68,19 @@ struct TableSizesCollector: Collector {
                    row_number() OVER (ORDER BY table_bytes + index_bytes DESC, schemaname, relname) AS rank
             FROM sized
         )
-        SELECT schemaname, relname, table_bytes, index_bytes, total_bytes, n_live_tup
+        SELECT schemaname, relname, table_bytes, index_bytes, total_bytes, n_live_tup, NULL::float8 AS database_bytes
         FROM ranked WHERE rank <= $1::int
         UNION ALL
         SELECT NULL, NULL, NULL, NULL,
                (SELECT coalesce(sum(total_bytes), 0) FROM ranked WHERE rank > $1::int)
                    + (SELECT coalesce(sum(estimated_bytes), 0) FROM estimated WHERE estimate_rank > 2 * $1::int),
-               NULL
-        """
-
-    /// Each connectable database's size, as the server sums its files. That walks each database's
-    /// directory, the costliest statement of a cycle on a server with many tables, so it runs
-    /// here, at this collector's interval, and not in the discovery that every cycle with a
-    /// per-database collector shares.
-    static let databaseSizesQuery = """
-        SELECT datname, pg_database_size(oid)::float8 AS size_bytes
-        FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname
+               NULL, pg_database_size(current_database())::float8
         """
 
     package func collect(_ session: DatabaseSession, server: ServerInfo) async throws -> [MetricFamily] {
         let databases = try await session.databasesToVisit()
-        let sizes = try await Self.databaseSizes(session)
         let tables = try await session.forEachDatabase(databases.visit) { try await $0.query(Self.tablesQuery, [String(limit)]).rows }
-        let visited = Set(databases.visit)
-        return try Self.families(
-            databaseRows: try sizes.filter { visited.contains(try $0.string("datname") ?? "") },
-            tables: tables.map { ($0.database, $0.result) }) + [Self.missingFamily(databases.missing)]
-    }
-
-    /// The rows of `databaseSizesQuery`. A database dropped while it ran (`pg_database_size` then
-    /// fails with 3D000) costs one retry, not the run.
-    private static func databaseSizes(_ session: DatabaseSession) async throws -> [Row] {
-        do {
-            return try await session.query(databaseSizesQuery).rows
-        } catch let error as PostgresError where error.sqlState == "3D000" {
-            return try await session.query(databaseSizesQuery).rows
-        }
+        return try Self.families(tables: tables.map { ($0.database, $0.result) }) + [Self.missingFamily(databases.missing)]
     }
 
     /// The databases the target's `databases:` list names that discovery does not find (absent,
@@ -111,13 +91,9 @@ struct TableSizesCollector: Collector {
             type: .gauge, samples: missing.map { Sample(labels: [Label("datname", $0)], value: 1) })
     }
 
-    /// Turns database sizes and each database's table rows into families.
-    package static func families(databaseRows: [Row], tables: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
+    /// Turns each database's rows of `tablesQuery` into families.
+    package static func families(tables: [(database: String, rows: [Row])]) throws -> [MetricFamily] {
         var databaseSize = MetricFamily(name: "pg_database_size_bytes", help: "Disk space used by the database.", type: .gauge)
-        for row in databaseRows {
-            guard let datname = try row.string("datname"), let size = try row.double("size_bytes") else { continue }
-            databaseSize.samples.append(Sample(labels: [Label("datname", datname)], value: size))
-        }
         let prefix = "pg_stat_user_tables_"
         var perTable: [(column: String, family: MetricFamily)] = [
             ("table_bytes", MetricFamily(name: prefix + "table_size_bytes", help: "Table size without indexes, TOAST included.", type: .gauge)),
@@ -132,6 +108,9 @@ struct TableSizesCollector: Collector {
                 guard let schema = try row.string("schemaname"), let table = try row.string("relname") else {
                     if let rest = try row.double("total_bytes") {
                         other.samples.append(Sample(labels: [Label("datname", database)], value: rest))
+                    }
+                    if let size = try row.double("database_bytes") {
+                        databaseSize.samples.append(Sample(labels: [Label("datname", database)], value: size))
                     }
                     continue
                 }

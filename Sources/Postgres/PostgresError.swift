@@ -17,7 +17,7 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The reason, safe to log.
     package var message: String
     /// The SQLSTATE code, when the server sent one (e.g. `57014` for a statement timeout).
-    package var sqlState: String?
+    var sqlState: String?
     /// Whether the server did not answer within the client deadline (the connection was
     /// dropped), as opposed to an error it reported: a `connection` failure on a target's main
     /// session, a `query` failure (its collector fails) on a per-database session.

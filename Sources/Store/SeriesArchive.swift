@@ -45,11 +45,11 @@ package final class SeriesArchive: Sendable {
             var end = found.first?.timestamp ?? lastUpdated
             // A tier is decoded only when a whole step of it fits before the raw points: short
             // windows (rules, derived series) read the raw points alone.
-            for (series, step) in zip(consolidated, tiers.map(\.step)) where end - start >= step {
-                let older = series.points(from: start, before: end, step: step, consolidation)
+            for (series, tier) in zip(consolidated, tiers) where end - start >= tier.step {
+                let older = series.points(from: start, before: end, step: tier.step, consolidation)
                 guard let oldest = older.first else { continue }
                 found = older + found
-                end = oldest.timestamp - step / 2
+                end = oldest.timestamp - tier.step / 2
             }
             return found
         }

@@ -166,7 +166,6 @@ import Testing
 
     @Test func tableSizesReportTopTablesAndSumTheRest() throws {
         let families = try TableSizesCollector.families(
-            databaseRows: [Row(["datname": "app", "size_bytes": "9000000"])],
             tables: [
                 (
                     "app",
@@ -175,7 +174,10 @@ import Testing
                             "schemaname": "public", "relname": "orders", "table_bytes": "800", "index_bytes": "200", "total_bytes": "1000",
                             "n_live_tup": "10",
                         ]),
-                        Row(["schemaname": nil, "relname": nil, "table_bytes": nil, "index_bytes": nil, "total_bytes": "300", "n_live_tup": nil]),
+                        Row([
+                            "schemaname": nil, "relname": nil, "table_bytes": nil, "index_bytes": nil, "total_bytes": "300", "n_live_tup": nil,
+                            "database_bytes": "9000000",
+                        ]),
                     ]
                 )
             ])

@@ -120,10 +120,6 @@ import Testing
         // app grows 1 MB a minute, all of it in one table; archive stays as it is.
         for minute in 0...10 {
             let families = try TableSizesCollector.families(
-                databaseRows: [
-                    Row(["datname": "app", "size_bytes": "\(5_000_000_000 + 1_000_000 * minute)"]),
-                    Row(["datname": "archive", "size_bytes": "7000000"]),
-                ],
                 tables: [
                     (
                         "app",
@@ -131,9 +127,11 @@ import Testing
                             Row([
                                 "schemaname": "public", "relname": "events", "table_bytes": "\(1_000_000 * minute)", "index_bytes": "0",
                                 "total_bytes": "\(1_000_000 * minute)", "n_live_tup": "1",
-                            ])
+                            ]),
+                            Row(["schemaname": nil, "relname": nil, "total_bytes": "0", "database_bytes": "\(5_000_000_000 + 1_000_000 * minute)"]),
                         ]
-                    )
+                    ),
+                    ("archive", [Row(["schemaname": nil, "relname": nil, "total_bytes": "0", "database_bytes": "7000000"])]),
                 ])
             derived = await run(collector, families, store: store, at: Double(minute) * 60)
             if minute < 5 { #expect(derived.allSatisfy { $0.samples.isEmpty }, "minute \(minute): too little history") }
