@@ -30,10 +30,22 @@ let releaseLink: [LinkerSetting] = [
         .when(configuration: .release))
 ]
 
+/// libpq is linked in from its static archive, with OpenSSL's (libpq's TLS and SCRAM) and PostgreSQL's
+/// common and port code it calls (Debian's postgresql-server-dev-15; libpq-dev is 15 in Debian 12).
+/// Only Kerberos (GSSAPI) stays a shared library, and libldap is opened on demand (target
+/// LDAPOnDemand): loading libpq.so and its 17 libraries cost ~4.4 MiB resident (README "Footprint
+/// beside postgres_exporter"). Every configuration links it this way, so the tests run the libpq
+/// that ships.
+let libpqLinkedIn: [LinkerSetting] = [
+    .unsafeFlags(["-L/usr/lib/postgresql/15/lib"]),
+    .linkedLibrary(":libpq.a"), .linkedLibrary(":libpgcommon_shlib.a"), .linkedLibrary(":libpgport_shlib.a"),
+    .linkedLibrary(":libssl.a"), .linkedLibrary(":libcrypto.a"), .linkedLibrary(":libgssapi_krb5.so.2"),
+]
+
 /// The tests reach every layer (each test file imports the ones it uses).
 let testDependencies: [Target.Dependency] = [
     "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support", "TestSupport",
-    "RemoteWrite", "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), "CZlib",
+    "RemoteWrite", "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), "CZlib", "LDAPOnDemand",
     nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
 ]
 
@@ -52,12 +64,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq's headers; the library itself is linked in (`libpqLinkedIn`).
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .target(name: "LDAPOnDemand"),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
         .target(
             name: "Support",
@@ -76,8 +90,8 @@ let package = Package(
             swiftSettings: layer),
         .target(
             name: "Postgres",
-            dependencies: ["CLibPQ", "Support", nio("NIOPosix"), nio("NIOConcurrencyHelpers")],
-            swiftSettings: layer),
+            dependencies: ["CLibPQ", "LDAPOnDemand", "Support", nio("NIOPosix"), nio("NIOConcurrencyHelpers")],
+            swiftSettings: layer, linkerSettings: libpqLinkedIn),
         .target(
             name: "WebClient",
             dependencies: [
@@ -138,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "pgvigil",
             dependencies: [
-                "PGVigil", "Config", "Support", "CMalloc", logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PGVigil", "Config", "Postgres", "Support", "CMalloc", logging, .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: layer, linkerSettings: releaseLink
         ),

@@ -2,7 +2,8 @@
 # Proves, without Docker, that the Dockerfile's runtime stage holds everything the binary needs:
 # builds the release binary as the build stage does, unpacks only the Dockerfile's RUNTIME_PACKAGES
 # and what they depend on (from Debian's registry) into an empty root, and runs the binary in it.
-# The dynamic loader must find every library; the binary must start, read a config and use libpq.
+# The dynamic loader must find every library; the binary must start, read a config and use libpq, and
+# libpq's LDAP lookups must reach libldap, which the binary opens only then.
 #
 #   scripts/check-runtime-image.sh        (as root: needs chroot and apt-get download)
 set -euo pipefail
@@ -60,4 +61,15 @@ status=$?
 set -e
 echo "once against a closed port: exit $status: $(grep -o 'Connection refused' <<<"$message" | head -1)"
 [ "$status" = 1 ] && grep -q "Connection refused" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
+# A service file's ldap:// line: libpq asks libldap, which the binary opens on this first call; it
+# finds nothing on loopback port 1, so libpq reads on to the service's own host and port, port 1
+# too. Without libldap the lookup stops at "could not create LDAP structure".
+printf '[directory]\nldap://127.0.0.1:1/dc=example,dc=net?description?one?(cn=postgres)\nhost=127.0.0.1\nport=1\n' \
+  >"$work/root/pg_service.conf"
+set +e
+message=$(PGSERVICEFILE=/pg_service.conf chroot "$work/root" /usr/local/bin/pgvigil once --dsn "service=directory user=pgvigil" 2>&1 >/dev/null)
+status=$?
+set -e
+echo "once through a service's ldap:// line: exit $status: $(grep -o 'port 1 failed: Connection refused' <<<"$message" | head -1)"
+[ "$status" = 1 ] && grep -q "port 1 failed: Connection refused" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
 echo "runtime image check: ok"

@@ -2,7 +2,7 @@
 # Installs what building, testing and the demo need from Debian's registry (idempotent; run as root).
 set -euo pipefail
 
-packages=(libpq-dev zlib1g-dev libyaml-dev libcrypt-dev libsnappy-dev pkg-config postgresql postgresql-contrib prometheus prometheus-alertmanager pgbouncer curl openssl chromium fonts-liberation systemd python3-prometheus-client apache2-utils protobuf-compiler)
+packages=(libpq-dev postgresql-server-dev-15 zlib1g-dev libyaml-dev libcrypt-dev libsnappy-dev pkg-config postgresql postgresql-contrib prometheus prometheus-alertmanager pgbouncer curl openssl chromium fonts-liberation systemd python3-prometheus-client apache2-utils protobuf-compiler)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

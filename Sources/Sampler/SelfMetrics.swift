@@ -1,4 +1,5 @@
 // The families that describe targets and the agent itself: pg_up, server facts, collector results.
+import Postgres
 import Store
 import Support
 
@@ -46,10 +47,14 @@ enum SelfMetrics {
         return families + [success, duration, series]
     }
 
-    /// pgvigil_build_info.
+    /// pgvigil_build_info: the agent's version and those of the client libraries linked into it.
     static var buildInfo: MetricFamily {
-        MetricFamily(
-            name: "pgvigil_build_info", help: "pgvigil's version.", type: .gauge,
-            samples: [Sample(labels: [Label("version", PGVigilVersion.current)], value: 1)])
+        let labels = [
+            Label("version", PGVigilVersion.current), Label("libpq", ClientLibraries.libpq),
+            Label("openssl", ClientLibraries.openSSL),
+        ]
+        return MetricFamily(
+            name: "pgvigil_build_info", help: "pgvigil's version and the libpq and OpenSSL linked into it.", type: .gauge,
+            samples: [Sample(labels: labels, value: 1)])
     }
 }
