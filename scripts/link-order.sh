@@ -70,8 +70,9 @@ agent_pid=""
 # Instructions per function, most executed first, as callgrind's file has them: a function is
 # named once ("fn=(id) name", or "cfn=(id) name" where first called) and then by id; the cost
 # lines under "fn=" are "position instructions", and the line after "calls=" is a callee's cost.
-# Only the binary's own functions are kept (not libc's or libpq's, nor unnamed ones).
-nm "$binary" | awk '{ print $NF }' | sort -u >"$work/defined"
+# Only the binary's own functions are kept (libpq's and OpenSSL's among them, which are linked in;
+# not libc's or Kerberos', nor unnamed ones).
+nm --defined-only "$binary" | awk '{ print $NF }' | sort -u >"$work/defined"
 python3 - "$work/callgrind.out" "$work/defined" >scripts/link-order.txt <<'PY'
 import re, sys
 defined = set(open(sys.argv[2]).read().split())
