@@ -1,6 +1,6 @@
 # pgvigil in a container: the release build (scripts/build-agent.sh) on the official Swift image, run on slim
-# Debian with only the shared C libraries it links (libyaml, libcrypt, libsnappy, Kerberos for libpq, which is linked in,
-# and libldap, which it opens for an ldap:// line of a service file). scripts/check-runtime-image.sh builds
+# Debian with only the shared C libraries it does not link in: Kerberos, for libpq, and libldap, which it opens for an
+# ldap:// line of a service file (Package.swift says why the rest is linked in). scripts/check-runtime-image.sh builds
 # the same binary and proves it runs with only RUNTIME_PACKAGES' files (CI runs it; no Docker needed).
 #
 #   docker build -t pgvigil .
@@ -23,7 +23,7 @@ RUN install -D -m 0755 "$(scripts/build-agent.sh)" /out/pgvigil
 FROM debian:bookworm-slim
 # The only packages the binary needs (ldd-checked by scripts/check-runtime-image.sh, libldap through a service
 # file's ldap:// line); curl is for HEALTHCHECK.
-ARG RUNTIME_PACKAGES="libgssapi-krb5-2 libldap-2.5-0 libyaml-0-2 libsnappy1v5 libcrypt1 libstdc++6 ca-certificates curl"
+ARG RUNTIME_PACKAGES="libgssapi-krb5-2 libldap-2.5-0 ca-certificates curl"
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
