@@ -18,6 +18,7 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY scripts/build-agent.sh scripts/link-order.txt ./scripts/
+COPY scripts/link ./scripts/link
 RUN install -D -m 0755 "$(scripts/build-agent.sh)" /out/pgvigil
 
 FROM debian:bookworm-slim

@@ -13,6 +13,12 @@ packages=$(sed -n 's/^ARG RUNTIME_PACKAGES="\(.*\)"$/\1/p' Dockerfile)
 [ -n "$packages" ] || { echo "Dockerfile: no ARG RUNTIME_PACKAGES=\"...\" line" >&2; exit 1; }
 echo "runtime packages: $packages"
 
+# The build stage builds from what it copies: every file of the repository that Package.swift's
+# release link reads must be among the Dockerfile's COPY lines.
+for path in $(grep -o 'Context.packageDirectory)/[^" ]*' Package.swift | sed 's|^Context.packageDirectory)/||' | sort -u); do
+  grep -Eq "^COPY (.* )?$path( |/|$)" Dockerfile || { echo "FAIL: Package.swift reads $path, which the Dockerfile does not copy" >&2; exit 1; }
+done
+
 binary=$(scripts/build-agent.sh)
 # The release build lays out its code as scripts/link-order.txt asks (fewer resident pages).
 scripts/check-link-order.sh "$binary"
