@@ -1,6 +1,7 @@
 # pgvigil in a container: the release build (scripts/build-agent.sh) on the official Swift image, run on slim
-# Debian with only the shared C libraries it does not link in: Kerberos, for libpq, and libldap, which it opens for an
-# ldap:// line of a service file (Package.swift says why the rest is linked in). scripts/check-runtime-image.sh builds
+# Debian with only the shared C libraries it does not link in: Kerberos, for libpq, libldap, which it opens for an
+# ldap:// line of a service file, and libxcrypt (LGPL; Package.swift says why the rest is linked in). Rebuild with
+# `docker build --pull --no-cache` to take Debian's security fixes of the libraries linked in. scripts/check-runtime-image.sh builds
 # the same binary and proves it runs with only RUNTIME_PACKAGES' files (CI runs it; no Docker needed).
 #
 #   docker build -t pgvigil .
@@ -10,7 +11,7 @@
 FROM swift:6.3-bookworm AS build
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq-dev postgresql-server-dev-15 zlib1g-dev libyaml-dev libcrypt-dev libsnappy-dev pkg-config \
+    && apt-get install -y --no-install-recommends libpq-dev postgresql-server-dev-15 zlib1g-dev libyaml-dev libcrypt-dev libsnappy-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, so a source change does not fetch them again.
@@ -24,7 +25,7 @@ RUN install -D -m 0755 "$(scripts/build-agent.sh)" /out/pgvigil
 FROM debian:bookworm-slim
 # The only packages the binary needs (ldd-checked by scripts/check-runtime-image.sh, libldap through a service
 # file's ldap:// line); curl is for HEALTHCHECK.
-ARG RUNTIME_PACKAGES="libgssapi-krb5-2 libldap-2.5-0 ca-certificates curl"
+ARG RUNTIME_PACKAGES="libgssapi-krb5-2 libldap-2.5-0 libcrypt1 ca-certificates curl"
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \

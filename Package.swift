@@ -21,9 +21,10 @@ let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// also links the Swift runtime in (`--static-swift-stdlib`, scripts/build-agent.sh, which also
 /// gives each Swift function a section of its own, so that it can be placed): a process then
 /// touches parts of one file instead of whole pages of five libraries. So are libstdc++, zlib,
-/// libyaml, snappy and libxcrypt: the linker scripts in scripts/link, found first, turn `-lz` (from
-/// the module maps and the Swift runtime) into their static archives; each shared library loaded
-/// kept pages of its own (one-target agent 19.2 -> 18.2 MiB).
+/// libyaml and snappy: the linker scripts in scripts/link, found first, turn `-lstdc++` (from the
+/// Swift runtime's own arguments) and `-lz`, `-lyaml`, `-lsnappy` (from the module maps) into their
+/// static archives; each shared library loaded kept pages of its own (one-target agent 19.2 -> 18.2
+/// MiB). libxcrypt stays shared: it is LGPL, and part of every Debian system.
 let releaseLink: [LinkerSetting] = [
     .unsafeFlags(
         [
@@ -37,9 +38,10 @@ let releaseLink: [LinkerSetting] = [
 /// libpq is linked in from its static archive, with OpenSSL's (libpq's TLS and SCRAM) and PostgreSQL's
 /// common and port code it calls (Debian's postgresql-server-dev-15; libpq-dev is 15 in Debian 12).
 /// Only Kerberos (GSSAPI) stays a shared library, and libldap is opened on demand (target
-/// LDAPOnDemand): loading libpq.so and its 17 libraries cost ~4.4 MiB resident (README "Footprint
-/// beside postgres_exporter"). Every configuration links it this way, so the tests run the libpq
-/// that ships.
+/// LDAPOnDemand): libpq.so and its 17 libraries took one agent from 20.1 to 24.1 MiB resident
+/// (README "Footprint beside postgres_exporter"). Every configuration links it this way, so the
+/// tests run the libpq that ships. PostgreSQL's common and port archives must be the same major
+/// version as libpq-dev (scripts/install-deps.sh checks).
 let libpqLinkedIn: [LinkerSetting] = [
     .unsafeFlags(["-L/usr/lib/postgresql/15/lib"]),
     .linkedLibrary(":libpq.a"), .linkedLibrary(":libpgcommon_shlib.a"), .linkedLibrary(":libpgport_shlib.a"),
@@ -68,12 +70,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        // libpq's headers; the library itself is linked in (`libpqLinkedIn`).
-        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
-        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        // C libraries from Debian (scripts/install-deps.sh installs them): libpq-dev (its headers; the
+        // library is linked in, `libpqLinkedIn`), zlib1g-dev, libyaml-dev, libsnappy-dev, libcrypt-dev.
+        .systemLibrary(name: "CLibPQ"),
+        .systemLibrary(name: "CZlib"),
+        .systemLibrary(name: "CYAML"),
+        .systemLibrary(name: "CSnappy"),
+        .systemLibrary(name: "CCrypt"),
         .systemLibrary(name: "CMalloc"),
         .target(name: "LDAPOnDemand"),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).

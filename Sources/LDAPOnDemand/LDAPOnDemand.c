@@ -22,7 +22,8 @@ static void openLibrary(void) {
         if (library != NULL) return;
     }
     fprintf(stderr, "pgvigil: an ldap:// line of a connection service file needs libldap "
-                    "(Debian package libldap-2.5-0), which could not be loaded: %s\n", dlerror());
+                    "(Debian package libldap-2.5-0), found neither as libldap-2.5.so.0 nor as "
+                    "libldap.so.2 (%s)\n", dlerror());
 }
 
 /// libldap's function `name`, or NULL when libldap could not be opened.

@@ -1,4 +1,5 @@
 import CLibPQ
+import FoundationEssentials
 import Postgres
 import Testing
 
@@ -7,7 +8,23 @@ import Testing
     @Test func theVersionsAreThoseOfTheLibrariesLinkedIn() {
         let libpq = ClientLibraries.libpq.split(separator: ".").compactMap { Int($0) }
         #expect(libpq.count == 2 && libpq[0] >= 15, "libpq \(ClientLibraries.libpq)")
-        // OpenSSL's headers the build read and the library running agree: it is the one linked in.
+        // OpenSSL's headers the build read and the library running agree.
         #expect(ClientLibraries.openSSL.hasPrefix("\(OPENSSL_VERSION_MAJOR).\(OPENSSL_VERSION_MINOR)."))
+    }
+
+    /// The functions answering are in this executable, not in a shared libpq or libcrypto (this
+    /// test process loads shared ones too, through Foundation's libcurl).
+    @Test func libpqAndOpenSSLAreInsideTheExecutable() throws {
+        let libpqVersion: @convention(c) () -> Int32 = PQlibVersion
+        let openSSLVersion: @convention(c) (Int32) -> UnsafePointer<CChar>? = OpenSSL_version
+        let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8).split(separator: "\n")
+        for function in [unsafeBitCast(libpqVersion, to: UInt.self), unsafeBitCast(openSSLVersion, to: UInt.self)] {
+            let mapping = maps.first { line in
+                let range = line.prefix { $0 != " " }.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                return range.count == 2 && range[0] <= function && function < range[1]
+            }
+            let file = mapping?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(5).joined(separator: " ") ?? ""
+            #expect(!file.isEmpty && !file.contains(".so"), "found in \(file)")
+        }
     }
 }

@@ -4,7 +4,7 @@
 // agent links libpq in (its static archive), and the first definitions of these functions it finds
 // are the ones below: each opens libldap on its first call and forwards to it. A process that never
 // reads an `ldap://` line never loads libldap, nor GnuTLS, SASL and p11-kit behind it (about
-// 2.5 MiB resident when loaded at start). The declarations are libldap's, with its types opaque.
+// 1.9 MiB resident when loaded at start). The declarations are libldap's, with its types opaque.
 #ifndef LDAP_ON_DEMAND_H
 #define LDAP_ON_DEMAND_H
 
