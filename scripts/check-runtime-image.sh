@@ -60,22 +60,25 @@ grep -q "^pgvigil [0-9]" <<<"$version" || { echo "FAIL: version printed \"$versi
 effective=$(chroot "$work/root" /usr/local/bin/pgvigil check-config --config /pgvigil.yaml)
 grep -q "^listen:" <<<"$effective" || { echo "FAIL: check-config did not print the effective config" >&2; exit 1; }
 echo "check-config: ok"
-# libpq loads and works: nothing listens on loopback port 1, so this is a clean runtime failure (exit 1).
-set +e
-message=$(chroot "$work/root" /usr/local/bin/pgvigil once --dsn "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2" 2>&1 >/dev/null)
-status=$?
-set -e
-echo "once against a closed port: exit $status: $(grep -o 'Connection refused' <<<"$message" | head -1)"
-[ "$status" = 1 ] && grep -q "Connection refused" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
+# Runs `pgvigil once` in the root against DSN (with the VAR=VALUE environment given), which must
+# fail at runtime (exit 1) with EXPECTED in its message: libpq was loaded and tried the network.
+expect_once_failure() {  # WHAT EXPECTED DSN [VAR=VALUE...]
+  local what=$1 expected=$2 dsn=$3 message status
+  shift 3
+  set +e
+  message=$(env "$@" chroot "$work/root" /usr/local/bin/pgvigil once --dsn "$dsn" 2>&1 >/dev/null)
+  status=$?
+  set -e
+  echo "once $what: exit $status: $(grep -o "$expected" <<<"$message" | head -1)"
+  [ "$status" = 1 ] && grep -q "$expected" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
+}
+# libpq works: nothing listens on loopback port 1.
+expect_once_failure "against a closed port" "Connection refused" "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2"
 # A service file's ldap:// line: libpq asks libldap, which the binary opens on this first call; it
 # finds nothing on loopback port 1, so libpq reads on to the service's own host and port, port 1
 # too. Without libldap the lookup stops at "could not create LDAP structure".
 printf '[directory]\nldap://127.0.0.1:1/dc=example,dc=net?description?one?(cn=postgres)\nhost=127.0.0.1\nport=1\n' \
   >"$work/root/pg_service.conf"
-set +e
-message=$(PGSERVICEFILE=/pg_service.conf chroot "$work/root" /usr/local/bin/pgvigil once --dsn "service=directory user=pgvigil" 2>&1 >/dev/null)
-status=$?
-set -e
-echo "once through a service's ldap:// line: exit $status: $(grep -o 'port 1 failed: Connection refused' <<<"$message" | head -1)"
-[ "$status" = 1 ] && grep -q "port 1 failed: Connection refused" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
+expect_once_failure "through a service's ldap:// line" "port 1 failed: Connection refused" "service=directory user=pgvigil" \
+  PGSERVICEFILE=/pg_service.conf
 echo "runtime image check: ok"

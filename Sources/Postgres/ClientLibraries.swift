@@ -7,11 +7,11 @@ import CLibPQ
 /// agent says which versions it carries.
 public enum ClientLibraries {
     /// libpq's version, e.g. "15.20" (`PQlibVersion` gives major × 10,000 + minor).
-    public static var libpq: String {
+    public static let libpq: String = {
         let number = PQlibVersion()
         return "\(number / 10_000).\(number % 10_000)"
-    }
+    }()
 
     /// OpenSSL's version, e.g. "3.0.17".
-    public static var openSSL: String { String(cString: OpenSSL_version(OPENSSL_VERSION_STRING)) }
+    public static let openSSL = String(cString: OpenSSL_version(OPENSSL_VERSION_STRING))
 }
