@@ -143,7 +143,12 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = response.headers
         headers.add(contentsOf: router.access.current.headers)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        if afterwards != .keepOpen { headers.replaceOrAdd(name: "Connection", value: "close") }
+        if afterwards != .keepOpen {
+            headers.replaceOrAdd(name: "Connection", value: "close")
+        } else if version == .http1_0 {
+            // An HTTP/1.0 client that asked to keep the connection waits for its close unless told.
+            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+        }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
         if method != .HEAD, response.body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)

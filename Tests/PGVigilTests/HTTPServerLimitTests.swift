@@ -165,6 +165,18 @@ import Testing
         }
     }
 
+    @Test func anHTTP10ClientIsToldTheConnectionStaysOpenOnlyWhenItAskedForThat() async throws {
+        try await withServer { port in
+            let client = try LoopbackClient(port: port)
+            client.send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let kept = try await client.readSome()
+            #expect(kept.hasPrefix("HTTP/1.0 200 OK") && kept.contains("Connection: keep-alive\r\n"), "\(kept)")
+            client.send("GET /healthz HTTP/1.0\r\n\r\n")
+            let closed = try await client.readUntilClosed()
+            #expect(closed.hasPrefix("HTTP/1.0 200 OK") && closed.contains("Connection: close\r\n"), "\(closed)")
+        }
+    }
+
     @Test func theNextHeadOnAKeepAliveConnectionHasItsDeadlineFromItsFirstByte() async throws {
         let deadline = Duration.milliseconds(500)
         try await withServer(HTTPServerConfig(idleTimeout: .seconds(30), requestHeadTimeout: deadline)) { port in
