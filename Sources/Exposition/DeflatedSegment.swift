@@ -5,8 +5,8 @@ import NIOCore
 /// A piece of a body, raw-deflated on its own and ended with a sync flush (byte-aligned, no final
 /// block), with its CRC-32 and length. Pieces deflated independently never refer across their
 /// boundaries, so their deflate data can be concatenated; `gzip(_:)` wraps them in one gzip
-/// member. /metrics compresses the rendered head and tail once per render this way, and only the
-/// small age family per scrape.
+/// member. /metrics compresses the rendered head and tail once per render this way; the small age
+/// family, new at each scrape, goes in stored blocks (`storing:`), which cost a copy and no zlib.
 struct DeflatedSegment: Sendable {
     /// The raw deflate data, ending byte-aligned.
     var deflated: ByteBuffer
@@ -14,15 +14,21 @@ struct DeflatedSegment: Sendable {
     package var crc: UInt32
     /// The number of uncompressed bytes.
     package var length: Int
+    /// zlib's operator that appends this segment's CRC to the CRC of what precedes it
+    /// (`crc32_combine_op`), made once from `length` rather than at every join.
+    private var crcAppender: uLong
+
+    /// The largest stored block deflate allows.
+    private static let storedBlockLimit = Int(UInt16.max)
 
     /// Deflates `bytes`.
-    package init(_ bytes: ByteBuffer, memory: Deflater.Memory = .large) throws {
-        try self.init(joining: [bytes], memory: memory)
+    package init(_ bytes: ByteBuffer) throws {
+        try self.init(joining: [bytes])
     }
 
     /// Deflates the concatenation of `pieces` (slices of a rendered body), without joining them first.
-    init(joining pieces: [ByteBuffer], memory: Deflater.Memory = .large) throws {
-        let deflater = try Deflater(memory)
+    init(joining pieces: [ByteBuffer]) throws {
+        let deflater = try Deflater()
         var output = ByteBuffer()
         var crc: uLong = 0
         for piece in pieces {
@@ -31,9 +37,31 @@ struct DeflatedSegment: Sendable {
             try deflater.deflate(piece, flush: Z_NO_FLUSH, into: &output)
         }
         try deflater.deflate(ByteBuffer(), flush: Z_SYNC_FLUSH, into: &output)
-        deflated = output.exactCopy
+        self.init(deflated: output.exactCopy, crc: crc, length: pieces.reduce(0) { $0 + $1.readableBytes })
+    }
+
+    /// `bytes` uncompressed, in deflate's stored blocks (each a 5-byte header, then up to 65,535
+    /// bytes as they are). Nothing when `bytes` is empty.
+    init(storing bytes: ByteBuffer) {
+        var output = ByteBuffer()
+        output.reserveCapacity(bytes.readableBytes + 5 * (bytes.readableBytes / Self.storedBlockLimit + 1))
+        var rest = bytes
+        while var block = rest.readSlice(length: min(rest.readableBytes, Self.storedBlockLimit)), block.readableBytes > 0 {
+            // BFINAL 0 and BTYPE 00 padded to a byte, then LEN and its one's complement NLEN.
+            output.writeInteger(UInt8(0))
+            output.writeInteger(UInt16(block.readableBytes), endianness: .little)
+            output.writeInteger(~UInt16(block.readableBytes), endianness: .little)
+            output.writeBuffer(&block)
+        }
+        let crc = bytes.withUnsafeReadableBytes { crc32_z(0, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), .init($0.count)) }
+        self.init(deflated: output, crc: crc, length: bytes.readableBytes)
+    }
+
+    private init(deflated: ByteBuffer, crc: uLong, length: Int) {
+        self.deflated = deflated
         self.crc = UInt32(truncatingIfNeeded: crc)
-        length = pieces.reduce(0) { $0 + $1.readableBytes }
+        self.length = length
+        crcAppender = crc32_combine_gen(.init(length))
     }
 
     /// One gzip member holding `segments` in order.
@@ -47,8 +75,8 @@ struct DeflatedSegment: Sendable {
         for segment in segments {
             var deflated = segment.deflated
             output.writeBuffer(&deflated)
-            // zlib's combination of two CRCs from the second's length; the CRC of nothing is 0.
-            crc = UInt32(truncatingIfNeeded: crc32_combine(uLong(crc), uLong(segment.crc), .init(segment.length)))
+            // zlib's combination of two CRCs; the CRC of nothing is 0.
+            crc = length == 0 ? segment.crc : UInt32(truncatingIfNeeded: crc32_combine_op(uLong(crc), uLong(segment.crc), segment.crcAppender))
             length += segment.length
         }
         // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end-of-block), then the trailer.

@@ -6,15 +6,6 @@ import NIOCore
 /// `DeflatedSegment`. zlib's state points back at its `z_stream` and refuses to work if it
 /// moved, so the stream lives at one heap address from `deflateInit2_` to `deflateEnd`.
 final class Deflater {
-    /// How much memory zlib may use for the stream.
-    enum Memory {
-        /// zlib's defaults (a 32 KiB window, about 256 KiB of state): for the rendered body.
-        case large
-        /// A 512-byte window and about 3 KiB of state: for the few hundred bytes a scrape
-        /// compresses, where setting up the large state would cost more than compressing.
-        case small
-    }
-
     /// zlib answered `status` to an init or deflate call (only out of memory, in practice).
     struct Failure: Error {
         let status: Int32
@@ -22,14 +13,13 @@ final class Deflater {
 
     private let stream: UnsafeMutablePointer<z_stream>
 
-    /// A new stream using `memory`.
-    init(_ memory: Memory) throws(Failure) {
-        // Raw deflate is asked for with a negative window size.
-        let (windowBits, memoryLevel): (Int32, Int32) = memory == .large ? (15, 8) : (9, 1)
+    /// A new stream with zlib's defaults: a 32 KiB window, about 256 KiB of state.
+    init() throws(Failure) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
+        // Raw deflate is asked for with a negative window size.
         let status = deflateInit2_(
-            stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -windowBits, memoryLevel, Z_DEFAULT_STRATEGY, zlibVersion(),
+            stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
             Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deallocate()

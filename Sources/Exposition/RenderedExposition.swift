@@ -143,12 +143,11 @@ package struct RenderedExposition: Sendable {
         return body
     }
 
-    /// The same body gzip-compressed: the head and tail were deflated at render time, only the
-    /// age family is compressed now. Nil when compression failed at render time.
+    /// The same body in gzip: the head and tail were deflated at render time, and the age family
+    /// goes in as it is (stored). Nil when compression failed at render time.
     package func gzipBody(now: Double, format: ExpositionFormat = .prometheusText) -> ByteBuffer? {
-        guard let deflated = format == .openMetrics ? deflatedOpenMetrics : deflatedText,
-            let age = try? DeflatedSegment(ageBytes(now: now, format: format), memory: .small)
-        else { return nil }
+        guard let deflated = format == .openMetrics ? deflatedOpenMetrics : deflatedText else { return nil }
+        let age = DeflatedSegment(storing: ageBytes(now: now, format: format))
         return DeflatedSegment.gzip([deflated.head, age, deflated.tail])
     }
 

@@ -94,7 +94,8 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func forward(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         var buffer = buffer
         while buffer.readableBytes > 0 {
-            switch meter.scan(buffer.readableBytesView) {
+            // Scanned through a raw pointer: a byte loop over the buffer's view costs several times more.
+            switch buffer.withUnsafeReadableBytes({ meter.scan($0) }) {
             case .headContinues, .betweenHeads:
                 context.fireChannelRead(wrapInboundOut(buffer))
                 return

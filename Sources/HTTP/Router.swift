@@ -32,10 +32,12 @@ package struct Router: Sendable {
     /// Wall-clock seconds since 1970, for the age family and readiness.
     package let wallClock: @Sendable () -> Double
 
-    /// Creates the router over what the sampler, alerting and the store publish.
     /// The share of the targets this agent samples (`INDEX/TOTAL`, in /readyz), nil when it samples them all.
     private let shard: String?
+    /// The formats and encodings /metrics requests ask for.
+    private let negotiation = MetricsNegotiation()
 
+    /// Creates the router over what the sampler, alerting and the store publish.
     package init(
         state: ServedState, alerts: AlertBoard, seriesHistory: SeriesHistoryAPI, statementTexts: StatementTextCatalog, statusPage: StatusPage,
         access: EndpointAccessState = EndpointAccessState(EndpointAccess()), reload: Reload? = nil, shard: String? = nil,
@@ -149,10 +151,11 @@ package struct Router: Sendable {
     }
 
     private func metrics(_ exposition: RenderedExposition, now: Double, head: HTTPRequestHead) -> HTTPResponse {
-        let format = ExpositionFormat.negotiate(accept: head.headers["Accept"])
+        let asked = negotiation.answer(for: head.headers)
+        let format = asked.format
         var headers: HTTPHeaders = ["Vary": "Accept, Accept-Encoding"]
         let body: ByteBuffer
-        if Self.acceptsGzip(head.headers), let compressed = exposition.gzipBody(now: now, format: format) {
+        if asked.gzip, let compressed = exposition.gzipBody(now: now, format: format) {
             body = compressed
             headers.add(name: "Content-Encoding", value: "gzip")
         } else {
@@ -189,14 +192,6 @@ package struct Router: Sendable {
             var target: String
             var reason: String
         }
-    }
-
-    /// Whether the Accept-Encoding headers allow gzip (named or `*`, with a q-value above 0).
-    static func acceptsGzip(_ headers: HTTPHeaders) -> Bool {
-        for coding in HeaderList(headers["Accept-Encoding"]) where coding.hasValue("gzip") || coding.hasValue("*") {
-            return coding.quality > 0
-        }
-        return false
     }
 
     /// The path and the decoded query parameters of a request URI.

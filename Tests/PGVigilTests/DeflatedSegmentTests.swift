@@ -14,7 +14,7 @@ import Testing
         #expect(String(buffer: plain) == parts.joined())
     }
 
-    @Test func aSegmentDeflatesItsPiecesAsOneAndTheSmallStateCompressesToo() throws {
+    @Test func aSegmentDeflatesItsPiecesAsOneAndStoredSegmentsJoinThem() throws {
         // Pieces longer than the output room the deflater starts with, so it grows its output.
         let pieces = (0..<40).map {
             ByteBuffer(string: String(repeating: "pg_table_size_bytes{relname=\"t_\($0)\"} \($0 * 8192)\n", count: 200 + $0))
@@ -23,9 +23,22 @@ import Testing
         let whole = try DeflatedSegment(ByteBuffer(string: pieces.map { String(buffer: $0) }.joined()))
         #expect(joined.length == whole.length)
         #expect(joined.crc == whole.crc)
-        let small = try DeflatedSegment(ByteBuffer(string: "pgvigil_last_sample_age_seconds{target=\"a\"} 3.5\n"), memory: .small)
-        let gzip = DeflatedSegment.gzip([joined, small, whole])
+        let age = "pgvigil_last_sample_age_seconds{target=\"a\"} 3.5\n"
+        let stored = DeflatedSegment(storing: ByteBuffer(string: age))
+        #expect(stored.deflated.readableBytes == age.utf8.count + 5)
+        let gzip = DeflatedSegment.gzip([joined, stored, DeflatedSegment(storing: ByteBuffer()), whole])
         let text = pieces.map { String(buffer: $0) }.joined()
-        #expect(String(buffer: try gzip.gunzipped()) == text + "pgvigil_last_sample_age_seconds{target=\"a\"} 3.5\n" + text)
+        #expect(String(buffer: try gzip.gunzipped()) == text + age + text)
+    }
+
+    @Test func storedSegmentsSplitIntoBlocksOfAtMost65535Bytes() throws {
+        // 65,535 bytes make one block exactly; one more starts a second.
+        for count in [65_535, 65_536, 140_000] {
+            let text = String((0..<count).map { Character(UnicodeScalar(UInt8(48 + $0 % 43))) })
+            let stored = DeflatedSegment(storing: ByteBuffer(string: text))
+            #expect(stored.deflated.readableBytes == count + 5 * ((count + 65_534) / 65_535))
+            let gzip = DeflatedSegment.gzip([stored, try DeflatedSegment(ByteBuffer(string: "# EOF\n"))])
+            #expect(String(buffer: try gzip.gunzipped()) == text + "# EOF\n")
+        }
     }
 }
