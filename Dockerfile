@@ -1,6 +1,6 @@
 # pgvigil in a container: the release build (scripts/build-agent.sh) on the official Swift image, run on slim
-# Debian with only the shared C libraries it does not link in: Kerberos, for libpq, libldap, which it opens for an
-# ldap:// line of a service file, and libxcrypt (LGPL; Package.swift says why the rest is linked in). Rebuild with
+# Debian with only the shared C libraries it does not link in: Kerberos and libldap, which it opens for GSSAPI and
+# for an ldap:// line of a service file, and libxcrypt (LGPL; Package.swift says why the rest is linked in). Rebuild with
 # `docker build --pull --no-cache` to take Debian's security fixes of the libraries linked in. scripts/check-runtime-image.sh builds
 # the same binary and proves it runs with only RUNTIME_PACKAGES' files (CI runs it; no Docker needed).
 #
@@ -24,7 +24,7 @@ RUN install -D -m 0755 "$(scripts/build-agent.sh)" /out/pgvigil
 
 FROM debian:bookworm-slim
 # The only packages the binary needs (ldd-checked by scripts/check-runtime-image.sh, libldap through a service
-# file's ldap:// line); curl is for HEALTHCHECK.
+# file's ldap:// line, Kerberos through gssencmode=require); curl is for HEALTHCHECK.
 ARG RUNTIME_PACKAGES="libgssapi-krb5-2 libldap-2.5-0 libcrypt1 ca-certificates curl"
 # hadolint ignore=DL3008
 RUN apt-get update \

@@ -37,21 +37,21 @@ let releaseLink: [LinkerSetting] = [
 
 /// libpq is linked in from its static archive, with OpenSSL's (libpq's TLS and SCRAM) and PostgreSQL's
 /// common and port code it calls (Debian's postgresql-server-dev-15; libpq-dev is 15 in Debian 12).
-/// Only Kerberos (GSSAPI) stays a shared library, and libldap is opened on demand (target
-/// LDAPOnDemand): libpq.so and its 17 libraries took one agent from 20.1 to 24.1 MiB resident
+/// Kerberos (GSSAPI) and libldap are opened on demand, at the first call into them (target
+/// LibrariesOnDemand): libpq.so and its 17 libraries took one agent from 20.1 to 24.1 MiB resident
 /// (README "Footprint beside postgres_exporter"). Every configuration links it this way, so the
 /// tests run the libpq that ships. PostgreSQL's common and port archives must be the same major
 /// version as libpq-dev (scripts/install-deps.sh checks).
 let libpqLinkedIn: [LinkerSetting] = [
     .unsafeFlags(["-L/usr/lib/postgresql/15/lib"]),
     .linkedLibrary(":libpq.a"), .linkedLibrary(":libpgcommon_shlib.a"), .linkedLibrary(":libpgport_shlib.a"),
-    .linkedLibrary(":libssl.a"), .linkedLibrary(":libcrypto.a"), .linkedLibrary(":libgssapi_krb5.so.2"),
+    .linkedLibrary(":libssl.a"), .linkedLibrary(":libcrypto.a"),
 ]
 
 /// The tests reach every layer (each test file imports the ones it uses).
 let testDependencies: [Target.Dependency] = [
     "PGVigil", "HTTP", "Alerting", "Sampler", "Collectors", "Config", "Postgres", "Exposition", "Store", "Support", "TestSupport",
-    "RemoteWrite", "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), "CZlib", "LDAPOnDemand",
+    "RemoteWrite", "WebClient", "YAML", .product(name: "NIOSSL", package: "swift-nio-ssl"), "CZlib", "LibrariesOnDemand",
     nio("NIOCore"), nio("NIOPosix"), nio("NIOHTTP1"), nio("NIOConcurrencyHelpers"), logging,
 ]
 
@@ -78,7 +78,7 @@ let package = Package(
         .systemLibrary(name: "CSnappy"),
         .systemLibrary(name: "CCrypt"),
         .systemLibrary(name: "CMalloc"),
-        .target(name: "LDAPOnDemand"),
+        .target(name: "LibrariesOnDemand"),
         // The layers, each a module; a target depends only on those below it (docs/ARCHITECTURE.md).
         .target(
             name: "Support",
@@ -97,7 +97,7 @@ let package = Package(
             swiftSettings: layer),
         .target(
             name: "Postgres",
-            dependencies: ["CLibPQ", "LDAPOnDemand", "Support", nio("NIOPosix"), nio("NIOConcurrencyHelpers")],
+            dependencies: ["CLibPQ", "LibrariesOnDemand", "Support", nio("NIOPosix"), nio("NIOConcurrencyHelpers")],
             swiftSettings: layer, linkerSettings: libpqLinkedIn),
         .target(
             name: "WebClient",

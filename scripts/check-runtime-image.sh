@@ -3,7 +3,7 @@
 # builds the release binary as the build stage does, unpacks only the Dockerfile's RUNTIME_PACKAGES
 # and what they depend on (from Debian's registry) into an empty root, and runs the binary in it.
 # The dynamic loader must find every library; the binary must start, read a config and use libpq, and
-# libpq's LDAP lookups must reach libldap, which the binary opens only then.
+# libpq's LDAP lookups and GSSAPI calls must reach libldap and Kerberos, which the binary opens only then.
 #
 #   scripts/check-runtime-image.sh        (as root: needs chroot and apt-get download)
 set -euo pipefail
@@ -24,7 +24,9 @@ binary=$(scripts/build-agent.sh)
 scripts/check-link-order.sh "$binary"
 
 work=$(mktemp -d /tmp/pgvigil-runtime.XXXXXX)
+listener=
 cleanup() {
+  [ -z "$listener" ] || kill "$listener" 2>/dev/null || true
   umount "$work/root/proc" "$work/root/dev" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -71,6 +73,8 @@ expect_once_failure() {  # WHAT EXPECTED DSN [VAR=VALUE...]
   set -e
   echo "once $what: exit $status: $(grep -o "$expected" <<<"$message" | head -1)"
   [ "$status" = 1 ] && grep -q "$expected" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
+  # The binary says so when it cannot open a library it opens on demand.
+  ! grep -q "could not be opened\|found neither" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
 }
 # libpq works: nothing listens on loopback port 1.
 expect_once_failure "against a closed port" "Connection refused" "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2"
@@ -81,4 +85,16 @@ printf '[directory]\nldap://127.0.0.1:1/dc=example,dc=net?description?one?(cn=po
   >"$work/root/pg_service.conf"
 expect_once_failure "through a service's ldap:// line" "port 1 failed: Connection refused" "service=directory user=pgvigil" \
   PGSERVICEFILE=/pg_service.conf
+# GSSAPI encryption asked for: once the TCP connect succeeds (a loopback listener that never
+# answers stands in for a server), libpq looks for a Kerberos ticket through Kerberos, which the
+# binary opens on this first call. The root holds no ticket, so libpq finds GSSAPI encryption
+# impossible.
+python3 -c 'import socket, time
+listener = socket.create_server(("127.0.0.1", 0))
+print(listener.getsockname()[1], flush=True)
+time.sleep(120)' >"$work/listener.port" &
+listener=$!
+for _ in $(seq 100); do [ -s "$work/listener.port" ] && break; sleep 0.1; done
+expect_once_failure "with gssencmode=require" "GSSAPI encryption required but was impossible" \
+  "host=127.0.0.1 port=$(cat "$work/listener.port") user=pgvigil gssencmode=require connect_timeout=2"
 echo "runtime image check: ok"

@@ -1,6 +1,12 @@
 // How the agent connects: the user's DSN plus the safety settings pgvigil always applies.
 import Support
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The parameters of every connection to one target.
 package struct ConnectionSettings: Sendable {
     /// The target's connection string, passed to libpq unchanged.
@@ -34,8 +40,8 @@ package struct ConnectionSettings: Sendable {
     }
 
     /// The libpq keyword/value pairs: the DSN first (expanded), then pgvigil's additions, which
-    /// never override what the DSN itself says.
-    var libpqParameters: [(String, String)] {
+    /// never override what the DSN itself says; `environment` reads the process's variables.
+    func libpqParameters(environment: (String) -> String? = Self.processEnvironment) -> [(String, String)] {
         var parameters: [(String, String)] = [("dbname", connectionString.text)]
         parameters.append(("fallback_application_name", "pgvigil"))
         // The client deadline ends every call; these also let the kernel notice a server that
@@ -47,8 +53,26 @@ package struct ConnectionSettings: Sendable {
         for (keyword, value) in networkDefaults where connectionString.options[keyword] == nil {
             parameters.append((keyword, value))
         }
+        if !Self.mayAskForGSSEncryption(connectionString.options, environment: environment) {
+            parameters.append(("gssencmode", "disable"))
+        }
         if let database { parameters.append(("dbname", database)) }
         return parameters
+    }
+
+    /// Whether GSSAPI encryption may be asked for: by the DSN's `gssencmode`, `PGGSSENCMODE`, or a
+    /// connection service file (`service=`, `PGSERVICE`). Otherwise pgvigil sets
+    /// `gssencmode=disable`, as postgres_exporter never tries GSSAPI encryption either: libpq's
+    /// default (`prefer`) looks for a Kerberos ticket at every TCP connect, which loads Kerberos
+    /// (seven libraries, 1.2 MiB resident) into every agent for a check that fails wherever no
+    /// ticket exists. Kerberos authentication, which the server asks for, works either way.
+    static func mayAskForGSSEncryption(_ options: [String: String], environment: (String) -> String?) -> Bool {
+        options["gssencmode"] != nil || options["service"] != nil || environment("PGGSSENCMODE") != nil || environment("PGSERVICE") != nil
+    }
+
+    /// The process's environment variable `name`.
+    static func processEnvironment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 
     /// The parameters of each connect attempt: one per host when the DSN names several (`host=a,b`
@@ -58,7 +82,7 @@ package struct ConnectionSettings: Sendable {
     /// client deadline, to keep multi-host failover working. A DSN whose lists libpq cannot match
     /// up is tried as written, so libpq reports the mismatch.
     var connectAttempts: [[(String, String)]] {
-        let base = libpqParameters
+        let base = libpqParameters()
         func list(_ keyword: String) -> [String] {
             connectionString.options[keyword].map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
         }

@@ -37,16 +37,30 @@ import Testing
         var settings = ConnectionSettings(
             connectionString: try ConnectionString("host=a keepalives_idle=5 application_name=mine"),
             timeout: .seconds(10))
-        var keywords = settings.libpqParameters.map(\.0)
+        var keywords = settings.libpqParameters().map(\.0)
         #expect(!keywords.contains("keepalives_idle"))
         #expect(keywords.contains("tcp_user_timeout"))
         #expect(keywords.contains("fallback_application_name"))
         #expect(!keywords.contains("application_name"))
         settings.database = "app"
-        keywords = settings.libpqParameters.map(\.0)
-        #expect(settings.libpqParameters.last?.0 == "dbname")
-        #expect(settings.libpqParameters.last?.1 == "app")
+        keywords = settings.libpqParameters().map(\.0)
+        #expect(settings.libpqParameters().last?.0 == "dbname")
+        #expect(settings.libpqParameters().last?.1 == "app")
         #expect(keywords.first == "dbname")
+    }
+
+    @Test func gssapiEncryptionIsOffUnlessTheDSNTheEnvironmentOrAServiceMayAskForIt() throws {
+        func gssencmode(_ dsn: String, _ environment: [String: String] = [:]) throws -> String? {
+            let settings = ConnectionSettings(connectionString: try ConnectionString(dsn), timeout: .seconds(10))
+            return settings.libpqParameters(environment: { environment[$0] }).last { $0.0 == "gssencmode" }?.1
+        }
+        #expect(try gssencmode("host=a") == "disable")
+        #expect(try gssencmode("host=a gssencmode=prefer") == nil)  // the DSN's own, in the expanded dbname
+        #expect(try gssencmode("postgresql://a/x?gssencmode=require") == nil)
+        #expect(try gssencmode("host=a", ["PGGSSENCMODE": "require"]) == nil)
+        #expect(try gssencmode("service=reporting") == nil)
+        #expect(try gssencmode("host=a", ["PGSERVICE": "reporting"]) == nil)
+        #expect(try gssencmode("host=a", ["PGHOST": "b"]) == "disable")
     }
     @Test func aDSNWithSeveralHostsIsTriedOneHostAtATime() throws {
         func attempts(_ dsn: String) throws -> [[String: String]] {

@@ -1,12 +1,7 @@
-// LDAPOnDemand: the LDAP calls libpq makes, resolved from libldap only when the first one is made.
-//
-// libpq looks up `ldap://` lines of a connection service file (pg_service.conf) with libldap. The
-// agent links libpq in (its static archive), and the first definitions of these functions it finds
-// are the ones below: each opens libldap on its first call and forwards to it. A process that never
-// reads an `ldap://` line never loads libldap, nor GnuTLS, SASL and p11-kit behind it (about
-// 1.9 MiB resident when loaded at start). The declarations are libldap's, with its types opaque.
-#ifndef LDAP_ON_DEMAND_H
-#define LDAP_ON_DEMAND_H
+// The LDAP calls libpq makes to look up `ldap://` lines of a connection service file
+// (pg_service.conf), as libldap declares them, with its types opaque.
+#ifndef LDAP_CALLS_H
+#define LDAP_CALLS_H
 
 struct berval;
 struct timeval;

@@ -1,43 +1,25 @@
-// LDAPOnDemand: opens libldap on the first LDAP call and forwards every call to it
-// (include/LDAPOnDemand.h says why).
-#include "LDAPOnDemand.h"
+// libldap, opened on the first LDAP call libpq makes (LibrariesOnDemand.h says why).
+#include "LDAPCalls.h"
+#include "OnDemandLibrary.h"
 
 #include <dlfcn.h>
-#include <pthread.h>
-#include <stddef.h>
-#include <stdio.h>
 
 /// libldap's names in Debian 12 (OpenLDAP 2.5) and from OpenLDAP 2.6 on; the calls libpq makes
 /// have the same ABI in both.
-static const char *const libraryNames[] = {"libldap-2.5.so.0", "libldap.so.2"};
-/// libldap's handle, or NULL when it could not be opened.
-static void *library;
-static pthread_once_t libraryOnce = PTHREAD_ONCE_INIT;
+static const char *const names[] = {"libldap-2.5.so.0", "libldap.so.2"};
+static struct OnDemandLibrary libldap = {
+    names, sizeof names / sizeof names[0],
+    "an ldap:// line of a connection service file needs libldap (Debian package libldap-2.5-0), "
+    "found neither as libldap-2.5.so.0 nor as libldap.so.2",
+    NULL, PTHREAD_ONCE_INIT};
 
-/// Opens libldap; when it is not installed, says so once on stderr, because libpq's own message
-/// ("could not create LDAP structure") does not.
-static void openLibrary(void) {
-    for (size_t index = 0; index < sizeof libraryNames / sizeof libraryNames[0]; index++) {
-        library = dlopen(libraryNames[index], RTLD_NOW | RTLD_LOCAL);
-        if (library != NULL) return;
-    }
-    fprintf(stderr, "pgvigil: an ldap:// line of a connection service file needs libldap "
-                    "(Debian package libldap-2.5-0), found neither as libldap-2.5.so.0 nor as "
-                    "libldap.so.2 (%s)\n", dlerror());
-}
+static void openLibldap(void) { onDemandOpen(&libldap); }
 
 /// libldap's function `name`, or NULL when libldap could not be opened.
 static void *resolve(const char *name) {
-    pthread_once(&libraryOnce, openLibrary);
-    return library == NULL ? NULL : dlsym(library, name);
+    pthread_once(&libldap.once, openLibldap);
+    return libldap.handle == NULL ? NULL : dlsym(libldap.handle, name);
 }
-
-/// Defines `name` to call libldap's function of that name, or to return `fallback` without libldap.
-#define FORWARD(type, name, fallback, parameters, arguments)         \
-    type name parameters {                                          \
-        __typeof__(name) *real = (__typeof__(name) *)resolve(#name); \
-        return real == NULL ? fallback : real arguments;             \
-    }
 
 // The fallbacks are libldap's own failures: no handle, LDAP_OPT_ERROR (-1) and LDAP_OTHER (0x50).
 FORWARD(LDAP *, ldap_init, NULL, (const char *host, int port), (host, port))
