@@ -8,8 +8,7 @@ import CMalloc
 import Glibc
 #endif
 
-/// The root command.
-@main
+/// The root command (run by `Entry`).
 struct PGVigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgvigil",
