@@ -15,5 +15,6 @@ enum Entry {
             finished.signal()
         }
         finished.wait()
+        PGVigilCommand.leave(0)
     }
 }

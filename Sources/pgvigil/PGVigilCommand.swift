@@ -44,22 +44,32 @@ struct PGVigilCommand: AsyncParsableCommand {
     static func exitFor(_ error: any Error) -> Never {
         if let configError = error as? ConfigError {
             printError("pgvigil: \(configError)")
-            Self.exit(withError: ExitCode(2))
+            leave(2)
         }
         let code = exitCode(for: error)
         let message = fullMessage(for: error)
         if code == .success {
             if !message.isEmpty { print(message) }
-            Self.exit(withError: ExitCode.success)
+            leave(0)
         }
         if code == .validationFailure {
             printError(message)
-            Self.exit(withError: ExitCode(2))
+            leave(2)
         }
-        if error is ExitCode {
-            Self.exit(withError: error)
+        if let exitCode = error as? ExitCode {
+            leave(exitCode.rawValue)
         }
         printError("pgvigil: \(message)")
-        Self.exit(withError: ExitCode(1))
+        leave(1)
+    }
+
+    /// Ends the process with `status` once what it printed is written, without running exit
+    /// handlers: threads of the agent may still be inside libpq, OpenSSL or the Swift runtime
+    /// (a query outliving its deadline's wait, a connect under way at SIGTERM), and the cleanup
+    /// `exit()` runs would free what they use. Nothing of pgvigil's own waits for exit: the spool
+    /// and the history file are written before their services return.
+    static func leave(_ status: Int32) -> Never {
+        fflush(nil)
+        _exit(status)
     }
 }
