@@ -4,8 +4,6 @@
 #include "GSSAPICalls.h"
 #include "OnDemandLibrary.h"
 
-#include <dlfcn.h>
-
 static const char *const names[] = {"libgssapi_krb5.so.2"};
 static struct OnDemandLibrary libgssapi = {
     names, 1,
@@ -16,10 +14,7 @@ static struct OnDemandLibrary libgssapi = {
 static void openLibgssapi(void) { onDemandOpen(&libgssapi); }
 
 /// The GSSAPI library's symbol `name`, or NULL when the library could not be opened.
-static void *resolve(const char *name) {
-    pthread_once(&libgssapi.once, openLibgssapi);
-    return libgssapi.handle == NULL ? NULL : dlsym(libgssapi.handle, name);
-}
+static void *resolve(const char *name) { return onDemandResolve(&libgssapi, openLibgssapi, name); }
 
 /// GSS_C_NT_HOSTBASED_SERVICE's value (1.2.840.113554.1.2.1.4), for libpq to pass around; the name
 /// import hands the library its own object instead.

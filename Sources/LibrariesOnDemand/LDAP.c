@@ -2,8 +2,6 @@
 #include "LDAPCalls.h"
 #include "OnDemandLibrary.h"
 
-#include <dlfcn.h>
-
 /// libldap's names in Debian 12 (OpenLDAP 2.5) and from OpenLDAP 2.6 on; the calls libpq makes
 /// have the same ABI in both.
 static const char *const names[] = {"libldap-2.5.so.0", "libldap.so.2"};
@@ -16,10 +14,7 @@ static struct OnDemandLibrary libldap = {
 static void openLibldap(void) { onDemandOpen(&libldap); }
 
 /// libldap's function `name`, or NULL when libldap could not be opened.
-static void *resolve(const char *name) {
-    pthread_once(&libldap.once, openLibldap);
-    return libldap.handle == NULL ? NULL : dlsym(libldap.handle, name);
-}
+static void *resolve(const char *name) { return onDemandResolve(&libldap, openLibldap, name); }
 
 // The fallbacks are libldap's own failures: no handle, LDAP_OPT_ERROR (-1) and LDAP_OTHER (0x50).
 FORWARD(LDAP *, ldap_init, NULL, (const char *host, int port), (host, port))

@@ -11,3 +11,8 @@ void onDemandOpen(struct OnDemandLibrary *library) {
     }
     fprintf(stderr, "pgvigil: %s (%s)\n", library->missing, dlerror());
 }
+
+void *onDemandResolve(struct OnDemandLibrary *library, void (*open)(void), const char *name) {
+    pthread_once(&library->once, open);
+    return library->handle == NULL ? NULL : dlsym(library->handle, name);
+}

@@ -20,6 +20,10 @@ struct OnDemandLibrary {
 /// Opens `library` (for `pthread_once`, through a function of no arguments per library).
 void onDemandOpen(struct OnDemandLibrary *library);
 
+/// The symbol `name` of `library`, opened by `open` on the first call; NULL when the library
+/// could not be opened.
+void *onDemandResolve(struct OnDemandLibrary *library, void (*open)(void), const char *name);
+
 /// Defines `name` to call the function of that name that `resolve(#name)` finds, or to return
 /// `fallback` when the library could not be opened. Each file defines its own `resolve`.
 #define FORWARD(type, name, fallback, parameters, arguments)         \
