@@ -129,7 +129,8 @@ package actor DatabaseSession {
         let canceller = lane.canceller
         let fresh = try await lane.threadPool.runIfActive { () throws -> PostgresConnection in
             let connection = try PostgresConnection.connect(
-                trying: settings.connectAttempts, dsn: settings.connectionString.text, deadline: settings.clientDeadline, canceller: canceller)
+                trying: settings.connectAttempts, dsn: settings.connectionString.text, deadline: settings.clientDeadline, canceller: canceller,
+                preparing: settings.kind == .postgresql)
             if let setup = settings.sessionSetup { _ = try connection.query(setup.sql, setup.parameters) }
             return connection
         }

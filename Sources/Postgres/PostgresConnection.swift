@@ -27,17 +27,25 @@ final class PostgresConnection: @unchecked Sendable {
     private let canceller: QueryCanceller
     /// The server process serving this connection (`pg_stat_activity.pid`), fixed once connected.
     let backendPID: Int32
+    /// Whether statements are prepared once and then executed by name (see `query`); false for
+    /// a PgBouncer admin console, which knows only the simple protocol, and once the server lost
+    /// a statement this connection prepared (a pooler in transaction mode).
+    private var preparesStatements: Bool
+    /// The statements prepared on this connection: SQL text → statement name.
+    private var prepared: [String: String] = [:]
 
     /// Connects with libpq keyword/value pairs; `expand_dbname` makes the first `dbname` a full
     /// conninfo string or URI, and later pairs override what it sets. The whole connect (every
     /// host the parameters name) must finish within `deadline`; `connect(trying:)` gives each host
-    /// a deadline of its own. The defaults (a 31 s deadline, a canceller of its own) suit one-off
+    /// a deadline of its own. With `preparing`, statements are prepared (see `query`). The
+    /// defaults (a 31 s deadline, a canceller of its own, nothing prepared) suit one-off
     /// connections such as the tests' admin sessions.
     package init(
         parameters: [(String, String)], dsn: String, deadline: ClientDeadline = ClientDeadline(timeout: .seconds(30)),
-        canceller: QueryCanceller = QueryCanceller()
+        canceller: QueryCanceller = QueryCanceller(), preparing: Bool = false
     ) throws(PostgresError) {
         self.dsn = dsn
+        preparesStatements = preparing
         self.deadline = deadline
         self.canceller = canceller
         let keywords = parameters.map { strdup($0.0) }
@@ -85,12 +93,12 @@ final class PostgresConnection: @unchecked Sendable {
     /// and otherwise every host's reason.
     package static func connect(
         trying attempts: [[(String, String)]], dsn: String, deadline: ClientDeadline,
-        canceller: QueryCanceller
+        canceller: QueryCanceller, preparing: Bool
     ) throws(PostgresError) -> PostgresConnection {
         var failures: [PostgresError] = []
         for parameters in attempts {
             do {
-                return try PostgresConnection(parameters: parameters, dsn: dsn, deadline: deadline, canceller: canceller)
+                return try PostgresConnection(parameters: parameters, dsn: dsn, deadline: deadline, canceller: canceller, preparing: preparing)
             } catch {
                 failures.append(error)
             }
@@ -110,14 +118,44 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs one statement with text parameters (`$1`, `$2`, … ; nil is NULL) and returns its rows.
+    ///
+    /// A connection that prepares statements prepares each SQL text once and then executes it by
+    /// name: the server plans a statement without parameters once, not at every cycle (planning
+    /// was most of the agent's database time). When the server no longer knows a statement
+    /// (SQLSTATE 26000: a pooler in transaction mode, or a `DEALLOCATE ALL`), the connection stops
+    /// preparing and runs the statement again unprepared.
     package func query(_ sql: String, _ parameters: [String?]) throws(PostgresError) -> QueryResult {
         guard let handle else { throw deadline.noAnswerError }
         let expiry = deadline.expiry(from: .now)
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         let pointers = copies.map { UnsafePointer<CChar>($0) }
-        // Without parameters, the simple protocol: PgBouncer's admin console knows no other.
-        let sent = pointers.isEmpty ? PQsendQuery(handle, sql) : PQsendQueryParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        guard preparesStatements else {
+            // Without parameters, the simple protocol: PgBouncer's admin console knows no other.
+            let sent =
+                pointers.isEmpty ? PQsendQuery(handle, sql) : PQsendQueryParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            return try rows(sent: sent, handle, until: expiry)
+        }
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            name = "pgvigil_\(prepared.count + 1)"
+            _ = try rows(sent: PQsendPrepare(handle, name, sql, Int32(pointers.count), nil), handle, until: expiry)
+            prepared[sql] = name
+        }
+        do {
+            return try rows(sent: PQsendQueryPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0), handle, until: expiry)
+        } catch  where error.sqlState == "26000" && self.handle != nil {
+            preparesStatements = false
+            prepared = [:]
+            return try query(sql, parameters)
+        }
+    }
+
+    /// Waits for the answer to what was just sent (`sent` is libpq's 1 when it was) and returns
+    /// its rows, or throws the server's error.
+    private func rows(sent: Int32, _ handle: OpaquePointer, until expiry: ContinuousClock.Instant) throws(PostgresError) -> QueryResult {
         guard sent == 1 else { throw lostConnection(handle) }
         try flush(handle, until: expiry)
         let result = try awaitResult(handle, until: expiry)
