@@ -74,7 +74,7 @@ expect_once_failure() {  # WHAT EXPECTED DSN [VAR=VALUE...]
   echo "once $what: exit $status: $(grep -o "$expected" <<<"$message" | head -1)"
   [ "$status" = 1 ] && grep -q "$expected" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
   # The binary says so when it cannot open a library it opens on demand.
-  ! grep -q "could not be opened\|found neither" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
+  ! grep -q "could not be used\|it lacks" <<<"$message" || { echo "FAIL: $message" >&2; exit 1; }
 }
 # libpq works: nothing listens on loopback port 1.
 expect_once_failure "against a closed port" "Connection refused" "host=127.0.0.1 port=1 user=pgvigil dbname=postgres connect_timeout=2"
@@ -95,6 +95,7 @@ print(listener.getsockname()[1], flush=True)
 time.sleep(120)' >"$work/listener.port" &
 listener=$!
 for _ in $(seq 100); do [ -s "$work/listener.port" ] && break; sleep 0.1; done
+[ -s "$work/listener.port" ] || { echo "FAIL: the loopback listener (python3) did not start" >&2; exit 1; }
 expect_once_failure "with gssencmode=require" "GSSAPI encryption required but was impossible" \
   "host=127.0.0.1 port=$(cat "$work/listener.port") user=pgvigil gssencmode=require connect_timeout=2"
 echo "runtime image check: ok"

@@ -9,14 +9,14 @@ import NIOCore
 /// family, new at each scrape, goes in stored blocks (`storing:`), which cost a copy and no zlib.
 struct DeflatedSegment: Sendable {
     /// The raw deflate data, ending byte-aligned.
-    var deflated: ByteBuffer
+    let deflated: ByteBuffer
     /// The CRC-32 of the uncompressed bytes.
-    package var crc: UInt32
+    package let crc: UInt32
     /// The number of uncompressed bytes.
-    package var length: Int
+    package let length: Int
     /// zlib's operator that appends this segment's CRC to the CRC of what precedes it
     /// (`crc32_combine_op`), made once from `length` rather than at every join.
-    private var crcAppender: uLong
+    private let crcAppender: uLong
 
     /// The largest stored block deflate allows.
     private static let storedBlockLimit = Int(UInt16.max)

@@ -5,34 +5,32 @@
 #include "OnDemandLibrary.h"
 
 static const char *const names[] = {"libgssapi_krb5.so.2"};
+static const char *const symbols[] = {
+    "gss_acquire_cred", "gss_delete_sec_context", "gss_display_status", "gss_import_name", "gss_init_sec_context",
+    "gss_release_buffer", "gss_release_cred", "gss_release_name", "gss_unwrap", "gss_wrap", "gss_wrap_size_limit"};
 static struct OnDemandLibrary libgssapi = {
-    names, 1,
+    names, 1, symbols, sizeof symbols / sizeof symbols[0],
     "gssencmode or Kerberos authentication needs MIT Kerberos's libgssapi_krb5.so.2 (Debian package "
-    "libgssapi-krb5-2), which could not be opened",
+    "libgssapi-krb5-2), which could not be used",
     NULL, PTHREAD_ONCE_INIT};
 
 static void openLibgssapi(void) { onDemandOpen(&libgssapi); }
 
-/// The GSSAPI library's symbol `name`, or NULL when the library could not be opened.
+/// The GSSAPI library's symbol `name`, or NULL when the library cannot be used.
 static void *resolve(const char *name) { return onDemandResolve(&libgssapi, openLibgssapi, name); }
 
-/// GSS_C_NT_HOSTBASED_SERVICE's value (1.2.840.113554.1.2.1.4), for libpq to pass around; the name
-/// import hands the library its own object instead.
-static gss_OID_desc hostBasedServiceStandIn = {10, "\x2a\x86\x48\x86\xf7\x12\x01\x02\x01\x04"};
-gss_OID const GSS_C_NT_HOSTBASED_SERVICE = &hostBasedServiceStandIn;
+/// GSS_C_NT_HOSTBASED_SERVICE: the name type of `service@host` names, which libpq gives
+/// `gss_import_name`. Kerberos compares name types by value, so this copy of its OID
+/// (1.2.840.113554.1.2.1.4) serves as well as the library's own.
+static gss_OID_desc hostBasedService = {10, "\x2a\x86\x48\x86\xf7\x12\x01\x02\x01\x04"};
+gss_OID const GSS_C_NT_HOSTBASED_SERVICE = &hostBasedService;
 
-/// GSS_S_FAILURE, the answer of every call when the library could not be opened: libpq then
+/// GSS_S_FAILURE, the answer of every call when the library cannot be used: libpq then
 /// connects without GSSAPI encryption (`gssencmode=prefer`) or says why it cannot.
 #define UNAVAILABLE (13u << 16)
 
-OM_uint32 gss_import_name(OM_uint32 *minor, gss_buffer_t inputName, gss_OID nameType, gss_name_t *outputName) {
-    __typeof__(gss_import_name) *real = (__typeof__(gss_import_name) *)resolve("gss_import_name");
-    if (real == NULL) return UNAVAILABLE;
-    gss_OID *own = (gss_OID *)resolve("GSS_C_NT_HOSTBASED_SERVICE");
-    return real(minor, inputName, nameType == GSS_C_NT_HOSTBASED_SERVICE && own != NULL ? *own : nameType, outputName);
-}
-
-/// Without the library, says so as the status text: libpq prints the text it is given.
+/// Without the library, the text of a GSSAPI status (`GSS_C_GSS_CODE`, 1) says so, and libpq
+/// prints it; a mechanism status has no text then (libpq stops at the failure).
 OM_uint32 gss_display_status(
     OM_uint32 *minor, OM_uint32 status, int statusType, gss_OID mechanism, OM_uint32 *messageContext,
     gss_buffer_t statusString) {
@@ -41,10 +39,14 @@ OM_uint32 gss_display_status(
     static char unavailable[] = "libgssapi_krb5 is not loaded";
     *minor = 0;
     *messageContext = 0;
-    statusString->length = sizeof unavailable - 1;
-    statusString->value = unavailable;
-    return UNAVAILABLE;
+    statusString->length = statusType == 1 ? sizeof unavailable - 1 : 0;
+    statusString->value = statusType == 1 ? unavailable : NULL;
+    return statusType == 1 ? 0 : UNAVAILABLE;
 }
+
+FORWARD(OM_uint32, gss_import_name, UNAVAILABLE,
+        (OM_uint32 *minor, gss_buffer_t inputName, gss_OID nameType, gss_name_t *outputName),
+        (minor, inputName, nameType, outputName))
 
 FORWARD(OM_uint32, gss_acquire_cred, UNAVAILABLE,
         (OM_uint32 *minor, gss_name_t desiredName, OM_uint32 timeRequested, gss_OID_set desiredMechanisms,

@@ -5,12 +5,16 @@
 #include <pthread.h>
 #include <stddef.h>
 
-/// A library to open on demand: the names to try in order, what to tell the operator when none
-/// opens, and, once opened, its handle (NULL when it could not be).
+/// A library to open on demand: the names to try in order, the symbols it must define, what to
+/// tell the operator when it cannot be used, and, once opened, its handle (NULL when it could not
+/// be opened or lacks a symbol: then no call reaches it, rather than some).
 struct OnDemandLibrary {
     const char *const *names;
     size_t nameCount;
-    /// The sentence printed on stderr, once, when the library cannot be opened (libpq's own error
+    /// Every symbol the forwarders resolve.
+    const char *const *symbols;
+    size_t symbolCount;
+    /// The sentence printed on stderr, once, when the library cannot be used (libpq's own error
     /// messages would not say a library is missing).
     const char *missing;
     void *handle;
@@ -21,15 +25,20 @@ struct OnDemandLibrary {
 void onDemandOpen(struct OnDemandLibrary *library);
 
 /// The symbol `name` of `library`, opened by `open` on the first call; NULL when the library
-/// could not be opened.
+/// cannot be used.
 void *onDemandResolve(struct OnDemandLibrary *library, void (*open)(void), const char *name);
 
-/// Defines `name` to call the function of that name that `resolve(#name)` finds, or to return
-/// `fallback` when the library could not be opened. Each file defines its own `resolve`.
-#define FORWARD(type, name, fallback, parameters, arguments)         \
-    type name parameters {                                          \
-        __typeof__(name) *real = (__typeof__(name) *)resolve(#name); \
-        return real == NULL ? fallback : real arguments;             \
+/// Defines `name` to call the function of that name that `resolve(#name)` finds (looked up once),
+/// or to return `fallback` when the library cannot be used. Each file defines its own `resolve`.
+#define FORWARD(type, name, fallback, parameters, arguments)                        \
+    type name parameters {                                                         \
+        static __typeof__(name) *cached;                                           \
+        __typeof__(name) *real = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);       \
+        if (real == NULL) {                                                        \
+            real = (__typeof__(name) *)resolve(#name);                             \
+            __atomic_store_n(&cached, real, __ATOMIC_RELEASE);                     \
+        }                                                                          \
+        return real == NULL ? fallback : real arguments;                           \
     }
 
 #endif

@@ -60,14 +60,16 @@ package struct ConnectionSettings: Sendable {
         return parameters
     }
 
-    /// Whether GSSAPI encryption may be asked for: by the DSN's `gssencmode`, `PGGSSENCMODE`, or a
-    /// connection service file (`service=`, `PGSERVICE`). Otherwise pgvigil sets
-    /// `gssencmode=disable`, as postgres_exporter never tries GSSAPI encryption either: libpq's
-    /// default (`prefer`) looks for a Kerberos ticket at every TCP connect, which loads Kerberos
-    /// (seven libraries, 1.2 MiB resident) into every agent for a check that fails wherever no
-    /// ticket exists. Kerberos authentication, which the server asks for, works either way.
+    /// Whether GSSAPI encryption may be asked for: by the DSN's `gssencmode`, `PGGSSENCMODE`, a
+    /// connection service file (`service=`, `PGSERVICE`), or a sign that Kerberos is in use (the
+    /// DSN's `krbsrvname`, `PGKRBSRVNAME`, `KRB5CCNAME`, `KRB5_CLIENT_KTNAME`). Otherwise pgvigil
+    /// sets `gssencmode=disable`, as postgres_exporter never tries GSSAPI encryption either:
+    /// libpq's default (`prefer`) looks for a Kerberos ticket at every TCP connect, which loads
+    /// Kerberos (seven libraries, 1.2 MiB resident) into every agent for a check that fails
+    /// wherever no ticket exists. Kerberos authentication, which the server asks for, works either way.
     static func mayAskForGSSEncryption(_ options: [String: String], environment: (String) -> String?) -> Bool {
-        options["gssencmode"] != nil || options["service"] != nil || environment("PGGSSENCMODE") != nil || environment("PGSERVICE") != nil
+        options["gssencmode"] != nil || options["service"] != nil || options["krbsrvname"] != nil
+            || ["PGGSSENCMODE", "PGSERVICE", "PGKRBSRVNAME", "KRB5CCNAME", "KRB5_CLIENT_KTNAME"].contains { environment($0) != nil }
     }
 
     /// The process's environment variable `name`.

@@ -8,6 +8,8 @@ import Dispatch
 @main
 enum Entry {
     static func main() {
+        // Before any thread of the concurrency pool allocates (arenas made before stay).
+        PGVigilCommand.limitMallocArenas()
         let finished = DispatchSemaphore(value: 0)
         // Detached: `main` is on the main actor, whose thread waits below.
         Task.detached {

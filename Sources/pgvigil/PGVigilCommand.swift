@@ -17,7 +17,6 @@ struct PGVigilCommand: AsyncParsableCommand {
 
     /// Parses and runs, mapping ArgumentParser's usage exit code (64) to 2.
     static func main() async {
-        limitMallocArenas()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -49,7 +49,7 @@ import Testing
         #expect(keywords.first == "dbname")
     }
 
-    @Test func gssapiEncryptionIsOffUnlessTheDSNTheEnvironmentOrAServiceMayAskForIt() throws {
+    @Test func gssapiEncryptionIsOffUnlessTheDSNTheEnvironmentAServiceOrKerberosMayAskForIt() throws {
         func gssencmode(_ dsn: String, _ environment: [String: String] = [:]) throws -> String? {
             let settings = ConnectionSettings(connectionString: try ConnectionString(dsn), timeout: .seconds(10))
             return settings.libpqParameters(environment: { environment[$0] }).last { $0.0 == "gssencmode" }?.1
@@ -60,6 +60,9 @@ import Testing
         #expect(try gssencmode("host=a", ["PGGSSENCMODE": "require"]) == nil)
         #expect(try gssencmode("service=reporting") == nil)
         #expect(try gssencmode("host=a", ["PGSERVICE": "reporting"]) == nil)
+        #expect(try gssencmode("host=a krbsrvname=pg") == nil)
+        #expect(try gssencmode("host=a", ["KRB5CCNAME": "FILE:/run/pgvigil/krb5cc"]) == nil)
+        #expect(try gssencmode("host=a", ["KRB5_CLIENT_KTNAME": "/etc/pgvigil.keytab"]) == nil)
         #expect(try gssencmode("host=a", ["PGHOST": "b"]) == "disable")
     }
     @Test func aDSNWithSeveralHostsIsTriedOneHostAtATime() throws {

@@ -261,6 +261,16 @@ import Testing
             return promise.futureResult
         }
         let inFlight = RequestsInFlight(limit: 1)
+        // Answered however the test ends: an unfulfilled promise stops a debug build.
+        let answerReload = {
+            let promise = pending.withLockedValue { held in
+                let promise = held
+                held = nil
+                return promise
+            }
+            promise?.succeed(.text(.ok, "reloaded"))
+        }
+        defer { answerReload() }
         try await withServer(HTTPServerConfig(maxRequestsInFlight: 1), inFlight: inFlight, reload: heldReload) { port in
             let reloading = try LoopbackClient(port: port)
             reloading.send("POST /-/reload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
@@ -271,7 +281,7 @@ import Testing
             let busy = try await get("/healthz", on: try LoopbackClient(port: port))
             #expect(busy.hasPrefix("HTTP/1.1 503"), "no request was refused while one was in flight: \(busy)")
             #expect(busy.contains("Retry-After: 1"))
-            pending.withLockedValue { $0 }?.succeed(.text(.ok, "reloaded"))
+            answerReload()
             #expect(try await reloading.readSome().hasPrefix("HTTP/1.1 200"))
             let admitted = try await waitUntil(timeout: .seconds(10), every: .milliseconds(20)) {
                 try await get("/healthz", on: try LoopbackClient(port: port)).hasPrefix("HTTP/1.1 200")

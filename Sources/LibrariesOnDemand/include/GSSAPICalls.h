@@ -24,7 +24,7 @@ typedef struct gss_cred_id_struct *gss_cred_id_t;
 typedef struct gss_ctx_id_struct *gss_ctx_id_t;
 typedef struct gss_channel_bindings_struct *gss_channel_bindings_t;
 
-/// The name type of `service@host` names; the forwarders hand Kerberos its own object for it.
+/// The name type of `service@host` names (a copy of Kerberos's, GSSAPI.c).
 extern gss_OID const GSS_C_NT_HOSTBASED_SERVICE;
 
 OM_uint32 gss_acquire_cred(
