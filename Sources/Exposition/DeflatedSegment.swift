@@ -21,11 +21,6 @@ struct DeflatedSegment: Sendable {
     /// The largest stored block deflate allows.
     private static let storedBlockLimit = Int(UInt16.max)
 
-    /// Deflates `bytes`.
-    package init(_ bytes: ByteBuffer) throws {
-        try self.init(joining: [bytes])
-    }
-
     /// Deflates the concatenation of `pieces` (slices of a rendered body), without joining them first.
     init(joining pieces: [ByteBuffer]) throws {
         let deflater = try Deflater()

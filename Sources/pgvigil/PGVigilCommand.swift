@@ -8,7 +8,8 @@ import CMalloc
 import Glibc
 #endif
 
-/// The root command (run by `Entry`).
+/// The root command.
+@main
 struct PGVigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pgvigil",
@@ -17,6 +18,7 @@ struct PGVigilCommand: AsyncParsableCommand {
 
     /// Parses and runs, mapping ArgumentParser's usage exit code (64) to 2.
     static func main() async {
+        limitMallocArenas()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -27,6 +29,7 @@ struct PGVigilCommand: AsyncParsableCommand {
         } catch {
             exitFor(error)
         }
+        leave(0)
     }
 
     /// Caps glibc's malloc arenas at two (unless `MALLOC_ARENA_MAX` says otherwise). By default

@@ -8,7 +8,7 @@ import Testing
 @Suite struct DeflatedSegmentTests {
     @Test func piecesJoinIntoOneGzipStream() throws {
         let parts = [String(repeating: "pg_stat_user_tables_total_size_bytes{relname=\"t\"} 8192\n", count: 5000), "age 3\n", "", "tail\n# EOF\n"]
-        let gzip = DeflatedSegment.gzip(try parts.map { try DeflatedSegment(ByteBuffer(string: $0)) })
+        let gzip = DeflatedSegment.gzip(try parts.map { try DeflatedSegment(joining: [ByteBuffer(string: $0)]) })
         #expect(gzip.readableBytes < 20_000)
         let plain = try gzip.gunzipped()
         #expect(String(buffer: plain) == parts.joined())
@@ -20,7 +20,7 @@ import Testing
             ByteBuffer(string: String(repeating: "pg_table_size_bytes{relname=\"t_\($0)\"} \($0 * 8192)\n", count: 200 + $0))
         }
         let joined = try DeflatedSegment(joining: pieces)
-        let whole = try DeflatedSegment(ByteBuffer(string: pieces.map { String(buffer: $0) }.joined()))
+        let whole = try DeflatedSegment(joining: [ByteBuffer(string: pieces.map { String(buffer: $0) }.joined())])
         #expect(joined.length == whole.length)
         #expect(joined.crc == whole.crc)
         let age = "pgvigil_last_sample_age_seconds{target=\"a\"} 3.5\n"
@@ -37,7 +37,7 @@ import Testing
             let text = String((0..<count).map { Character(UnicodeScalar(UInt8(48 + $0 % 43))) })
             let stored = DeflatedSegment(storing: ByteBuffer(string: text))
             #expect(stored.deflated.readableBytes == count + 5 * ((count + 65_534) / 65_535))
-            let gzip = DeflatedSegment.gzip([stored, try DeflatedSegment(ByteBuffer(string: "# EOF\n"))])
+            let gzip = DeflatedSegment.gzip([stored, try DeflatedSegment(joining: [ByteBuffer(string: "# EOF\n")])])
             #expect(String(buffer: try gzip.gunzipped()) == text + "# EOF\n")
         }
     }
