@@ -15,9 +15,11 @@ let layer: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// postgres_exporter" has the figures): lld with packed relative relocations (RELR, a bitmap
 /// instead of 24 bytes for each of ~68,000 relocations read at every start), no exported
 /// symbols (23,000 names that every library's symbol lookup searched first), and the functions a
-/// running agent executes placed together first (scripts/link-order.txt, which
-/// scripts/link-order.sh writes; the kernel maps a file's pages in blocks around each page
-/// touched, so code run spread over the whole text made most of it resident). The release build
+/// running agent executes placed together first (scripts/link-order.txt by name, and
+/// scripts/link/hot-sections.ld by section for those a name cannot place: Swift's unnamed
+/// functions and local names many object files define; scripts/link-order.sh writes both. The
+/// kernel maps a file's pages in 64 KiB blocks around each page touched, so code run spread over
+/// the whole text made most of it resident). The release build
 /// also links the Swift runtime in (`--static-swift-stdlib`, scripts/build-agent.sh, which also
 /// gives each Swift function a section of its own, so that it can be placed): a process then
 /// touches parts of one file instead of whole pages of five libraries. So are libstdc++, zlib,
@@ -30,6 +32,7 @@ let releaseLink: [LinkerSetting] = [
         [
             "-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
             "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/scripts/link-order.txt", "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "--script=\(Context.packageDirectory)/scripts/link/hot-sections.ld",
             "-L\(Context.packageDirectory)/scripts/link",
         ],
         .when(configuration: .release))

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Fails if the release binary's code is not laid out as scripts/link-order.txt asks: pgvigil's own
-# functions that the list names must follow one another in the list's order (each has a section
-# of its own, which the link places by the list). Without the order (a flag lost from
-# scripts/build-agent.sh or Package.swift), they lie in source order and about half the pairs are
-# out of order; with it, all are. The standard library's functions are not checked: some of its
-# sections hold several.
+# Fails if the release binary's code is not laid out as scripts/link-order.txt and
+# scripts/link/hot-sections.ld ask: the sections the script names must make a `.text.hot`, and
+# pgvigil's own functions that the list names must follow one another in the list's order (each
+# has a section of its own, which the link places by the list). Without the order (a flag lost
+# from scripts/build-agent.sh or Package.swift), they lie in source order and about half the pairs
+# are out of order; with it, all are. The standard library's functions are not checked: some of
+# its sections hold several.
 #
 #   scripts/check-link-order.sh BINARY    (the release build: scripts/build-agent.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=$1
+# The functions placed by section name (scripts/link/hot-sections.ld) make an output section of
+# their own.
+if ! readelf -SW "$binary" | grep -q ' \.text\.hot '; then
+  echo "FAIL: $binary has no .text.hot section (scripts/link/hot-sections.ld was not read)"
+  exit 1
+fi
 # pgvigil's modules, as Swift mangles them ($s<length><name>).
 modules='^\$s(5Store|7Support|10Exposition|8Postgres|4YAML|6Config|10Collectors|7Sampler|8Alerting|4HTTP|7PGVigil|9WebClient|11RemoteWrite)'
 nm --defined-only "$binary" | awk '{ print $3, $1 }' | sort -u -k1,1 >"${TMPDIR:-/tmp}/pgvigil-link-order.$$"
