@@ -10,6 +10,9 @@
 # cycle and RSS, to show the cost per target stays flat.
 #
 #   benchmarks/scale.sh      (as root; builds pgvigil in release mode; ~10 minutes)
+#   SOAK_MINUTES=60 benchmarks/scale.sh
+#                            (keeps the agent of (1) sampling that long first, its RSS printed every
+#                            5 minutes: flat, but for its history filling, over an hour)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,6 +84,10 @@ echo "per collector, its latest (warm) run (series, seconds):"
 paste <(echo "$body" | sed -n 's/^pgvigil_series{target="[^"]*",collector="\([^"]*\)"} \(.*\)/  \1 \2/p') \
       <(echo "$body" | sed -n 's/^pgvigil_collector_duration_seconds{target="[^"]*",collector="[^"]*"} \(.*\)/\1/p')
 echo "RSS: $(rss_mib $agent_pid) MiB"
+for minute in $(seq 5 5 "${SOAK_MINUTES:-0}"); do
+  sleep 300
+  echo "  after $minute more minutes: RSS $(rss_mib $agent_pid) MiB (anonymous $(awk '/RssAnon/ { printf "%.1f", $2 / 1024 }' "/proc/$agent_pid/status")), series $(metrics | grep -vc '^#'), CPU $(cpu_seconds $agent_pid) s"
+done
 kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
 
 echo

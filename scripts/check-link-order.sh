@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 binary=$1
 # The functions placed by section name (scripts/link/hot-sections.ld) make an output section of
 # their own.
-if ! readelf -SW "$binary" | grep -q ' \.text\.hot '; then
+if ! readelf -SW "$binary" | grep -c ' \.text\.hot ' >/dev/null; then
   echo "FAIL: $binary has no .text.hot section (scripts/link/hot-sections.ld was not read)"
   exit 1
 fi
