@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Writes scripts/link-order.txt: the functions a running agent executes, which the release link
-# places together at the start of the binary's code (lld --symbol-ordering-file; Package.swift).
-# The kernel maps a binary's pages in blocks around each page touched, so code run spread over the
-# whole 16 MiB text made most of it resident; gathered, what runs takes a few MiB.
+# Writes scripts/link-order.txt, the functions a running agent executes, and
+# scripts/link/hot-sections.ld, the sections of those that no name can place (below), which the
+# release link places together at the start of the binary's code (lld --symbol-ordering-file and
+# --script; Package.swift); then links the agent with them. The kernel maps a binary's pages in
+# 64 KiB blocks around each page touched, so code run spread over the whole 19 MiB text made most
+# of it resident; gathered, what runs takes a few MiB.
 #
 # Runs the release agent under valgrind's callgrind (every function executed, not a sample) for
 # PROFILE_SECONDS against a throwaway primary, replica and PgBouncer on loopback, while it is
