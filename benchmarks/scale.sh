@@ -42,6 +42,7 @@ done
 dsn="host=127.0.0.1 port=$PRIMARY_PORT user=pgvigil password=pgvigil-test-password dbname=postgres"
 metrics() { curl -sf "http://127.0.0.1:59500/metrics"; }
 rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+anonymous_mib() { awk '/RssAnon/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
 # run_agent TARGETS INTERVAL DATABASES [COLLECTORS [HISTORY [TIERS]]]: starts pgvigil with TARGETS targets on the same server.
@@ -86,7 +87,7 @@ paste <(echo "$body" | sed -n 's/^pgvigil_series{target="[^"]*",collector="\([^"
 echo "RSS: $(rss_mib $agent_pid) MiB"
 for minute in $(seq 5 5 "${SOAK_MINUTES:-0}"); do
   sleep 300
-  echo "  after $minute more minutes: RSS $(rss_mib $agent_pid) MiB (anonymous $(awk '/RssAnon/ { printf "%.1f", $2 / 1024 }' "/proc/$agent_pid/status")), series $(metrics | grep -vc '^#'), CPU $(cpu_seconds $agent_pid) s"
+  echo "  after $minute more minutes: RSS $(rss_mib $agent_pid) MiB (anonymous $(anonymous_mib $agent_pid)), series $(metrics | grep -vc '^#'), CPU $(cpu_seconds $agent_pid) s"
 done
 kill "$agent_pid"; wait "$agent_pid" 2>/dev/null || true; agent_pid=""
 

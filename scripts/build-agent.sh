@@ -15,13 +15,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 configuration=${1:-release}
 product=${2:-pgvigil}
-extra=("${@:3}")
 case "$configuration" in
   release) flags=(-c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections) ;;
   debug) flags=(-c debug) ;;
   *) echo "build-agent.sh: configuration \"$configuration\": expected release or debug" >&2; exit 2 ;;
 esac
-flags+=("${extra[@]}")
+flags+=("${@:3}")
 if ! log=$(swift build "${flags[@]}" --product "$product" 2>&1); then
   echo "$log" >&2
   exit 1

@@ -12,8 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=$1
 # The functions placed by section name (scripts/link/hot-sections.ld) make an output section of
-# their own.
-if ! readelf -SW "$binary" | grep -c ' \.text\.hot ' >/dev/null; then
+# their own. Captured first: `| grep -q` would stop reading at the first match and, under
+# pipefail, fail the check with readelf's SIGPIPE.
+sections=$(readelf -SW "$binary")
+if ! grep -q ' \.text\.hot ' <<<"$sections"; then
   echo "FAIL: $binary has no .text.hot section (scripts/link/hot-sections.ld was not read)"
   exit 1
 fi
